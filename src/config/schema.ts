@@ -1,0 +1,192 @@
+/**
+ * The `factory.yaml` schema: every key of the original tool (spec §2.1) with
+ * the same defaults, plus LAO's additions (per-role `base_url`/`api_key`,
+ * `server.kind`, `tools.shell`). Validation is strict: unknown keys are
+ * reported (as warnings, with a suggestion), wrong types are errors.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Model roles LAO knows. */
+export const ROLES = ["planner", "coder", "reviewer", "embedder", "pilot"] as const;
+
+/** One model role's settings. */
+export const roleSchema = z.strictObject({
+  key: z.string().min(1),
+  context_length: z.number().int().min(256).max(10_000_000),
+  max_completion: z.number().int().min(0).max(10_000_000),
+  supports_tools: z.boolean(),
+  size_bytes: z.number().int().min(0),
+  description: z.string(),
+  /** Server root for this role only (defaults to `lm_studio_base_url`). */
+  base_url: z.string().url().nullable(),
+  /** API key for this role only (defaults to `openai_api_key`). */
+  api_key: z.string().nullable(),
+});
+
+/** Role defaults from spec §2.1. */
+export const ROLE_DEFAULTS: Record<typeof ROLES[number], z.infer<typeof roleSchema>> = {
+  planner: {
+    key: "qwen_qwen3.5-35b-a3b",
+    context_length: 32768,
+    max_completion: 16384,
+    supports_tools: true,
+    size_bytes: 21_513_639_040,
+    description: "Decomposes plans into micro-tasks",
+    base_url: null,
+    api_key: null,
+  },
+  coder: {
+    key: "qwen/qwen3-coder-30b",
+    context_length: 16384,
+    max_completion: 4096,
+    supports_tools: true,
+    size_bytes: 17_190_972_664,
+    description: "Implements one task with workspace tools",
+    base_url: null,
+    api_key: null,
+  },
+  reviewer: {
+    key: "deepseek-r1-distill-qwen-32b",
+    context_length: 8192,
+    max_completion: 2048,
+    supports_tools: false,
+    size_bytes: 18_500_000_000,
+    description: "Reviews each task's change",
+    base_url: null,
+    api_key: null,
+  },
+  embedder: {
+    key: "text-embedding-nomic-embed-text-v1.5",
+    context_length: 2048,
+    max_completion: 0,
+    supports_tools: false,
+    size_bytes: 84_106_624,
+    description: "Embeds files for retrieval",
+    base_url: null,
+    api_key: null,
+  },
+  pilot: {
+    key: "qwen_qwen3.5-35b-a3b",
+    context_length: 32768,
+    max_completion: 16384,
+    supports_tools: true,
+    size_bytes: 21_513_639_040,
+    description: "Interactive chat agent",
+    base_url: null,
+    api_key: null,
+  },
+};
+
+const severity = z.enum(["critical", "major", "minor", "info", "blocker"]);
+
+/** A validation profile (spec §2.1 `validation_profiles`). */
+export const validationProfileSchema = z.strictObject({
+  commands: z.array(z.strictObject({ kind: z.string().default("contract"), command: z.string() }))
+    .default([]),
+  block_on_severities: z.array(severity).default(["critical", "major"]),
+  block_min_confidence: z.number().min(0).max(1).default(0.6),
+  block_min_confidence_by_analyzer_kind: z.record(z.string(), z.number().min(0).max(1)).default(
+    {},
+  ),
+  block_min_confidence_by_analyzer_id: z.record(z.string(), z.number().min(0).max(1)).default({}),
+});
+
+const seconds = z.number().min(0);
+const positiveInt = z.number().int().min(1);
+
+/** The whole configuration after defaults are applied. */
+export const configSchema = z.strictObject({
+  lm_studio_base_url: z.string().url(),
+  openai_api_key: z.string(),
+  total_ram_gb: z.number().positive().nullable(),
+  server: z.strictObject({
+    /** Which model server backend to use; `auto` probes. */
+    kind: z.enum(["auto", "lmstudio", "ollama", "llamacpp", "openai"]),
+  }),
+  paths: z.strictObject({
+    plans: z.string(),
+    database: z.string(),
+    workspace: z.string(),
+  }),
+  memory_gate: z.strictObject({
+    release_fraction: z.number().min(0).max(1),
+    swap_growth_limit_mb: z.number().min(0),
+    settle_timeout_s: seconds,
+    poll_interval_s: z.number().min(0.01).max(60),
+  }),
+  orchestration: z.strictObject({
+    model_load_timeout_s: seconds,
+    model_load_poll_interval_s: z.number().min(0.01),
+    max_task_attempts: positiveInt.max(100),
+    plan_watch_interval_s: z.number().min(0.1),
+    llm_request_timeout_s: z.number().min(1),
+    llm_retry_attempts: positiveInt.max(20),
+    llm_retry_backoff_base_s: seconds,
+    phase_gated: z.boolean(),
+    coder_batch_size: positiveInt,
+    reviewer_batch_size: positiveInt,
+    max_context_utilization: z.number().gt(0).max(1),
+    quality_gate_mode: z.enum(["off", "standard", "strict"]),
+    validation_build_cmd: z.string().nullable(),
+    validation_lint_cmd: z.string().nullable(),
+    validation_profile: z.string(),
+    validation_profiles: z.record(z.string(), validationProfileSchema),
+    placeholder_max_markers_per_kloc: z.number().min(0),
+    placeholder_max_ratio: z.number().min(0),
+    preflight_reserved_tokens: z.number().int().min(0),
+    strict_adherence: z.boolean(),
+    strict_closure_allowed_statuses: z.array(z.string()),
+    retry_cooldown_base_s: seconds,
+    retry_cap_coder: positiveInt,
+    retry_cap_reviewer: positiveInt,
+    retry_cap_validation: positiveInt,
+    no_progress_repeat_limit: positiveInt,
+    benchmark_min_pass_rate: z.number().min(0).max(1),
+    benchmark_fail_on_regression: z.boolean(),
+    pilot_mode_enabled: z.boolean(),
+    pilot_context_lines: z.number().int().min(0),
+  }),
+  git: z.strictObject({
+    enabled: z.boolean(),
+    plan_file_name: z.string().min(1),
+    commit_trailers: z.boolean(),
+  }),
+  tools: z.strictObject({
+    shell: z.strictObject({
+      /** `auto`: best OS sandbox; `required`: refuse to run without one; `off`: no sandbox. */
+      sandbox: z.enum(["auto", "required", "off"]),
+      /** Network access for sandboxed commands. */
+      network: z.boolean(),
+      /** Default per-command timeout. */
+      timeout_s: z.number().min(1),
+      /** Folders under `$HOME` made visible (read-only) inside the sandbox, e.g. `~/.cargo`. */
+      home_allow: z.array(z.string()),
+      /** Extra environment variable names passed through to sandboxed commands. */
+      env_allow: z.array(z.string()),
+      /** Optional command rules: first matching program decides. */
+      rules: z.strictObject({
+        allow: z.array(z.string()),
+        ask: z.array(z.string()),
+        deny: z.array(z.string()),
+      }),
+    }),
+  }),
+  models: z.strictObject({
+    planner: roleSchema,
+    coder: roleSchema,
+    reviewer: roleSchema,
+    embedder: roleSchema,
+    pilot: roleSchema,
+  }),
+});
+
+/** Fully resolved configuration (all defaults applied, paths absolute). */
+export type Config = z.infer<typeof configSchema>;
+/** One role's settings. */
+export type RoleConfig = z.infer<typeof roleSchema>;
+/** One validation profile. */
+export type ValidationProfile = z.infer<typeof validationProfileSchema>;
+/** A model role. */
+export type RoleName = typeof ROLES[number];

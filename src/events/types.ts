@@ -1,0 +1,59 @@
+/**
+ * Typed events. Every state change in LAO emits one of these; the dashboard,
+ * the plain log, the `--json` event stream and the run log all subscribe to
+ * the same {@linkcode EventBus}.
+ *
+ * @module
+ */
+
+/** A task status (spec §3.4). */
+export type TaskStatus = "pending" | "coding" | "coded" | "review" | "completed" | "failed";
+
+/** A plan status. */
+export type PlanStatus =
+  | "decomposing"
+  | "decomposition_failed"
+  | "active"
+  | "completed"
+  | "superseded";
+
+/** An agent role with its own model. */
+export type Role = "planner" | "coder" | "reviewer" | "embedder" | "pilot";
+
+/** Severity of a log event. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Every event LAO emits, discriminated by `type`. */
+export type LaoEvent =
+  | { type: "log"; level: LogLevel; message: string; source?: string }
+  | { type: "plan.registered"; planId: string; filename: string; revisionOf?: string }
+  | { type: "plan.status"; planId: string; from: PlanStatus | null; to: PlanStatus; reason?: string }
+  | {
+    type: "task.transition";
+    taskId: number;
+    planId: string;
+    from: TaskStatus | null;
+    to: TaskStatus;
+    reason?: string;
+  }
+  | { type: "phase.start"; phase: string; planId?: string; taskId?: number }
+  | { type: "phase.end"; phase: string; planId?: string; taskId?: number; ok: boolean }
+  | { type: "model.load"; role: Role; model: string; seconds: number; swap: boolean }
+  | { type: "model.unload"; model: string; seconds: number }
+  | { type: "memory.gate"; reason: string; seconds: number; freedBytes: number }
+  | {
+    type: "llm.call";
+    role: Role;
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+    seconds: number;
+    ok: boolean;
+    error?: string;
+  }
+  | { type: "tool.call"; tool: string; ok: boolean; summary: string; taskId?: number }
+  | { type: "git.commit"; subject: string; sha: string; workspace: string }
+  | { type: "sandbox.status"; line: string };
+
+/** The `type` strings of {@linkcode LaoEvent}. */
+export type LaoEventType = LaoEvent["type"];
