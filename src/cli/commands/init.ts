@@ -1,0 +1,71 @@
+/**
+ * `lao init`: scaffolds `factory.yaml`, `plans/` (with its README) and `.lao/`
+ * in the current folder. Never overwrites an existing `factory.yaml` without
+ * `--force`.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import YAML from "yaml";
+import exampleConfig from "../../../factory.example.yaml" with { type: "text" };
+import plansReadme from "../../../plans/README.md" with { type: "text" };
+import { UserError } from "../../errors.ts";
+import type { CliDeps } from "../context.ts";
+
+/** Options of `lao init`. */
+export interface InitOptions {
+  interactive?: boolean;
+  force?: boolean;
+  skipReadme?: boolean;
+  /** Answers of the interactive wizard (asked by the caller). */
+  answers?: { baseUrl: string; ramGb: number };
+}
+
+/** Model keys suggested per memory tier (spec §1.6). */
+export function suggestedModels(ramGb: number): Record<string, string> {
+  if (ramGb < 24) {
+    return {
+      planner: "qwen2.5-7b-instruct",
+      coder: "qwen2.5-coder-7b-instruct",
+      reviewer: "qwen2.5-7b-instruct",
+      pilot: "qwen2.5-7b-instruct",
+    };
+  }
+  if (ramGb < 64) return {};
+  return { reviewer: "deepseek/deepseek-r1" };
+}
+
+/** Runs `lao init` in `deps.cwd`. Returns the exit code. */
+export function initCommand(deps: CliDeps, opts: InitOptions): number {
+  const dir = deps.cwd;
+  const o = deps.output;
+  const configPath = join(dir, "factory.yaml");
+  if (existsSync(configPath) && !opts.force) {
+    throw new UserError(
+      `Cannot write "factory.yaml": it already exists (use --force to overwrite it)`,
+    );
+  }
+  let text = exampleConfig;
+  if (opts.answers) {
+    const doc = YAML.parseDocument(exampleConfig);
+    doc.set("lm_studio_base_url", opts.answers.baseUrl);
+    doc.set("total_ram_gb", opts.answers.ramGb);
+    for (const [role, key] of Object.entries(suggestedModels(opts.answers.ramGb))) {
+      doc.setIn(["models", role, "key"], key);
+    }
+    text = doc.toString();
+  }
+  mkdirSync(join(dir, "plans"), { recursive: true });
+  mkdirSync(join(dir, ".lao"), { recursive: true });
+  writeFileSync(configPath, text);
+  o.out(`wrote factory.yaml`);
+  const readme = join(dir, "plans", "README.md");
+  if (!opts.skipReadme && !existsSync(readme)) {
+    writeFileSync(readme, plansReadme);
+    o.out(`wrote plans/README.md`);
+  }
+  o.out("created plans/ and .lao/");
+  o.out("next: check the model keys in factory.yaml, run `lao health`, then drop a plan into plans/ and run `lao run`");
+  return 0;
+}

@@ -1,0 +1,98 @@
+/**
+ * `lao status`: task counts per status, tokens by role, plan progress.
+ * `--json` prints one document; its `tasks` member maps every task status to
+ * its count (a stable contract for scripts).
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { TASK_STATUSES } from "../../store/task_machine.ts";
+import { style } from "../../ui/output.ts";
+import type { CliContext } from "../context.ts";
+
+/** The `status --json` document (stable contract). */
+export interface StatusDocument {
+  tasks: Record<string, number>;
+  total: number;
+  tokens: Record<string, { prompt: number; completion: number; calls: number }>;
+  plans: {
+    id: string;
+    filename: string;
+    status: string;
+    completed: number;
+    failed: number;
+    total: number;
+  }[];
+  paths: { config: string | null; config_dir: string; database: string; plans: string };
+}
+
+/** Builds the status document. Does not need a model server. */
+export function buildStatus(ctx: CliContext): StatusDocument {
+  const { config, configDir, configFile } = ctx.loaded;
+  const dbExists = existsSync(config.paths.database);
+  const store = dbExists ? ctx.store : null;
+  const tasks = store?.statusCounts() ??
+    Object.fromEntries(TASK_STATUSES.map((s) => [s, 0]));
+  const plans = (store?.listPlans() ?? []).map((p) => {
+    const c = store!.statusCounts(p.id);
+    return {
+      id: p.id,
+      filename: p.filename,
+      status: p.status,
+      completed: c.completed,
+      failed: c.failed,
+      total: Object.values(c).reduce((a, b) => a + b, 0),
+    };
+  });
+  return {
+    tasks,
+    total: Object.values(tasks).reduce((a, b) => a + b, 0),
+    tokens: store?.tokensByRole() ?? {},
+    plans,
+    paths: {
+      config: configFile,
+      config_dir: configDir,
+      database: config.paths.database,
+      plans: config.paths.plans,
+    },
+  };
+}
+
+/** Runs `lao status`. */
+export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number {
+  const doc = buildStatus(ctx);
+  const o = ctx.out;
+  if (opts.json) {
+    o.out(JSON.stringify(doc, null, 2));
+    return 0;
+  }
+  o.out(style(o, "bold", "Tasks"));
+  const max = Math.max(1, ...Object.values(doc.tasks));
+  for (const [status, n] of Object.entries(doc.tasks)) {
+    const bar = "#".repeat(Math.round((n / max) * 30));
+    o.out(`  ${status.padEnd(10)} ${String(n).padStart(5)}  ${bar}`);
+  }
+  o.out(`  ${"total".padEnd(10)} ${String(doc.total).padStart(5)}`);
+  o.out(style(o, "bold", "Tokens by role"));
+  const roles = Object.entries(doc.tokens);
+  if (roles.length === 0) o.out("  (no model calls yet)");
+  for (const [role, t] of roles) {
+    o.out(
+      `  ${role.padEnd(10)} prompt ${t.prompt}  completion ${t.completion}  total ${
+        t.prompt + t.completion
+      }  (${t.calls} calls)`,
+    );
+  }
+  o.out(style(o, "bold", "Plans"));
+  if (doc.plans.length === 0) o.out("  (none yet: drop a .md plan into the plans folder)");
+  for (const p of doc.plans) {
+    const failed = p.failed ? `, ${p.failed} failed` : "";
+    o.out(`  ${p.filename} [${p.status}] ${p.completed}/${p.total} done${failed}`);
+  }
+  o.out(style(o, "bold", "Paths"));
+  o.out(`  config     ${doc.paths.config ?? "(none: defaults)"}`);
+  o.out(`  database   ${doc.paths.database}`);
+  o.out(`  plans      ${doc.paths.plans}`);
+  o.out(`  projects   ${doc.paths.config_dir}/<plan-stem>/`);
+  return 0;
+}

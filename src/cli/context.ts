@@ -1,0 +1,65 @@
+/**
+ * What every command gets: the environment, the terminal, and a lazily
+ * loaded configuration and store.
+ *
+ * @module
+ */
+import { type LoadedConfig, loadConfig } from "../config/load.ts";
+import { Store } from "../store/store.ts";
+import type { Output } from "../ui/output.ts";
+import { type GlobalOptions, toOverrides } from "./options.ts";
+
+/** Things that touch the world, injected so tests can run commands in-process. */
+export interface CliDeps {
+  cwd: string;
+  env: (name: string) => string | undefined;
+  output: Output;
+  /** Aborted on the second Ctrl+C; `stopping` on the first. */
+  signal?: AbortSignal;
+}
+
+/** A command's view of the program. */
+export class CliContext {
+  readonly deps: CliDeps;
+  readonly globals: GlobalOptions;
+  readonly gitFlagGiven: boolean;
+  #loaded?: LoadedConfig;
+  #store?: Store;
+
+  /** Creates a context. */
+  constructor(deps: CliDeps, globals: GlobalOptions, gitFlagGiven: boolean) {
+    this.deps = deps;
+    this.globals = globals;
+    this.gitFlagGiven = gitFlagGiven;
+  }
+
+  /** The terminal. */
+  get out(): Output {
+    return this.deps.output;
+  }
+
+  /** The configuration (loaded once; warnings printed to stderr once). */
+  get loaded(): LoadedConfig {
+    if (!this.#loaded) {
+      this.#loaded = loadConfig({
+        cwd: this.deps.cwd,
+        env: this.deps.env,
+        ...(this.globals.config ? { configPath: this.globals.config } : {}),
+        overrides: toOverrides(this.globals, this.gitFlagGiven),
+      });
+      for (const w of this.#loaded.warnings) this.out.err(`warning: ${w}`);
+    }
+    return this.#loaded;
+  }
+
+  /** The state store (opened and migrated once). */
+  get store(): Store {
+    if (!this.#store) this.#store = Store.open(this.loaded.config.paths.database);
+    return this.#store;
+  }
+
+  /** Closes what was opened. */
+  close(): void {
+    this.#store?.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The CLI: parses arguments (global options before or after the command),
+ * dispatches, and maps errors to exit codes — user errors print one line and
+ * exit with their code (2 by default), interrupts exit 130, bugs print a stack
+ * and exit 70.
+ *
+ * @module
+ */
+import { Command, CommanderError } from "commander";
+import denoJson from "../../deno.json" with { type: "json" };
+import { ExitCode, InterruptedError, NotImplementedError, UserError } from "../errors.ts";
+import { denoOutput } from "../ui/output.ts";
+import { CliContext, type CliDeps } from "./context.ts";
+import { initCommand } from "./commands/init.ts";
+import { statusCommand } from "./commands/status.ts";
+import { addGlobalOptions, type GlobalOptions } from "./options.ts";
+import { permissionHint } from "./permission_hint.ts";
+import { registerExtraCommands } from "./commands/extra.ts";
+
+/** LAO's version. */
+export const VERSION: string = denoJson.version;
+
+type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =>
+  | number
+  | Promise<number>;
+
+/** Builds the command tree. `run` receives each command's action. */
+export function buildProgram(deps: CliDeps, run: (action: Action) => (...a: unknown[]) => Promise<void>) {
+  const program = addGlobalOptions(new Command("lao"))
+    .description("LAO: a local multi-phase coding agent (planner → coder → reviewer)")
+    .version(`lao ${VERSION}`, "-v, --version", "print the version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.output.out(s.replace(/\n$/, "")),
+      writeErr: (s) => deps.output.err(s.replace(/\n$/, "")),
+    });
+
+  program.command("version").description("print the version").action(run(() => {
+    deps.output.out(`lao ${VERSION}`);
+    return 0;
+  }));
+
+  program.command("init").description("scaffold factory.yaml, plans/ and .lao/ here")
+    .option("--no-interactive", "do not ask questions")
+    .option("--force", "overwrite an existing factory.yaml")
+    .option("--skip-readme", "do not write plans/README.md")
+    .action(run(async (ctx, opts) => {
+      const interactive = opts.interactive !== false && ctx.out.isTty && Deno.stdin.isTerminal();
+      if (!interactive) return initCommand(ctx.deps, opts);
+      const { input } = await import("@inquirer/prompts");
+      const baseUrl = await input({ message: "Model server URL", default: "http://127.0.0.1:1234" });
+      const ram = await input({ message: "RAM/VRAM in GB", default: "36" });
+      const ramGb = Number(ram);
+      if (!Number.isFinite(ramGb) || ramGb <= 0) {
+        throw new UserError(`RAM: expected a positive number, got "${ram}"`);
+      }
+      return initCommand(ctx.deps, { ...opts, answers: { baseUrl, ramGb } });
+    }));
+
+  program.command("status").description("task counts, tokens by role, plan progress")
+    .option("--json", "print one JSON document (stable contract)")
+    .action(run((ctx, opts) => statusCommand(ctx, opts)));
+
+  const retry = (alias: boolean) =>
+    run((ctx, opts) => {
+      if (alias) ctx.out.err(`notice: "reset-failed" is deprecated; use "lao retry-failed"`);
+      const n = ctx.store.retryFailed(typeof opts.planId === "string" ? opts.planId : undefined);
+      ctx.out.out(`Reset ${n} failed task${n === 1 ? "" : "s"} to pending.`);
+      return 0;
+    });
+  program.command("retry-failed").description("put every failed task back to pending")
+    .option("--plan-id <id>", "only this plan's tasks").action(retry(false));
+  program.command("reset-failed", { hidden: true }).option("--plan-id <id>").action(retry(true));
+
+  registerExtraCommands(program, run);
+
+  for (const name of ["configure-models", "pilot", "projects"]) {
+    program.command(name).description(`${name} (not built yet)`).allowUnknownOption()
+      .argument("[args...]").action(run(() => {
+        throw new NotImplementedError(name);
+      }));
+  }
+  return program;
+}
+
+/** Runs the CLI with `args`; returns the exit code. */
+export async function main(args: string[], deps?: Partial<CliDeps>): Promise<number> {
+  const env = deps?.env ?? ((name: string) => Deno.env.get(name));
+  const full: CliDeps = {
+    cwd: deps?.cwd ?? Deno.cwd(),
+    env,
+    output: deps?.output ?? denoOutput(env),
+    ...(deps?.signal ? { signal: deps.signal } : {}),
+  };
+  let exitCode = 0;
+  let ctx: CliContext | undefined;
+  const run = (action: Action) => async (...a: unknown[]) => {
+    const cmd = a[a.length - 1] as Command;
+    const opts = a[a.length - 2] as Record<string, unknown>;
+    const positional = a.slice(0, -2).flat().filter((x): x is string => typeof x === "string");
+    const globals = cmd.optsWithGlobals() as GlobalOptions;
+    const gitGiven = sourceOf(cmd, "git") === "cli";
+    ctx = new CliContext(full, globals, gitGiven);
+    exitCode = await action(ctx, opts, positional);
+  };
+  try {
+    if (isFilesystemRoot(full.cwd)) {
+      throw new UserError(
+        `Cannot run from the filesystem root "${full.cwd}": cd into a project folder first`,
+      );
+    }
+    const program = buildProgram(full, run);
+    const argv = args.length === 0 ? ["run"] : args;
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, full);
+  } finally {
+    ctx?.close();
+  }
+}
+
+function sourceOf(cmd: Command, key: string): string | undefined {
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    const src = c.getOptionValueSource(key);
+    if (src) return src;
+  }
+  return undefined;
+}
+
+function reportError(err: unknown, deps: CliDeps): number {
+  const o = deps.output;
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.version" || err.code === "commander.helpDisplayed") return 0;
+    if (err.code === "commander.help") return 0;
+    return ExitCode.Usage; // commander already printed the one-line message
+  }
+  if (err instanceof UserError) {
+    o.err(`lao: ${err.message}`);
+    return err.exitCode;
+  }
+  if (err instanceof InterruptedError) {
+    o.err("lao: interrupted");
+    return ExitCode.Interrupted;
+  }
+  const hint = permissionHint(err);
+  if (hint) {
+    o.err(`lao: ${hint}`);
+    return ExitCode.Usage;
+  }
+  o.err("lao: internal error (this is a bug, please report it):");
+  o.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return ExitCode.Internal;
+}
+
+function isFilesystemRoot(cwd: string): boolean {
+  return cwd === "/" || /^[A-Za-z]:[\\/]?$/.test(cwd);
+}

@@ -1,0 +1,84 @@
+/**
+ * Opens the SQLite state database (`node:sqlite`, compiled into the binary):
+ * WAL journal, a busy timeout so concurrent writers wait instead of failing,
+ * foreign keys on, and forward migrations to the current schema version.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { UserError } from "../errors.ts";
+import { type Migration, MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
+
+/** Options of {@linkcode openDatabase}. */
+export interface OpenOptions {
+  /** Milliseconds a writer waits for a lock before failing (default 15000). */
+  busyTimeoutMs?: number;
+  /** Migrations to apply (tests pass a prefix to build an old schema). */
+  migrations?: readonly Migration[];
+}
+
+/** Opens (creating if needed) and migrates the database at `path`. */
+export function openDatabase(path: string, opts: OpenOptions = {}): DatabaseSync {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (err) {
+    throw new UserError(`Cannot open database "${path}": ${(err as Error).message}`);
+  }
+  db.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 15000}`);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db, opts.migrations ?? MIGRATIONS);
+  return db;
+}
+
+/** Current schema version of an open database. */
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  return row.user_version;
+}
+
+/** Applies every migration newer than the database's version, each atomically. */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): void {
+  const current = schemaVersion(db);
+  const newest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > Math.max(newest, SCHEMA_VERSION)) {
+    throw new UserError(
+      `Cannot use database: its schema version ${current} is newer than this LAO supports (${SCHEMA_VERSION}); upgrade LAO`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= schemaVersion(db)) continue;
+    transaction(db, () => {
+      // Re-check inside the write lock: another process may have migrated meanwhile.
+      if (m.version <= schemaVersion(db)) return;
+      db.exec(m.sql);
+      db.exec(`PRAGMA user_version = ${m.version}`);
+    });
+  }
+}
+
+/**
+ * Runs `fn` inside `BEGIN IMMEDIATE … COMMIT` (rolled back on error). The
+ * immediate lock makes concurrent writers queue on the busy timeout instead of
+ * failing half-way.
+ */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = fn();
+    db.exec("COMMIT");
+    return result;
+  } catch (err) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // The transaction may already be gone; the original error matters.
+    }
+    throw err;
+  }
+}

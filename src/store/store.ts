@@ -1,0 +1,702 @@
+/**
+ * The durable queue and everything LAO remembers, on SQLite. Every task
+ * transition is a guarded update (`... WHERE status = expected`) committed in
+ * the same transaction as its event row, so a task can never be claimed twice
+ * and the event log never disagrees with the tasks.
+ *
+ * @module
+ */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { createHash } from "node:crypto";
+import type { Emit } from "../events/bus.ts";
+import type { LaoEvent, PlanStatus, Role, TaskStatus } from "../events/types.ts";
+import { openDatabase, transaction } from "./db.ts";
+import { TASK_STATUSES, type Transition, TRANSITIONS } from "./task_machine.ts";
+
+/** A plan row. */
+export interface PlanRow {
+  id: string;
+  filename: string;
+  stem: string;
+  source_path: string | null;
+  status: PlanStatus;
+  revision_of: string | null;
+  workspace: string | null;
+  preflight_json: string | null;
+  error: string | null;
+  decompose_attempts: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A task row, JSON columns decoded. */
+export interface Task {
+  id: number;
+  plan_id: string;
+  title: string;
+  description: string;
+  file_paths: string[];
+  phase_name: string | null;
+  deliverable_ids: string[];
+  status: TaskStatus;
+  coder_output: string | null;
+  feedback: string | null;
+  code_signature: string | null;
+  prev_code_signature: string | null;
+  changed_files: string[];
+  attempt: number;
+  max_attempts: number;
+  next_eligible_at: string | null;
+  escalation_reason: string | null;
+  priority: number;
+  dependencies: number[];
+}
+
+/** A task as the architect produced it, dependencies as indexes into the same list. */
+export interface NewTask {
+  title: string;
+  description: string;
+  file_paths: string[];
+  phase?: string | null;
+  deliverable_ids?: string[];
+  dependsOn: number[];
+}
+
+/** Extra column updates allowed with a transition. */
+export interface TaskPatch {
+  coder_output?: string | null;
+  feedback?: string | null;
+  code_signature?: string | null;
+  prev_code_signature?: string | null;
+  changed_files?: string[];
+  attempt?: number;
+  next_eligible_at?: string | null;
+  escalation_reason?: string | null;
+}
+
+/** A recorded model call. */
+export interface LlmCallRecord {
+  role: Role;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  seconds: number;
+  ok: boolean;
+  error?: string;
+  taskId?: number | null;
+  planId?: string | null;
+}
+
+/** A stored finding. */
+export interface FindingRecord {
+  source: string;
+  severity: string;
+  file_path: string | null;
+  issue_class: string;
+  message: string;
+  fix_hint?: string | null;
+  analyzer_id?: string | null;
+  analyzer_kind?: string | null;
+  confidence?: number | null;
+}
+
+/** Result of {@linkcode Store.registerPlan}. */
+export interface RegisterResult {
+  plan: PlanRow;
+  /** False when identical content was already registered (dedupe). */
+  created: boolean;
+  /** The plan this one replaces (an edited plan file), if any. */
+  supersedes: PlanRow | null;
+}
+
+/** First 16 hex chars of SHA-256 of the plan text (the plan id). */
+export function planId(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+}
+
+type Row = Record<string, SQLInputValue>;
+
+/** The state store. Construct with {@linkcode Store.open}. */
+export class Store {
+  /** The underlying connection. */
+  readonly db: DatabaseSync;
+  #emit: Emit;
+  #now: () => Date;
+
+  /** Wraps an open connection. */
+  constructor(db: DatabaseSync, opts: { emit?: Emit; now?: () => Date } = {}) {
+    this.db = db;
+    this.#emit = opts.emit ?? (() => {});
+    this.#now = opts.now ?? (() => new Date());
+  }
+
+  /** Opens (and migrates) the database at `path`. */
+  static open(path: string, opts: { emit?: Emit; now?: () => Date } = {}): Store {
+    return new Store(openDatabase(path), opts);
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.db.close();
+  }
+
+  /** Current time as an ISO string (the store's clock). */
+  nowIso(): string {
+    return this.#now().toISOString();
+  }
+
+  // ---------------------------------------------------------------- plans
+
+  /**
+   * Registers a plan by content hash. Identical content is deduped. A plan
+   * file whose text changed becomes a new revision that supersedes the old
+   * one: the old plan's pending tasks are failed with reason `superseded`.
+   */
+  registerPlan(
+    input: { filename: string; stem: string; text: string; sourcePath?: string; workspace?: string },
+  ): RegisterResult {
+    const id = planId(input.text);
+    const events: LaoEvent[] = [];
+    const result = transaction(this.db, () => {
+      const existing = this.getPlan(id);
+      if (existing) return { plan: existing, created: false, supersedes: null };
+      const previous = this.db.prepare(
+        `SELECT * FROM plans WHERE stem = ? AND status != 'superseded' ORDER BY created_at DESC LIMIT 1`,
+      ).get(input.stem) as PlanRow | undefined;
+      const now = this.nowIso();
+      this.db.prepare(
+        `INSERT INTO plans (id, filename, stem, source_path, status, revision_of, workspace, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'decomposing', ?, ?, ?, ?)`,
+      ).run(
+        id,
+        input.filename,
+        input.stem,
+        input.sourcePath ?? null,
+        previous?.id ?? null,
+        input.workspace ?? null,
+        now,
+        now,
+      );
+      events.push({
+        type: "plan.registered",
+        planId: id,
+        filename: input.filename,
+        ...(previous ? { revisionOf: previous.id } : {}),
+      });
+      if (previous) {
+        const pending = this.db.prepare(
+          `SELECT id FROM tasks WHERE plan_id = ? AND status = 'pending'`,
+        ).all(previous.id) as { id: number }[];
+        for (const t of pending) {
+          this.#transitionIn(t.id, "supersede", {
+            escalation_reason: "superseded",
+            feedback: `Superseded by a new revision of ${input.filename} (plan ${id})`,
+          }, events);
+        }
+        this.#setPlanStatusIn(previous.id, "superseded", `replaced by ${id}`, events);
+      }
+      return { plan: this.getPlan(id)!, created: true, supersedes: previous ?? null };
+    });
+    for (const e of events) this.#emit(e);
+    return result;
+  }
+
+  /** A plan by id. */
+  getPlan(id: string): PlanRow | undefined {
+    return this.db.prepare(`SELECT * FROM plans WHERE id = ?`).get(id) as PlanRow | undefined;
+  }
+
+  /** All plans, oldest first. */
+  listPlans(): PlanRow[] {
+    return this.db.prepare(`SELECT * FROM plans ORDER BY created_at, id`).all() as unknown as PlanRow[];
+  }
+
+  /** Sets a plan's status (with an event row). */
+  setPlanStatus(id: string, to: PlanStatus, reason?: string): void {
+    const events: LaoEvent[] = [];
+    transaction(this.db, () => this.#setPlanStatusIn(id, to, reason, events));
+    for (const e of events) this.#emit(e);
+  }
+
+  /** Updates plan fields that are not its status. */
+  updatePlan(id: string, patch: { workspace?: string; preflight_json?: string }): void {
+    for (const [key, value] of Object.entries(patch)) {
+      this.db.prepare(`UPDATE plans SET ${key} = ?, updated_at = ? WHERE id = ?`).run(
+        value,
+        this.nowIso(),
+        id,
+      );
+    }
+  }
+
+  /**
+   * Records a failed decomposition. The plan stays retryable: it is picked up
+   * again after `retryAfterS` seconds (fixes spec §11.2).
+   */
+  markDecompositionFailed(id: string, error: string, retryAfterS: number): void {
+    const events: LaoEvent[] = [];
+    transaction(this.db, () => {
+      const next = new Date(this.#now().getTime() + retryAfterS * 1000).toISOString();
+      this.db.prepare(
+        `UPDATE plans SET error = ?, decompose_attempts = decompose_attempts + 1, next_attempt_at = ? WHERE id = ?`,
+      ).run(error, next, id);
+      this.#setPlanStatusIn(id, "decomposition_failed", error, events);
+    });
+    for (const e of events) this.#emit(e);
+  }
+
+  /** Plans waiting for the architect: new ones, and failed ones whose retry time has come. */
+  plansToDecompose(): PlanRow[] {
+    return this.db.prepare(
+      `SELECT * FROM plans WHERE status = 'decomposing'
+          OR (status = 'decomposition_failed' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
+       ORDER BY created_at, id`,
+    ).all(this.nowIso()) as unknown as PlanRow[];
+  }
+
+  #setPlanStatusIn(id: string, to: PlanStatus, reason: string | undefined, events: LaoEvent[]) {
+    const plan = this.getPlan(id);
+    if (!plan || plan.status === to) return;
+    this.db.prepare(`UPDATE plans SET status = ?, updated_at = ? WHERE id = ?`).run(
+      to,
+      this.nowIso(),
+      id,
+    );
+    const event: LaoEvent = {
+      type: "plan.status",
+      planId: id,
+      from: plan.status,
+      to,
+      ...(reason ? { reason } : {}),
+    };
+    this.#insertEvent(event, id, null);
+    events.push(event);
+  }
+
+  // ---------------------------------------------------------------- chunks
+
+  /** Returns the stored chunk with this content hash, creating it as `pending`. */
+  upsertChunk(
+    planId: string,
+    index: number,
+    hash: string,
+    text: string,
+  ): { status: string; tasks_json: string | null } {
+    this.db.prepare(
+      `INSERT INTO plan_chunks (plan_id, chunk_index, chunk_hash, chunk_text) VALUES (?, ?, ?, ?)
+       ON CONFLICT (plan_id, chunk_hash) DO UPDATE SET chunk_index = excluded.chunk_index`,
+    ).run(planId, index, hash, text);
+    return this.db.prepare(
+      `SELECT status, tasks_json FROM plan_chunks WHERE plan_id = ? AND chunk_hash = ?`,
+    ).get(planId, hash) as { status: string; tasks_json: string | null };
+  }
+
+  /** Stores a chunk's result. */
+  finishChunk(planId: string, hash: string, result: { tasksJson?: string; error?: string }): void {
+    this.db.prepare(
+      `UPDATE plan_chunks SET status = ?, tasks_json = ?, error = ?, updated_at = ? WHERE plan_id = ? AND chunk_hash = ?`,
+    ).run(
+      result.error ? "failed" : "completed",
+      result.tasksJson ?? null,
+      result.error ?? null,
+      this.nowIso(),
+      planId,
+      hash,
+    );
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  /**
+   * Inserts a plan's tasks in one transaction and marks the plan `active`.
+   * Dependencies are given as indexes into `tasks` and stored as task ids.
+   */
+  insertTasks(planId: string, tasks: NewTask[], maxAttempts: number): number[] {
+    const events: LaoEvent[] = [];
+    const ids = transaction(this.db, () => {
+      const insert = this.db.prepare(
+        `INSERT INTO tasks (plan_id, title, description, file_paths, phase_name, deliverable_ids, max_attempts, priority, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const now = this.nowIso();
+      const ids = tasks.map((t, i) =>
+        Number(
+          insert.run(
+            planId,
+            t.title,
+            t.description,
+            JSON.stringify(t.file_paths),
+            t.phase ?? null,
+            JSON.stringify(t.deliverable_ids ?? []),
+            maxAttempts,
+            i,
+            now,
+            now,
+          ).lastInsertRowid,
+        )
+      );
+      const dep = this.db.prepare(
+        `INSERT OR IGNORE INTO task_dependencies (task_id, depends_on) VALUES (?, ?)`,
+      );
+      tasks.forEach((t, i) => {
+        for (const d of t.dependsOn) {
+          const target = ids[d];
+          if (target !== undefined && d !== i) dep.run(ids[i]!, target);
+        }
+      });
+      for (const [i, id] of ids.entries()) {
+        const event: LaoEvent = {
+          type: "task.transition",
+          taskId: id,
+          planId,
+          from: null,
+          to: "pending",
+          reason: `created (${i + 1}/${ids.length})`,
+        };
+        this.#insertEvent(event, planId, id);
+        events.push(event);
+      }
+      this.#setPlanStatusIn(planId, "active", `${ids.length} tasks`, events);
+      return ids;
+    });
+    for (const e of events) this.#emit(e);
+    return ids;
+  }
+
+  /** A task by id (with its dependency ids). */
+  getTask(id: number): Task | undefined {
+    const row = this.db.prepare(`SELECT * FROM tasks WHERE id = ?`).get(id) as Row | undefined;
+    return row ? this.#decode(row) : undefined;
+  }
+
+  /** Tasks of a plan (or all), by priority. */
+  listTasks(planId?: string): Task[] {
+    const rows = (planId
+      ? this.db.prepare(`SELECT * FROM tasks WHERE plan_id = ? ORDER BY priority, id`).all(planId)
+      : this.db.prepare(`SELECT * FROM tasks ORDER BY plan_id, priority, id`).all()) as Row[];
+    return rows.map((r) => this.#decode(r));
+  }
+
+  /**
+   * Moves a task along a legal transition, atomically with its event row.
+   * Returns false (and changes nothing) when the task is not in the
+   * transition's `from` status — e.g. another process claimed it first.
+   */
+  transition(taskId: number, name: Transition, patch: TaskPatch = {}, reason?: string): boolean {
+    const events: LaoEvent[] = [];
+    const ok = transaction(this.db, () => this.#transitionIn(taskId, name, patch, events, reason));
+    for (const e of events) this.#emit(e);
+    return ok;
+  }
+
+  #transitionIn(
+    taskId: number,
+    name: Transition,
+    patch: TaskPatch,
+    events: LaoEvent[],
+    reason?: string,
+  ): boolean {
+    const [from, to] = TRANSITIONS[name];
+    const sets = ["status = ?", "updated_at = ?"];
+    const values: SQLInputValue[] = [to, this.nowIso()];
+    for (const [key, value] of Object.entries(patch)) {
+      sets.push(`${key} = ?`);
+      values.push(Array.isArray(value) ? JSON.stringify(value) : (value as SQLInputValue));
+    }
+    const res = this.db.prepare(
+      `UPDATE tasks SET ${sets.join(", ")} WHERE id = ? AND status = ?`,
+    ).run(...values, taskId, from);
+    if (res.changes !== 1) return false;
+    const planId = (this.db.prepare(`SELECT plan_id FROM tasks WHERE id = ?`).get(taskId) as {
+      plan_id: string;
+    }).plan_id;
+    const why = reason ?? patch.escalation_reason ?? name;
+    const event: LaoEvent = { type: "task.transition", taskId, planId, from, to, reason: why };
+    this.#insertEvent(event, planId, taskId);
+    events.push(event);
+    return true;
+  }
+
+  /**
+   * Pending tasks that may run now: cooldown passed and every dependency
+   * completed, ordered by plan age then priority. Tasks with a failed
+   * dependency are failed first (cascading), with the reason.
+   */
+  runnable(opts: { limit?: number; phase?: string | null; planId?: string | null } = {}): Task[] {
+    this.failBlocked();
+    const now = this.nowIso();
+    const rows = this.db.prepare(
+      `SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id
+       WHERE t.status = 'pending'
+         AND (t.next_eligible_at IS NULL OR t.next_eligible_at <= ?)
+         AND (? IS NULL OR t.phase_name = ?)
+         AND (? IS NULL OR t.plan_id = ?)
+         AND NOT EXISTS (
+           SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on
+           WHERE d.task_id = t.id AND dt.status != 'completed')
+       ORDER BY p.created_at, t.priority, t.id
+       LIMIT ?`,
+    ).all(
+      now,
+      opts.phase ?? null,
+      opts.phase ?? null,
+      opts.planId ?? null,
+      opts.planId ?? null,
+      opts.limit ?? 1_000_000,
+    ) as Row[];
+    return rows.map((r) => this.#decode(r));
+  }
+
+  /** The earliest future `next_eligible_at` among pending tasks, if any (for waiting out cooldowns). */
+  nextCooldownEnd(planId?: string | null): Date | null {
+    const row = this.db.prepare(
+      `SELECT MIN(next_eligible_at) AS t FROM tasks WHERE status = 'pending' AND next_eligible_at > ?
+         AND (? IS NULL OR plan_id = ?)`,
+    ).get(this.nowIso(), planId ?? null, planId ?? null) as { t: string | null };
+    return row.t ? new Date(row.t) : null;
+  }
+
+  /** Coded tasks waiting for review, oldest plan and priority first. */
+  coded(opts: { limit?: number; phase?: string | null; planId?: string | null } = {}): Task[] {
+    const rows = this.db.prepare(
+      `SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id
+       WHERE t.status = 'coded' AND (? IS NULL OR t.phase_name = ?) AND (? IS NULL OR t.plan_id = ?)
+       ORDER BY p.created_at, t.priority, t.id LIMIT ?`,
+    ).all(
+      opts.phase ?? null,
+      opts.phase ?? null,
+      opts.planId ?? null,
+      opts.planId ?? null,
+      opts.limit ?? 1_000_000,
+    ) as Row[];
+    return rows.map((r) => this.#decode(r));
+  }
+
+  /** Fails pending tasks whose dependencies failed, repeating until nothing changes. Returns how many. */
+  failBlocked(): number {
+    let total = 0;
+    for (;;) {
+      const blocked = this.db.prepare(
+        `SELECT t.id, group_concat(dt.title, ', ') AS titles FROM tasks t
+         JOIN task_dependencies d ON d.task_id = t.id JOIN tasks dt ON dt.id = d.depends_on
+         WHERE t.status = 'pending' AND dt.status = 'failed' GROUP BY t.id`,
+      ).all() as { id: number; titles: string }[];
+      if (blocked.length === 0) return total;
+      for (const b of blocked) {
+        if (
+          this.transition(b.id, "dependency_failed", {
+            escalation_reason: "dependency_blocked",
+            feedback: `Blocked by failed dependencies: ${b.titles}`,
+          }, `Blocked by failed dependencies: ${b.titles}`)
+        ) total++;
+      }
+    }
+  }
+
+  /** Crash recovery at start-up: `coding` → `pending`, `review` → `coded`. Returns counts. */
+  recover(): { coding: number; review: number } {
+    let coding = 0;
+    let review = 0;
+    for (const t of this.listByStatus("coding")) {
+      if (this.transition(t.id, "recover_coding", {}, "recovered after interruption")) coding++;
+    }
+    for (const t of this.listByStatus("review")) {
+      if (this.transition(t.id, "recover_review", {}, "recovered after interruption")) review++;
+    }
+    return { coding, review };
+  }
+
+  /** Tasks in one status. */
+  listByStatus(status: TaskStatus): Task[] {
+    return (this.db.prepare(`SELECT * FROM tasks WHERE status = ? ORDER BY id`).all(status) as Row[])
+      .map((r) => this.#decode(r));
+  }
+
+  /** Every failed task (optionally of one plan) → pending with attempt 0. Returns how many. */
+  retryFailed(planId?: string): number {
+    const failed = this.listByStatus("failed").filter((t) => !planId || t.plan_id === planId)
+      .filter((t) => t.escalation_reason !== "superseded");
+    let n = 0;
+    for (const t of failed) {
+      if (
+        this.transition(t.id, "retry", {
+          attempt: 0,
+          feedback: null,
+          next_eligible_at: null,
+          escalation_reason: null,
+        }, "retry requested")
+      ) n++;
+      const plan = this.getPlan(t.plan_id);
+      if (plan?.status === "completed") this.setPlanStatus(plan.id, "active", "retry");
+    }
+    return n;
+  }
+
+  /** Count of tasks in every status (every status present, zero when none). */
+  statusCounts(planId?: string): Record<TaskStatus, number> {
+    const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
+      TaskStatus,
+      number
+    >;
+    const rows = this.db.prepare(
+      `SELECT status, COUNT(*) AS n FROM tasks WHERE (? IS NULL OR plan_id = ?) GROUP BY status`,
+    ).all(planId ?? null, planId ?? null) as { status: TaskStatus; n: number }[];
+    for (const r of rows) counts[r.status] = r.n;
+    return counts;
+  }
+
+  /**
+   * Marks every active plan whose tasks are all completed as `completed`.
+   * Failed tasks keep a plan open (fixes spec §11.15). Returns the plans closed.
+   */
+  closeFinishedPlans(): string[] {
+    const closed: string[] = [];
+    for (const plan of this.listPlans().filter((p) => p.status === "active")) {
+      const c = this.statusCounts(plan.id);
+      const total = Object.values(c).reduce((a, b) => a + b, 0);
+      if (total > 0 && c.completed === total) {
+        this.setPlanStatus(plan.id, "completed", "all tasks completed");
+        closed.push(plan.id);
+      }
+    }
+    return closed;
+  }
+
+  // ---------------------------------------------------------------- records
+
+  /** Records one model call. */
+  recordLlmCall(r: LlmCallRecord): void {
+    this.db.prepare(
+      `INSERT INTO llm_calls (task_id, plan_id, role, model, prompt_tokens, completion_tokens, duration_s, success, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.taskId ?? null,
+      r.planId ?? null,
+      r.role,
+      r.model,
+      r.promptTokens,
+      r.completionTokens,
+      r.seconds,
+      r.ok ? 1 : 0,
+      r.error ?? null,
+    );
+  }
+
+  /** Prompt/completion token sums by role. */
+  tokensByRole(): Record<string, { prompt: number; completion: number; calls: number }> {
+    const rows = this.db.prepare(
+      `SELECT role, SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, COUNT(*) AS n FROM llm_calls GROUP BY role ORDER BY role`,
+    ).all() as { role: string; p: number; c: number; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.role, { prompt: r.p, completion: r.c, calls: r.n }]));
+  }
+
+  /** Stores findings for one attempt of a task (history is kept across attempts). */
+  addFindings(taskId: number, attempt: number, findings: FindingRecord[]): void {
+    transaction(this.db, () => {
+      const stmt = this.db.prepare(
+        `INSERT INTO task_findings (task_id, attempt, source, severity, file_path, issue_class, message, fix_hint, analyzer_id, analyzer_kind, confidence)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const f of findings) {
+        stmt.run(
+          taskId,
+          attempt,
+          f.source,
+          f.severity,
+          f.file_path,
+          f.issue_class,
+          f.message,
+          f.fix_hint ?? null,
+          f.analyzer_id ?? null,
+          f.analyzer_kind ?? null,
+          f.confidence ?? null,
+        );
+      }
+    });
+  }
+
+  /** Findings of a task, optionally of one attempt. */
+  findings(taskId: number, attempt?: number): (FindingRecord & { attempt: number })[] {
+    return this.db.prepare(
+      `SELECT * FROM task_findings WHERE task_id = ? AND (? IS NULL OR attempt = ?) ORDER BY id`,
+    ).all(taskId, attempt ?? null, attempt ?? null) as unknown as (FindingRecord & {
+      attempt: number;
+    })[];
+  }
+
+  /** Records a validation command run. */
+  addValidationRun(r: {
+    taskId: number;
+    attempt: number;
+    kind: string;
+    command: string;
+    returnCode: number | null;
+    success: boolean;
+    output: string;
+    startedAt: string;
+    finishedAt: string;
+  }): void {
+    this.db.prepare(
+      `INSERT INTO validation_runs (task_id, attempt, kind, command, return_code, success, output, started_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.taskId,
+      r.attempt,
+      r.kind,
+      r.command,
+      r.returnCode,
+      r.success ? 1 : 0,
+      r.output.slice(0, 4000),
+      r.startedAt,
+      r.finishedAt,
+    );
+  }
+
+  /** Appends a pilot conversation message (tool calls included). */
+  addPilotMessage(
+    m: { sessionId: string; role: string; content: string | null; toolCalls?: unknown; toolCallId?: string },
+  ): void {
+    this.db.prepare(
+      `INSERT INTO pilot_messages (session_id, role, content, tool_calls, tool_call_id) VALUES (?, ?, ?, ?, ?)`,
+    ).run(
+      m.sessionId,
+      m.role,
+      m.content,
+      m.toolCalls === undefined ? null : JSON.stringify(m.toolCalls),
+      m.toolCallId ?? null,
+    );
+  }
+
+  /** Records an event that is not a transition (e.g. a model swap) in the event log. */
+  logEvent(event: LaoEvent, planId?: string | null, taskId?: number | null): void {
+    this.#insertEvent(event, planId ?? null, taskId ?? null);
+  }
+
+  /** Events of a task, oldest first. */
+  taskEvents(taskId: number): { type: string; payload: LaoEvent; created_at: string }[] {
+    return (this.db.prepare(`SELECT type, payload, created_at FROM events WHERE task_id = ? ORDER BY id`)
+      .all(taskId) as { type: string; payload: string; created_at: string }[]).map((r) => ({
+        ...r,
+        payload: JSON.parse(r.payload) as LaoEvent,
+      }));
+  }
+
+  #insertEvent(event: LaoEvent, planId: string | null, taskId: number | null): void {
+    this.db.prepare(
+      `INSERT INTO events (type, plan_id, task_id, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
+    ).run(event.type, planId, taskId, JSON.stringify(event), this.nowIso());
+  }
+
+  #decode(row: Row): Task {
+    const deps = this.db.prepare(`SELECT depends_on FROM task_dependencies WHERE task_id = ? ORDER BY depends_on`)
+      .all(row.id as number) as { depends_on: number }[];
+    return {
+      ...(row as unknown as Task),
+      file_paths: JSON.parse(String(row.file_paths ?? "[]")),
+      deliverable_ids: JSON.parse(String(row.deliverable_ids ?? "[]")),
+      changed_files: JSON.parse(String(row.changed_files ?? "[]")),
+      dependencies: deps.map((d) => d.depends_on),
+    };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The task state machine (spec §3.4). Pure: the store applies these rules as
+ * guarded updates (`... WHERE status = expected`).
+ *
+ * @module
+ */
+import type { TaskStatus } from "../events/types.ts";
+
+/** Every task status. */
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  "pending",
+  "coding",
+  "coded",
+  "review",
+  "completed",
+  "failed",
+];
+
+/** Why a task moves; each maps to exactly one legal from → to pair. */
+export type Transition =
+  | "start_coding"
+  | "finish_coding"
+  | "coder_rework"
+  | "coder_fail"
+  | "start_review"
+  | "approve"
+  | "review_rework"
+  | "review_fail"
+  | "dependency_failed"
+  | "retry"
+  | "recover_coding"
+  | "recover_review"
+  | "release_claim"
+  | "supersede";
+
+/** The legal transitions: name → [from, to]. */
+export const TRANSITIONS: Readonly<Record<Transition, readonly [TaskStatus, TaskStatus]>> = {
+  start_coding: ["pending", "coding"],
+  finish_coding: ["coding", "coded"],
+  coder_rework: ["coding", "pending"],
+  coder_fail: ["coding", "failed"],
+  start_review: ["coded", "review"],
+  approve: ["review", "completed"],
+  review_rework: ["review", "pending"],
+  review_fail: ["review", "failed"],
+  dependency_failed: ["pending", "failed"],
+  retry: ["failed", "pending"],
+  recover_coding: ["coding", "pending"],
+  recover_review: ["review", "coded"],
+  release_claim: ["coding", "pending"],
+  supersede: ["pending", "failed"],
+};
+
+/** True when a task may move directly from `from` to `to`. */
+export function isLegal(from: TaskStatus, to: TaskStatus): boolean {
+  return Object.values(TRANSITIONS).some(([f, t]) => f === from && t === to);
+}
+
+/** Statuses that end a task's life (until a retry). */
+export function isTerminal(status: TaskStatus): boolean {
+  return status === "completed" || status === "failed";
+}
+
+/**
+ * The cap rule used everywhere: fail instead of rework when
+ * `attempt + 1 >= min(maxAttempts, stageCap)`.
+ */
+export function atCap(attempt: number, maxAttempts: number, stageCap: number): boolean {
+  return attempt + 1 >= Math.min(maxAttempts, stageCap);
+}
+
+/** Rework cooldown in seconds: `base · 2^attempt` (attempt before the increment). */
+export function cooldownSeconds(base: number, attempt: number): number {
+  return base * 2 ** attempt;
+}
