@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type LoadedConfig, loadConfig } from "../config/load.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { Store } from "../store/store.ts";
 import type { Output } from "../ui/output.ts";
 import { type GlobalOptions, toOverrides } from "./options.ts";

@@ -25,7 +25,10 @@ type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =
   | Promise<number>;
 
 /** Builds the command tree. `run` receives each command's action. */
-export function buildProgram(deps: CliDeps, run: (action: Action) => (...a: unknown[]) => Promise<void>) {
+export function buildProgram(
+  deps: CliDeps,
+  run: (action: Action) => (...a: unknown[]) => Promise<void>,
+) {
   const program = addGlobalOptions(new Command("lao"))
     .description("LAO: a local multi-phase coding agent (planner → coder → reviewer)")
     .version(`lao ${VERSION}`, "-v, --version", "print the version")
@@ -49,7 +52,10 @@ export function buildProgram(deps: CliDeps, run: (action: Action) => (...a: unkn
       const interactive = opts.interactive !== false && ctx.out.isTty && Deno.stdin.isTerminal();
       if (!interactive) return initCommand(ctx.deps, opts);
       const { input } = await import("@inquirer/prompts");
-      const baseUrl = await input({ message: "Model server URL", default: "http://127.0.0.1:1234" });
+      const baseUrl = await input({
+        message: "Model server URL",
+        default: "http://127.0.0.1:1234",
+      });
       const ram = await input({ message: "RAM/VRAM in GB", default: "36" });
       const ramGb = Number(ram);
       if (!Number.isFinite(ramGb) || ramGb <= 0) {

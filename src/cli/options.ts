@@ -59,7 +59,10 @@ export function addGlobalOptions(cmd: Command): Command {
     .option("--no-git", "disable git traceability for this run")
     .option("--phase-gated", "batch coder work, then reviewer work")
     .option("--batch-size <n>", "tasks coded per wave")
-    .option("--max-context-utilization <ratio>", "share of the planner context the architect may use")
+    .option(
+      "--max-context-utilization <ratio>",
+      "share of the planner context the architect may use",
+    )
     .addOption(
       new Option("--quality-gate <mode>", "validation gate").choices(["strict", "standard", "off"]),
     )
@@ -80,7 +83,9 @@ export function toOverrides(o: GlobalOptions, gitGiven: boolean): ConfigOverride
     if (v === undefined) return undefined;
     const n = Number(v);
     if (!Number.isFinite(n) || (int && !Number.isInteger(n))) {
-      throw new UserError(`flag ${flag}: expected ${int ? "a whole number" : "a number"}, got "${v}"`);
+      throw new UserError(
+        `flag ${flag}: expected ${int ? "a whole number" : "a number"}, got "${v}"`,
+      );
     }
     return n;
   };

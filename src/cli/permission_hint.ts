@@ -25,7 +25,5 @@ export function permissionHint(err: unknown): string | null {
   const flag = kind === "all" ? "--allow-all" : `--allow-${kind}`;
   return `missing permission: ${kind} access${target} is needed ${
     WHY[kind] ?? "for this command"
-  }; run with -P=lao (the permission set in deno.json) or add ${flag}${
-    m?.[2] ? `=${m[2]}` : ""
-  }`;
+  }; run with -P=lao (the permission set in deno.json) or add ${flag}${m?.[2] ? `=${m[2]}` : ""}`;
 }

@@ -15,7 +15,7 @@ import YAML, { isMap, isScalar, LineCounter, type Node, type Pair } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.ts";
 import { defaultConfig } from "./defaults.ts";
-import { type Config, configSchema, ROLES, type RoleName } from "./schema.ts";
+import { type Config, configSchema, type RoleName, ROLES } from "./schema.ts";
 import { closest } from "./suggest.ts";
 
 /** Settings given as CLI flags. Undefined means "not given". */
@@ -60,7 +60,9 @@ export interface LoadedConfig {
 }
 
 /** Environment variables that map to config keys. */
-export const ENV_KEYS: ReadonlyArray<{ name: string; path: string[]; kind: "string" | "number" | "path" }> = [
+export const ENV_KEYS: ReadonlyArray<
+  { name: string; path: string[]; kind: "string" | "number" | "path" }
+> = [
   { name: "LM_STUDIO_BASE_URL", path: ["lm_studio_base_url"], kind: "string" },
   { name: "OPENAI_API_KEY", path: ["openai_api_key"], kind: "string" },
   { name: "TOTAL_RAM_GB", path: ["total_ram_gb"], kind: "number" },
@@ -170,7 +172,9 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
       : doc && file
       ? `${label}:${lineOf(doc, lines, path, false)}`
       : "built-in default";
-    throw new UserError(`${where}: ${path.join(".")}: ${describeIssue(issue, getIn(config, path))}`);
+    throw new UserError(
+      `${where}: ${path.join(".")}: ${describeIssue(issue, getIn(config, path))}`,
+    );
   }
   return { config: parsed.data, configDir, configFile: file, warnings };
 }
@@ -203,7 +207,11 @@ function cliOverrides(opts: LoadConfigOptions): Override[] {
   add(["paths", "database"], abs(o.db), "--db");
   for (const role of ROLES) add(["models", role, "key"], o.models?.[role], `--${role}-model`);
   add(["orchestration", "coder_batch_size"], o.batchSize, "--batch-size");
-  add(["orchestration", "max_context_utilization"], o.maxContextUtilization, "--max-context-utilization");
+  add(
+    ["orchestration", "max_context_utilization"],
+    o.maxContextUtilization,
+    "--max-context-utilization",
+  );
   add(["orchestration", "quality_gate_mode"], o.qualityGate, "--quality-gate");
   add(["orchestration", "phase_gated"], o.phaseGated, "--phase-gated");
   add(["git", "enabled"], o.git, "--no-git");
@@ -291,9 +299,13 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`;
     case "too_small":
-      return `expected a value ${issue.inclusive === false ? ">" : ">="} ${issue.minimum}, got ${got}`;
+      return `expected a value ${
+        issue.inclusive === false ? ">" : ">="
+      } ${issue.minimum}, got ${got}`;
     case "too_big":
-      return `expected a value ${issue.inclusive === false ? "<" : "<="} ${issue.maximum}, got ${got}`;
+      return `expected a value ${
+        issue.inclusive === false ? "<" : "<="
+      } ${issue.maximum}, got ${got}`;
     case "invalid_format":
       return `expected a valid ${issue.format === "url" ? "URL" : issue.format}, got ${got}`;
     default:

@@ -110,12 +110,13 @@ Deno.test("every key set in YAML overrides its default", () => {
       if (path[1] === "validation_profiles") continue;
       let changed: unknown;
       if (typeof value === "boolean") changed = !value;
-      else if (typeof value === "number") changed = path.includes("release_fraction") ||
-          path.includes("max_context_utilization") || path.includes("benchmark_min_pass_rate") ||
-          path.includes("block_min_confidence")
-        ? 0.5
-        : value + 1;
-      else if (path.join(".") === "lm_studio_base_url") changed = "http://10.0.0.9:1234";
+      else if (typeof value === "number") {
+        changed = path.includes("release_fraction") ||
+            path.includes("max_context_utilization") || path.includes("benchmark_min_pass_rate") ||
+            path.includes("block_min_confidence")
+          ? 0.5
+          : value + 1;
+      } else if (path.join(".") === "lm_studio_base_url") changed = "http://10.0.0.9:1234";
       else if (path[0] === "paths") changed = "elsewhere";
       else if (path.join(".") === "orchestration.quality_gate_mode") changed = "strict";
       else if (path.join(".") === "tools.shell.sandbox") changed = "off";
@@ -230,7 +231,10 @@ Deno.test("the config file is found via --config, then LAO_CONFIG, then ./factor
     Deno.writeTextFileSync(join(dir, "b", "y.yaml"), "openai_api_key: from-env\n");
     Deno.writeTextFileSync(join(dir, "factory.yml"), "openai_api_key: from-yml\n");
     const env = (n: string) => (n === "LAO_CONFIG" ? "b/y.yaml" : undefined);
-    assert.equal(load(dir, null, { env, configPath: "a/x.yaml" }).config.openai_api_key, "from-flag");
+    assert.equal(
+      load(dir, null, { env, configPath: "a/x.yaml" }).config.openai_api_key,
+      "from-flag",
+    );
     const viaEnv = load(dir, null, { env });
     assert.equal(viaEnv.config.openai_api_key, "from-env");
     assert.equal(viaEnv.configDir, join(dir, "b"));
@@ -264,11 +268,14 @@ Deno.test("malformed YAML is one line naming file, line, key and what was expect
     );
 
     const enumErr = errorOf(() => load(dir, "orchestration:\n  quality_gate_mode: lax\n"));
-    assert.match(enumErr.message, /^factory\.yaml:2: orchestration\.quality_gate_mode: expected one of "off", "standard", "strict"/);
+    assert.match(
+      enumErr.message,
+      /^factory\.yaml:2: orchestration\.quality_gate_mode: expected one of "off", "standard", "strict"/,
+    );
   });
 });
 
-Deno.test("a quoted \"false\" is an error, not true", () => {
+Deno.test('a quoted "false" is an error, not true', () => {
   withDir((dir) => {
     const err = errorOf(() => load(dir, 'git:\n  enabled: "false"\n'));
     assert.equal(
@@ -296,7 +303,9 @@ Deno.test("unknown keys are warnings with a did-you-mean suggestion and a line",
 
 Deno.test("a bad environment value or flag names its source", () => {
   withDir((dir) => {
-    const env = errorOf(() => load(dir, null, { env: (n) => (n === "TOTAL_RAM_GB" ? "lots" : undefined) }));
+    const env = errorOf(() =>
+      load(dir, null, { env: (n) => (n === "TOTAL_RAM_GB" ? "lots" : undefined) })
+    );
     assert.equal(
       env.message,
       'environment variable TOTAL_RAM_GB: total_ram_gb: expected a number, got the string "lots"',

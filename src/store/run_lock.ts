@@ -61,7 +61,10 @@ function tryAcquire(db: DatabaseSync, token: string, o: Required<RunLockOptions>
  * Acquires the run lock or throws a {@linkcode UserError} (exit 75) naming
  * the process that holds it. Starts a heartbeat timer (unref'd).
  */
-export async function acquireRunLock(db: DatabaseSync, opts: RunLockOptions = {}): Promise<RunLock> {
+export async function acquireRunLock(
+  db: DatabaseSync,
+  opts: RunLockOptions = {},
+): Promise<RunLock> {
   const o: Required<RunLockOptions> = {
     pid: opts.pid ?? Deno.pid,
     hostname: opts.hostname ?? safeHostname(),
@@ -75,11 +78,18 @@ export async function acquireRunLock(db: DatabaseSync, opts: RunLockOptions = {}
   for (;;) {
     const holder = tryAcquire(db, token, o);
     if (!holder) break;
-    const age = o.now() - holder.heartbeat_ms;
-    if (o.waitForStale && age > 2 * o.heartbeatMs) {
-      // The holder stopped renewing (probably killed): wait for the lease to lapse.
-      await o.sleep(Math.max(50, o.ttlMs - age + 10));
-      continue;
+    if (o.waitForStale) {
+      // Watch the holder for a few heartbeats: a live one renews its lease, a
+      // killed one does not, and its lease is then waited out and taken over.
+      await o.sleep(Math.ceil(o.heartbeatMs * 2.5));
+      const again = db.prepare(`SELECT heartbeat_ms, token FROM run_lock WHERE id = 1`).get() as
+        | { heartbeat_ms: number; token: string }
+        | undefined;
+      if (!again || again.token !== holder.token) continue;
+      if (again.heartbeat_ms === holder.heartbeat_ms) {
+        await o.sleep(Math.max(10, o.ttlMs - (o.now() - again.heartbeat_ms) + 10));
+        continue;
+      }
     }
     throw new UserError(
       `Cannot start: another "lao run" (pid ${holder.pid} on ${holder.hostname}, since ${holder.acquired_at}) is using this database; stop it first`,

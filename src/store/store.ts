@@ -154,7 +154,13 @@ export class Store {
    * one: the old plan's pending tasks are failed with reason `superseded`.
    */
   registerPlan(
-    input: { filename: string; stem: string; text: string; sourcePath?: string; workspace?: string },
+    input: {
+      filename: string;
+      stem: string;
+      text: string;
+      sourcePath?: string;
+      workspace?: string;
+    },
   ): RegisterResult {
     const id = planId(input.text);
     const events: LaoEvent[] = [];
@@ -209,7 +215,8 @@ export class Store {
 
   /** All plans, oldest first. */
   listPlans(): PlanRow[] {
-    return this.db.prepare(`SELECT * FROM plans ORDER BY created_at, id`).all() as unknown as PlanRow[];
+    return this.db.prepare(`SELECT * FROM plans ORDER BY created_at, id`)
+      .all() as unknown as PlanRow[];
   }
 
   /** Sets a plan's status (with an event row). */
@@ -372,9 +379,10 @@ export class Store {
 
   /** Tasks of a plan (or all), by priority. */
   listTasks(planId?: string): Task[] {
-    const rows = (planId
-      ? this.db.prepare(`SELECT * FROM tasks WHERE plan_id = ? ORDER BY priority, id`).all(planId)
-      : this.db.prepare(`SELECT * FROM tasks ORDER BY plan_id, priority, id`).all()) as Row[];
+    const rows =
+      (planId
+        ? this.db.prepare(`SELECT * FROM tasks WHERE plan_id = ? ORDER BY priority, id`).all(planId)
+        : this.db.prepare(`SELECT * FROM tasks ORDER BY plan_id, priority, id`).all()) as Row[];
     return rows.map((r) => this.#decode(r));
   }
 
@@ -509,7 +517,9 @@ export class Store {
 
   /** Tasks in one status. */
   listByStatus(status: TaskStatus): Task[] {
-    return (this.db.prepare(`SELECT * FROM tasks WHERE status = ? ORDER BY id`).all(status) as Row[])
+    return (this.db.prepare(`SELECT * FROM tasks WHERE status = ? ORDER BY id`).all(
+      status,
+    ) as Row[])
       .map((r) => this.#decode(r));
   }
 
@@ -588,7 +598,9 @@ export class Store {
     const rows = this.db.prepare(
       `SELECT role, SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, COUNT(*) AS n FROM llm_calls GROUP BY role ORDER BY role`,
     ).all() as { role: string; p: number; c: number; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.role, { prompt: r.p, completion: r.c, calls: r.n }]));
+    return Object.fromEntries(
+      rows.map((r) => [r.role, { prompt: r.p, completion: r.c, calls: r.n }]),
+    );
   }
 
   /** Stores findings for one attempt of a task (history is kept across attempts). */
@@ -655,7 +667,13 @@ export class Store {
 
   /** Appends a pilot conversation message (tool calls included). */
   addPilotMessage(
-    m: { sessionId: string; role: string; content: string | null; toolCalls?: unknown; toolCallId?: string },
+    m: {
+      sessionId: string;
+      role: string;
+      content: string | null;
+      toolCalls?: unknown;
+      toolCallId?: string;
+    },
   ): void {
     this.db.prepare(
       `INSERT INTO pilot_messages (session_id, role, content, tool_calls, tool_call_id) VALUES (?, ?, ?, ?, ?)`,
@@ -675,7 +693,9 @@ export class Store {
 
   /** Events of a task, oldest first. */
   taskEvents(taskId: number): { type: string; payload: LaoEvent; created_at: string }[] {
-    return (this.db.prepare(`SELECT type, payload, created_at FROM events WHERE task_id = ? ORDER BY id`)
+    return (this.db.prepare(
+      `SELECT type, payload, created_at FROM events WHERE task_id = ? ORDER BY id`,
+    )
       .all(taskId) as { type: string; payload: string; created_at: string }[]).map((r) => ({
         ...r,
         payload: JSON.parse(r.payload) as LaoEvent,
@@ -689,7 +709,9 @@ export class Store {
   }
 
   #decode(row: Row): Task {
-    const deps = this.db.prepare(`SELECT depends_on FROM task_dependencies WHERE task_id = ? ORDER BY depends_on`)
+    const deps = this.db.prepare(
+      `SELECT depends_on FROM task_dependencies WHERE task_id = ? ORDER BY depends_on`,
+    )
       .all(row.id as number) as { depends_on: number }[];
     return {
       ...(row as unknown as Task),

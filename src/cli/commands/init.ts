@@ -66,6 +66,8 @@ export function initCommand(deps: CliDeps, opts: InitOptions): number {
     o.out(`wrote plans/README.md`);
   }
   o.out("created plans/ and .lao/");
-  o.out("next: check the model keys in factory.yaml, run `lao health`, then drop a plan into plans/ and run `lao run`");
+  o.out(
+    "next: check the model keys in factory.yaml, run `lao health`, then drop a plan into plans/ and run `lao run`",
+  );
   return 0;
 }
