@@ -92,7 +92,7 @@ export function buildProgram(
 
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(args: string[], deps?: Partial<CliDeps>): Promise<number> {
-  const env = deps?.env ?? ((name: string) => Deno.env.get(name));
+  const env = deps?.env ?? safeEnv;
   const full: CliDeps = {
     cwd: deps?.cwd ?? Deno.cwd(),
     env,
@@ -124,6 +124,15 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
     return reportError(err, full);
   } finally {
     ctx?.close();
+  }
+}
+
+/** Reads an environment variable; one LAO may not read counts as unset. */
+function safeEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
   }
 }
 

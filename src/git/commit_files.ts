@@ -1,0 +1,128 @@
+/**
+ * Commits exactly a given list of workspace files, and nothing else: other
+ * modified or even staged files in the workspace (or in a parent repository)
+ * stay out of the commit, because the commit uses `git commit --only`.
+ *
+ * @module
+ */
+import { isAbsolute, join, posix } from "node:path";
+import type { RepoInfo } from "./repo.ts";
+import type { GitRunner } from "./runner.ts";
+import type { CommitResult } from "./port.ts";
+
+/** Input of {@linkcode commitFiles}. */
+export interface CommitFilesInput {
+  /** Subject line (already formatted). */
+  subject: string;
+  /** Body (may contain blank lines). */
+  body: string;
+  /** Workspace-relative files to commit (new, modified or deleted). */
+  files: readonly string[];
+}
+
+/** Outcome: a commit, nothing to commit, or a failure description. */
+export type CommitFilesOutcome =
+  | { kind: "committed"; commit: CommitResult }
+  | { kind: "nothing" }
+  | { kind: "failed"; error: string; silent: boolean };
+
+/**
+ * Normalises workspace-relative paths; drops absolute paths, paths leaving the
+ * workspace and anything inside `.git`. Returns the kept paths and the rejected ones.
+ */
+export function normalizeFiles(files: readonly string[]): { kept: string[]; rejected: string[] } {
+  const kept: string[] = [];
+  const rejected: string[] = [];
+  for (const raw of files) {
+    const file = posix.normalize(raw.replaceAll("\\", "/")).replace(/^\.\/+/, "");
+    const parts = file.split("/");
+    const bad = file === "" || file === "." || isAbsolute(raw) || /^[a-zA-Z]:/.test(raw) ||
+      parts[0] === ".." || parts.some((p) => p.toLowerCase() === ".git");
+    if (bad) rejected.push(raw);
+    else if (!kept.includes(file)) kept.push(file);
+  }
+  return { kept, rejected };
+}
+
+/** Commits exactly `input.files` (see module doc). Never throws. */
+export async function commitFiles(
+  runner: GitRunner,
+  repo: RepoInfo,
+  input: CommitFilesInput,
+): Promise<CommitFilesOutcome> {
+  const cwd = repo.workspace;
+  const git = (args: string[], config?: Record<string, string>) =>
+    runner.run(["--literal-pathspecs", ...args], { cwd, config });
+  const { kept } = normalizeFiles(input.files);
+  if (kept.length === 0) return { kind: "nothing" };
+
+  const existing: string[] = [];
+  const missing: string[] = [];
+  for (const file of kept) {
+    if (await exists(join(cwd, file))) existing.push(file);
+    else missing.push(file);
+  }
+  const addable = existing.length > 0 ? await notIgnored(runner, cwd, existing) : [];
+  let deleted: string[] = [];
+  if (missing.length > 0) {
+    const tracked = await git(["ls-files", "-z", "--", ...missing]);
+    if (!tracked.ok) return failed(tracked);
+    const known = new Set(tracked.stdout.split("\0").filter((p) => p !== ""));
+    deleted = missing.filter((f) => known.has(f));
+  }
+  if (addable.length > 0) {
+    const add = await git(["add", "-A", "--", ...addable]);
+    if (!add.ok) return failed(add);
+  }
+  const paths = [...addable, ...deleted];
+  if (paths.length === 0) return { kind: "nothing" };
+
+  const status = await git(["status", "--porcelain", "-z", "--untracked-files=no", "--", ...paths]);
+  if (!status.ok) return failed(status);
+  if (status.stdout.trim() === "") return { kind: "nothing" };
+
+  const commit = await git([
+    "commit",
+    "--only",
+    "--no-verify",
+    "--quiet",
+    "--cleanup=whitespace",
+    "-m",
+    input.subject,
+    ...(input.body.trim() ? ["-m", input.body] : []),
+    "--",
+    ...paths,
+  ], repo.commitConfig);
+  if (!commit.ok) {
+    if (/nothing to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
+      return { kind: "nothing" };
+    }
+    return failed(commit);
+  }
+  const head = await git(["rev-parse", "HEAD"]);
+  if (!head.ok) return failed(head);
+  return { kind: "committed", commit: { sha: head.stdout.trim(), subject: input.subject } };
+}
+
+function failed(result: { error: string; silent: boolean }): CommitFilesOutcome {
+  return { kind: "failed", error: result.error, silent: result.silent };
+}
+
+async function notIgnored(runner: GitRunner, cwd: string, files: string[]): Promise<string[]> {
+  // Exit 0: some are ignored (listed); exit 1: none are ignored.
+  const result = await runner.run(["--literal-pathspecs", "check-ignore", "-z", "--", ...files], {
+    cwd,
+  });
+  if (result.code !== 0) return files;
+  const ignored = new Set(result.stdout.split("\0"));
+  return files.filter((f) => !ignored.has(f));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs validation commands through an injected shell port and turns failures
+ * into findings plus validation-run records (spec §3.8, §4.9).
+ *
+ * @module
+ */
+import { errorMessage } from "../../errors.ts";
+import { type Finding, validatorFinding } from "./finding.ts";
+import type { CommandSpec } from "./command_inference.ts";
+
+/** What a shell command produced. */
+export interface CommandResult {
+  exitCode: number;
+  /** Combined stdout and stderr. */
+  output: string;
+}
+
+/**
+ * Port: runs a shell `command` in `cwd` with a timeout. The production
+ * implementation is the sandboxed shell; it may throw (refused, timed out).
+ */
+export type RunCommand = (command: string, cwd: string, timeoutS: number) => Promise<CommandResult>;
+
+/** One executed validation command (stored as a validation-run row). */
+export interface ValidationRun {
+  kind: string;
+  command: string;
+  success: boolean;
+  /** Null when the command could not be run at all. */
+  exitCode: number | null;
+  /** First 4000 characters of the output. */
+  output: string;
+  /** UTC ISO timestamps. */
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Options of {@linkcode runValidationCommands}. */
+export interface RunCommandsOptions {
+  runCommand: RunCommand;
+  /** Workspace root the commands run in. */
+  cwd: string;
+  /** Per-command timeout (default 180 s). */
+  timeoutS?: number;
+  /** Clock (default `() => new Date()`). */
+  now?: () => Date;
+  /** Cancels between commands. */
+  signal?: AbortSignal;
+}
+
+/** Maximum stored output per run. */
+export const RUN_OUTPUT_LIMIT = 4000;
+/** Maximum output quoted in a fix hint. */
+export const HINT_OUTPUT_LIMIT = 400;
+
+/** Runs each command in order; a non-zero exit becomes a major `<kind>_command_failed`. */
+export async function runValidationCommands(
+  specs: CommandSpec[],
+  options: RunCommandsOptions,
+): Promise<{ findings: Finding[]; runs: ValidationRun[] }> {
+  const now = options.now ?? (() => new Date());
+  const findings: Finding[] = [];
+  const runs: ValidationRun[] = [];
+  for (const spec of specs) {
+    if (options.signal?.aborted) break;
+    const startedAt = now().toISOString();
+    let exitCode: number | null;
+    let output: string;
+    try {
+      const result = await options.runCommand(spec.command, options.cwd, options.timeoutS ?? 180);
+      exitCode = result.exitCode;
+      output = result.output;
+    } catch (err) {
+      exitCode = null;
+      output = `Cannot run "${spec.command}": ${errorMessage(err)}`;
+    }
+    const success = exitCode === 0;
+    runs.push({
+      kind: spec.kind,
+      command: spec.command,
+      success,
+      exitCode,
+      output: output.slice(0, RUN_OUTPUT_LIMIT),
+      startedAt,
+      finishedAt: now().toISOString(),
+    });
+    if (success) continue;
+    const status = exitCode === null ? "could not run" : `exited with code ${exitCode}`;
+    findings.push(validatorFinding({
+      severity: "major",
+      file_path: null,
+      issue_class: `${spec.kind}_command_failed`,
+      message: `${spec.kind} command "${spec.command}" ${status}`,
+      fix_hint: output.trim().slice(0, HINT_OUTPUT_LIMIT),
+      analyzer_id: `command:${spec.kind}`,
+      analyzer_kind: "runtime",
+      confidence: 0.97,
+    }));
+  }
+  return { findings, runs };
+}

@@ -1,0 +1,106 @@
+/**
+ * Python syntax analyzer (spec §4.9, fixed per §11 item 26): compiles the
+ * source **in memory** with `python3`, so no `__pycache__` is written into the
+ * workspace, and reports workspace-relative paths.
+ *
+ * @module
+ */
+import { type Finding, validatorFinding } from "./finding.ts";
+
+/** Where and why Python refused a file. */
+export interface SyntaxIssue {
+  line: number | null;
+  column: number | null;
+  message: string;
+}
+
+/** Result of a Python syntax check. */
+export type PythonCheckResult =
+  | { kind: "ok" }
+  | { kind: "error"; issue: SyntaxIssue }
+  | { kind: "unavailable"; reason: string };
+
+/** Port: checks Python source `content` of workspace-relative `path`. */
+export type PythonChecker = (path: string, content: string) => Promise<PythonCheckResult>;
+
+const SCRIPT = `
+import sys, json
+src = sys.stdin.buffer.read()
+try:
+    compile(src, sys.argv[1], "exec", dont_inherit=True)
+    print("null")
+except SyntaxError as e:
+    print(json.dumps({"line": e.lineno, "column": e.offset, "message": e.msg}))
+except ValueError as e:
+    print(json.dumps({"line": None, "column": None, "message": str(e)}))
+`;
+
+/**
+ * The production {@linkcode PythonChecker}: pipes the source to
+ * `python3 -I -c <compile script> <path>`. Returns `unavailable` when python3
+ * is not installed or fails unexpectedly.
+ */
+export async function python3Checker(path: string, content: string): Promise<PythonCheckResult> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("python3", {
+      args: ["-I", "-c", SCRIPT, path],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    const reason = err instanceof Deno.errors.NotFound
+      ? "python3 is not installed"
+      : `python3 cannot be started: ${err instanceof Error ? err.message : String(err)}`;
+    return { kind: "unavailable", reason };
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(content));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const out = new TextDecoder().decode(stdout).trim();
+  if (code !== 0) {
+    const detail = new TextDecoder().decode(stderr).trim().split("\n").at(-1) ?? "";
+    return { kind: "unavailable", reason: `python3 exited with code ${code}: ${detail}` };
+  }
+  const parsed = JSON.parse(out) as SyntaxIssue | null;
+  return parsed === null ? { kind: "ok" } : { kind: "error", issue: parsed };
+}
+
+/** Turns a Python syntax issue into a major `python_compile_error` finding. */
+export function pythonFinding(path: string, issue: SyntaxIssue): Finding {
+  const where = issue.line === null
+    ? ""
+    : `:${issue.line}${issue.column ? `:${issue.column}` : ""}`;
+  return validatorFinding({
+    severity: "major",
+    file_path: path,
+    issue_class: "python_compile_error",
+    message: `Cannot compile "${path}${where}": ${issue.message}`,
+    fix_hint: "Fix the Python syntax error at the reported position.",
+    analyzer_id: "python_compile",
+    analyzer_kind: "compiler",
+    confidence: 0.98,
+  });
+}
+
+/** Runs `checker` on one file and returns its findings (an `info` note when Python is missing). */
+export async function checkPython(
+  path: string,
+  content: string,
+  checker: PythonChecker = python3Checker,
+): Promise<Finding[]> {
+  const result = await checker(path, content);
+  if (result.kind === "ok") return [];
+  if (result.kind === "error") return [pythonFinding(path, result.issue)];
+  return [validatorFinding({
+    severity: "info",
+    file_path: path,
+    issue_class: "python_check_unavailable",
+    message: `Cannot check "${path}": ${result.reason}`,
+    analyzer_id: "python_compile",
+    analyzer_kind: "compiler",
+    confidence: 1,
+  })];
+}

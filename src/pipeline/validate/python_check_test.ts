@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { checkPython, python3Checker } from "./python_check.ts";
+
+const hasPython = await new Deno.Command("python3", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+})
+  .output().then((o) => o.success, () => false);
+
+Deno.test({
+  name: "python3Checker() reports a syntax error with the workspace-relative path and line",
+  ignore: !hasPython,
+  fn: async () => {
+    const findings = await checkPython("app/main.py", "def main(:\n    return 1\n");
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.issue_class, "python_compile_error");
+    assert.match(findings[0]?.message ?? "", /^Cannot compile "app\/main\.py:1:\d+": /);
+  },
+});
+
+Deno.test({
+  name: "python3Checker() accepts valid Python and writes no files",
+  ignore: !hasPython,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "lao_pycheck_" });
+    try {
+      const result = await python3Checker(`${dir}/ok.py`, "import os\nprint(os.sep)\n");
+      assert.deepEqual(result, { kind: "ok" });
+      assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("checkPython() reports an unavailable interpreter as info, not as a code problem", async () => {
+  const findings = await checkPython(
+    "a.py",
+    "x = 1\n",
+    () => Promise.resolve({ kind: "unavailable", reason: "python3 is not installed" }),
+  );
+  assert.equal(findings[0]?.severity, "info");
+  assert.equal(findings[0]?.message, 'Cannot check "a.py": python3 is not installed');
+});

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runLao } from "./lao_process.ts";
+
+async function inTemp(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "lao_cli_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const nonEmpty = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
+
+Deno.test("init, then status --json, in an empty folder prints valid JSON with zero tasks", async () => {
+  await inTemp(async (dir) => {
+    const init = await runLao(dir, ["init", "--no-interactive"]);
+    assert.equal(init.code, 0, init.stderr);
+    assert.ok((await Deno.stat(join(dir, "factory.yaml"))).isFile);
+    assert.ok((await Deno.stat(join(dir, "plans", "README.md"))).isFile);
+    assert.ok((await Deno.stat(join(dir, ".lao"))).isDirectory);
+    const status = await runLao(dir, ["status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const doc = JSON.parse(status.stdout);
+    assert.deepEqual(doc.tasks, {
+      pending: 0,
+      coding: 0,
+      coded: 0,
+      review: 0,
+      completed: 0,
+      failed: 0,
+    });
+    assert.equal(doc.total, 0);
+    assert.equal(doc.paths.config, join(dir, "factory.yaml"));
+  });
+});
+
+Deno.test("init never overwrites factory.yaml without --force", async () => {
+  await inTemp(async (dir) => {
+    await Deno.writeTextFile(join(dir, "factory.yaml"), "openai_api_key: mine\n");
+    const again = await runLao(dir, ["init", "--no-interactive"]);
+    assert.equal(again.code, 2);
+    assert.deepEqual(nonEmpty(again.stderr), [
+      'lao: Cannot write "factory.yaml": it already exists (use --force to overwrite it)',
+    ]);
+    assert.equal(await Deno.readTextFile(join(dir, "factory.yaml")), "openai_api_key: mine\n");
+    const forced = await runLao(dir, ["init", "--no-interactive", "--force"]);
+    assert.equal(forced.code, 0);
+    assert.match(await Deno.readTextFile(join(dir, "factory.yaml")), /lm_studio_base_url/);
+  });
+});
+
+Deno.test("a malformed factory.yaml gives one line naming file:line and exit 2", async () => {
+  await inTemp(async (dir) => {
+    const cases: [string, RegExp][] = [
+      ["orchestration:\n\tcoder_batch_size: 4\n", /^lao: factory\.yaml:2: invalid YAML: /],
+      [
+        "orchestration:\n  coder_batch_size: lots\n",
+        /^lao: factory\.yaml:2: orchestration\.coder_batch_size: expected a number, got the string "lots"$/,
+      ],
+      [
+        "orchestraton:\n  coder_batch_size: 4\ngit:\n  enabled: maybe\n",
+        /^lao: factory\.yaml:4: git\.enabled: expected a boolean/,
+      ],
+    ];
+    for (const [yaml, expected] of cases) {
+      await Deno.writeTextFile(join(dir, "factory.yaml"), yaml);
+      const r = await runLao(dir, ["status"]);
+      assert.equal(r.code, 2, yaml);
+      const lines = nonEmpty(r.stderr);
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, expected);
+      assert.equal(r.stdout, "");
+    }
+  });
+});
+
+Deno.test("an unknown key is a one-line warning with a suggestion; the command still runs", async () => {
+  await inTemp(async (dir) => {
+    await Deno.writeTextFile(join(dir, "factory.yaml"), "orchestration:\n  coder_bach_size: 4\n");
+    const r = await runLao(dir, ["status", "--json"]);
+    assert.equal(r.code, 0);
+    assert.deepEqual(nonEmpty(r.stderr), [
+      'warning: factory.yaml:2: unknown key "orchestration.coder_bach_size" (did you mean "orchestration.coder_batch_size"?), ignored',
+    ]);
+    JSON.parse(r.stdout);
+  });
+});
+
+Deno.test("global options work before and after the command", async () => {
+  await inTemp(async (dir) => {
+    const before = await runLao(dir, ["--db", "x/state.db", "status", "--json"]);
+    const after = await runLao(dir, ["status", "--json", "--db", "x/state.db"]);
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(JSON.parse(before.stdout).paths.database, join(dir, "x", "state.db"));
+    assert.equal(JSON.parse(after.stdout).paths.database, join(dir, "x", "state.db"));
+  });
+});
+
+Deno.test("--version and version print the version", async () => {
+  await inTemp(async (dir) => {
+    const a = await runLao(dir, ["--version"]);
+    const b = await runLao(dir, ["version"]);
+    assert.equal(a.code, 0);
+    assert.match(a.stdout.trim(), /^lao \d+\.\d+\.\d+$/);
+    assert.equal(b.stdout, a.stdout);
+  });
+});
+
+Deno.test("an unknown flag is a usage error with exit 2", async () => {
+  await inTemp(async (dir) => {
+    const r = await runLao(dir, ["status", "--bogus"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown option '--bogus'/);
+  });
+});
+
+Deno.test("reset-failed still works and says it is deprecated", async () => {
+  await inTemp(async (dir) => {
+    const r = await runLao(dir, ["reset-failed"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /deprecated; use "lao retry-failed"/);
+    assert.equal(r.stdout.trim(), "Reset 0 failed tasks to pending.");
+  });
+});
+
+Deno.test("commands not built yet say so in one line with exit 3", async () => {
+  await inTemp(async (dir) => {
+    const r = await runLao(dir, ["projects", "list"]);
+    assert.equal(r.code, 3);
+    assert.deepEqual(nonEmpty(r.stderr), [
+      `lao: "lao projects": it is not available in this build yet`,
+    ]);
+  });
+});
+
+Deno.test("LAO refuses to run from the filesystem root", async () => {
+  const r = await runLao("/", ["status"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Cannot run from the filesystem root/);
+});
+
+Deno.test("a narrower permission set gets a one-line hint instead of a stack trace", async () => {
+  await inTemp(async (dir) => {
+    const { REPO } = await import("./lao_process.ts");
+    const out = await new Deno.Command("deno", {
+      args: ["run", "--quiet", `--allow-read=${REPO}`, `${REPO}/main.ts`, "status"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, stderr);
+    const lines = nonEmpty(stderr);
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0]!, /^lao: missing permission: (env|read|write) access/);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Runs LAO exactly as users' scripts do:
+ * `deno run --config <repo>/deno.json -P=lao <repo>/main.ts ARGS` from any folder.
+ *
+ * @module
+ */
+
+/** Absolute path of the repository root. */
+export const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Result of one LAO invocation. */
+export interface LaoResult {
+  code: number;
+  stdout: string;
+  /** stderr without Deno's own notices about the permission set. */
+  stderr: string;
+}
+
+/** Deno's own notices (config permissions are experimental, unresolvable run entries). */
+export function withoutDenoNotices(stderr: string): string {
+  return stderr.split("\n").filter((l) =>
+    !/^(\x1b\[[0-9;]*m)*(Warning|Info)(\x1b\[[0-9;]*m)* (Permissions in the config file|Failed to resolve)/
+      .test(l)
+  ).join("\n");
+}
+
+/** The argv prefix that runs LAO from source. */
+export function laoCommand(): string[] {
+  return ["run", "--config", `${REPO}/deno.json`, "-P=lao", `${REPO}/main.ts`];
+}
+
+/** Runs LAO in `cwd` and collects its output. */
+export async function runLao(
+  cwd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<LaoResult> {
+  const child = new Deno.Command("deno", {
+    args: [...laoCommand(), ...args],
+    cwd,
+    env: { NO_COLOR: "1", ...opts.env },
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (opts.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(opts.stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: withoutDenoNotices(dec.decode(out.stderr)),
+  };
+}
