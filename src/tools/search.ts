@@ -1,0 +1,72 @@
+/**
+ * `search`: text (or regex) search over the workspace's files.
+ *
+ * @module
+ */
+import { z } from "zod";
+import description from "./search.md" with { type: "text" };
+import { fail, type Tool } from "./types.ts";
+
+const schema = z.object({
+  pattern: z.string().min(1).describe("Text or regular expression to find"),
+  path: z.string().optional().describe("Folder to search (default: whole workspace)"),
+  regex: z.boolean().optional().describe("Treat pattern as a regular expression"),
+});
+
+const MAX_RESULTS = 100;
+const MAX_FILES = 5000;
+const MAX_FILE_BYTES = 1_000_000;
+const MAX_LINE = 200;
+
+/** Builds the line matcher: smart-case, literal unless `regex`. */
+export function lineMatcher(pattern: string, regex: boolean): RegExp {
+  const flags = /[A-Z]/.test(pattern) ? "" : "i";
+  return new RegExp(regex ? pattern : pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
+}
+
+/** The `search` tool. */
+export const searchTool: Tool<typeof schema> = {
+  name: "search",
+  description: description.trim(),
+  schema,
+  async run(args, ctx) {
+    let re: RegExp;
+    try {
+      re = lineMatcher(args.pattern, args.regex ?? false);
+    } catch (err) {
+      return fail(`Invalid regular expression "${args.pattern}": ${(err as Error).message}`);
+    }
+    const base = await ctx.fs.relative(args.path ?? ".");
+    const files = (await ctx.fs.walk({ path: base, limit: MAX_FILES }))
+      .filter((e) => e.kind === "file" && (e.size ?? 0) <= MAX_FILE_BYTES);
+    const hits: string[] = [];
+    let more = false;
+    for (const file of files) {
+      if (ctx.signal?.aborted) break;
+      let text: string;
+      try {
+        text = await ctx.fs.readText(file.path);
+      } catch {
+        continue; // binary or unreadable
+      }
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        if (!re.test(lines[i]!)) continue;
+        if (hits.length >= MAX_RESULTS) {
+          more = true;
+          break;
+        }
+        const line = lines[i]!.trim();
+        hits.push(
+          `${file.path}:${i + 1}: ${line.length > MAX_LINE ? line.slice(0, MAX_LINE) + "…" : line}`,
+        );
+      }
+      if (more) break;
+    }
+    if (hits.length === 0) return { ok: true, output: `No matches for "${args.pattern}"` };
+    return {
+      ok: true,
+      output: hits.join("\n") + (more ? `\n... (stopped after ${MAX_RESULTS} matches)` : ""),
+    };
+  },
+};

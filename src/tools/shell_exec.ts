@@ -1,0 +1,35 @@
+/**
+ * `shell_exec`: runs a command through the injected shell port (the sandbox
+ * decides how); disabled when no port is configured.
+ *
+ * @module
+ */
+import { z } from "zod";
+import description from "./shell_exec.md" with { type: "text" };
+import { fail, type Tool } from "./types.ts";
+
+const schema = z.object({
+  command: z.string().min(1).describe("The shell command"),
+  timeout: z.coerce.number().int().min(1).max(3600).optional().describe(
+    "Seconds before it is stopped (default 60)",
+  ),
+});
+
+/** The `shell_exec` tool. */
+export const shellExecTool: Tool<typeof schema> = {
+  name: "shell_exec",
+  description: description.trim(),
+  schema,
+  async run(args, ctx) {
+    if (!ctx.shell) {
+      return fail(
+        "shell_exec is disabled in this run. Use file_read, file_write and file_patch instead.",
+      );
+    }
+    const output = await ctx.shell(args.command, args.timeout ?? 60, ctx.signal);
+    return {
+      ok: !/^exit_code: [1-9]/.test(output) && !/^ERROR:/.test(output),
+      output: output || "(no output)",
+    };
+  },
+};
