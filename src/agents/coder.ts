@@ -1,0 +1,185 @@
+/**
+ * The coder: implements one task with workspace tools. Native tool calls and
+ * tool calls printed as text (or FILE / SEARCH-REPLACE blocks) are both
+ * executed; arguments are validated; the transcript is trimmed to the
+ * context budget without ever dropping the system prompt or the task; the
+ * files a task changed come from the tools themselves.
+ *
+ * @module
+ */
+import { InterruptedError, throwIfAborted } from "../errors.ts";
+import { estimateMessages } from "../llm/tokens.ts";
+import type { ChatMessage, ToolDefinition } from "../llm/types.ts";
+import type { PipelineDeps } from "../pipeline/deps.ts";
+import { callModel } from "../pipeline/model_call.ts";
+import type { PlanRow, Task } from "../store/store.ts";
+import { findRelevantFiles } from "../tools/find_relevant_files.ts";
+import { executeToolCall, toolDefinitions } from "../tools/registry.ts";
+import { RepeatedFailureDetector } from "../tools/repeated_failure.ts";
+import { trimTranscript } from "../tools/transcript.ts";
+import type { ToolContext, ToolResult } from "../tools/types.ts";
+import { parseTextToolCalls } from "./parse/text_tool_calls.ts";
+import { stripThink } from "./parse/think.ts";
+import { recordingFs } from "./recording_fs.ts";
+import systemWithTools from "./prompts/coder_system.md" with { type: "text" };
+import systemNoTools from "./prompts/coder_system_notools.md" with { type: "text" };
+
+/** What one coder run produced. */
+export interface CoderOutcome {
+  /** The model's closing summary. */
+  summary: string;
+  /** Workspace-relative files the tools created or modified. */
+  changedFiles: string[];
+  /** Unified diff of the change. */
+  diff: string;
+  rounds: number;
+  toolCalls: number;
+}
+
+/** Rounds of tool use before the coder is stopped. */
+export const MAX_CODER_ROUNDS = 12;
+const CONTEXT_FILES = 3;
+const CONTEXT_LINES = 100;
+
+/** Builds the task message: title, description, targets, previous feedback, context files. */
+export function taskMessage(task: Task, context: { path: string; text: string }[]): string {
+  const parts = [`## Task: ${task.title}`, "", task.description];
+  if (task.file_paths.length) parts.push("", `Target files: ${task.file_paths.join(", ")}`);
+  if (task.feedback) {
+    parts.push(
+      "",
+      "## Previous review feedback (fix these issues)",
+      task.feedback,
+      "",
+      "Read the target files first, address every issue above, and change your approach if the same problem came back.",
+    );
+  }
+  if (context.length) {
+    parts.push("", "## Existing files for context");
+    for (const c of context) parts.push(`### ${c.path}`, "```", c.text, "```");
+  }
+  return parts.join("\n");
+}
+
+/** Runs the coder on `task` inside `plan`'s workspace. Throws on model-server errors. */
+export async function runCoder(deps: PipelineDeps, plan: PlanRow, task: Task): Promise<CoderOutcome> {
+  const role = deps.config.models.coder;
+  const workspace = plan.workspace!;
+  const fs = recordingFs(await deps.workspaceFs(workspace));
+  const shell = deps.shell(workspace);
+  const embedder = deps.config.models.embedder.key;
+  const ctx: ToolContext = {
+    fs,
+    ...(shell ? { shell } : {}),
+    embed: (texts) => deps.llm("embedder").embed(embedder, texts, deps.signal),
+    signal: deps.signal,
+  };
+  const tools: ToolDefinition[] = role.supports_tools
+    ? toolDefinitions() as ToolDefinition[]
+    : [];
+  const reserve = role.max_completion;
+  const budget = role.context_length - reserve;
+  const estimate = (m: ChatMessage) =>
+    Math.ceil(estimateMessages(deps.count, [m]) * deps.calibration.factor(role.key));
+  const system: ChatMessage = {
+    role: "system",
+    content: (role.supports_tools ? systemWithTools : systemNoTools).trim(),
+  };
+
+  // Context retrieval: a few relevant files, only as far as the budget allows.
+  const context: { path: string; text: string }[] = [];
+  try {
+    const ranked = await findRelevantFiles(fs, `${task.title} ${task.description}`, {
+      topK: CONTEXT_FILES,
+      signal: deps.signal,
+    });
+    for (const r of ranked) {
+      const text = (await fs.readText(r.path)).split("\n").slice(0, CONTEXT_LINES).join("\n");
+      const candidate = [...context, { path: r.path, text }];
+      const size = estimate(system) + estimate({ role: "user", content: taskMessage(task, candidate) }) +
+        estimateMessages(deps.count, [], tools);
+      if (size > budget * 0.6) break;
+      context.push({ path: r.path, text });
+    }
+  } catch (err) {
+    if (err instanceof InterruptedError) throw err;
+  }
+
+  const messages: ChatMessage[] = [system, { role: "user", content: taskMessage(task, context) }];
+  const changed = new Set<string>();
+  const detector = new RepeatedFailureDetector();
+  let toolCalls = 0;
+  let summary = "";
+  let rounds = 0;
+  const toolBudget = budget - estimateMessages(deps.count, [], tools);
+
+  const run = async (name: string, args: string | object): Promise<ToolResult> => {
+    throwIfAborted(deps.signal);
+    toolCalls++;
+    const result = detector.check(name, args, await executeToolCall(name, args, ctx));
+    for (const p of result.changedPaths ?? []) changed.add(p);
+    deps.emit({
+      type: "tool.call",
+      tool: name,
+      ok: result.ok,
+      summary: result.output.split("\n")[0]!.slice(0, 120),
+      taskId: task.id,
+    });
+    return result;
+  };
+
+  while (rounds < MAX_CODER_ROUNDS) {
+    rounds++;
+    const trimmed = trimTranscript(messages, toolBudget, estimate);
+    const reply = await callModel(deps, "coder", {
+      messages: trimmed,
+      max_tokens: reserve,
+      temperature: 0.2,
+      ...(tools.length ? { tools, tool_choice: "auto" as const } : {}),
+    }, { taskId: task.id, planId: plan.id });
+
+    if (reply.toolCalls.length > 0) {
+      messages.push({
+        role: "assistant",
+        content: reply.content || null,
+        tool_calls: reply.toolCalls.map((c) => ({
+          id: c.id,
+          type: "function" as const,
+          function: { name: c.name, arguments: c.arguments },
+        })),
+      });
+      for (const call of reply.toolCalls) {
+        const result = await run(call.name, call.arguments);
+        messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
+      }
+      if (deps.stopping()) break;
+      continue;
+    }
+
+    const text = stripThink(reply.content);
+    const textCalls = parseTextToolCalls(text);
+    if (textCalls.calls.length === 0) {
+      summary = text.trim() || "(no summary)";
+      break;
+    }
+    const results: string[] = [];
+    for (const call of textCalls.calls) {
+      const result = await run(call.name, call.arguments);
+      results.push(`[${call.name}] ${result.output}`);
+    }
+    if (!tools.length) {
+      // No-tool models answer in one reply: the FILE blocks were the work.
+      summary = textCalls.text.trim() || "(no summary)";
+      break;
+    }
+    messages.push({ role: "assistant", content: reply.content });
+    messages.push({
+      role: "user",
+      content: `Tool results:\n${results.join("\n")}\n\nContinue; when the task is done, reply with a short summary.`,
+    });
+    if (deps.stopping()) break;
+  }
+  if (!summary) summary = `Coder stopped after ${rounds} rounds.`;
+  const changedFiles = [...changed].sort();
+  return { summary, changedFiles, diff: await fs.diff(changedFiles), rounds, toolCalls };
+}

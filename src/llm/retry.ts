@@ -1,0 +1,93 @@
+/**
+ * Retrying: exponential backoff with jitter, interruptible by an
+ * `AbortSignal`, only for retryable failures, and never sleeping after the
+ * last attempt.
+ *
+ * @module
+ */
+import { InterruptedError } from "../errors.ts";
+import { classifyError, LlmError } from "./errors.ts";
+import type { CallOptions, ChatRequest, ChatResult, LlmClient } from "./types.ts";
+
+/** Sleeps `ms`, rejecting with `InterruptedError` when `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(new InterruptedError());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new InterruptedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Retry policy. */
+export interface RetryOptions {
+  /** Total attempts (1 = no retry). */
+  attempts: number;
+  /** Base delay in ms; attempt i (0-based) waits about base × 2^i. */
+  baseDelayMs: number;
+  /** Upper bound of one delay in ms (default 60 000). */
+  maxDelayMs?: number;
+  /** Aborts both the attempts and the sleeps. */
+  signal?: AbortSignal;
+  /** Injectable sleep (tests). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injectable randomness in [0, 1) (tests). */
+  random?: () => number;
+  /** Called before each sleep with the failed attempt number (1-based), the error and the delay. */
+  onRetry?: (attempt: number, error: LlmError, delayMs: number) => void;
+}
+
+/** Delay before retry number `i` (0-based): base × 2^i, scaled by a jitter in [0.5, 1). */
+export function backoffDelay(i: number, baseMs: number, maxMs: number, random: number): number {
+  return Math.min(maxMs, baseMs * 2 ** i) * (0.5 + random / 2);
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable error, or the
+ * attempts run out. Errors are classified; the last one is rethrown.
+ */
+export async function withRetry<T>(
+  attempt: (n: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
+  const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
+  const total = Math.max(1, options.attempts);
+  for (let n = 1;; n++) {
+    if (options.signal?.aborted) throw new InterruptedError();
+    try {
+      return await attempt(n);
+    } catch (err) {
+      const error = classifyError(err);
+      if (!(error instanceof LlmError) || !error.retryable || n >= total) throw error;
+      const delay = backoffDelay(
+        n - 1,
+        options.baseDelayMs,
+        options.maxDelayMs ?? 60_000,
+        random(),
+      );
+      options.onRetry?.(n, error, delay);
+      await sleep(delay, options.signal);
+    }
+  }
+}
+
+/** Wraps a client so chat and embed calls retry per `options` (the call's signal wins). */
+export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClient {
+  return {
+    chat(req: ChatRequest, opts?: CallOptions): Promise<ChatResult> {
+      const signal = opts?.signal ?? options.signal;
+      return withRetry(() => inner.chat(req, { signal }), { ...options, signal });
+    },
+    embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
+      const s = signal ?? options.signal;
+      return withRetry(() => inner.embed(model, texts, s), { ...options, signal: s });
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Token budgeting: a cl100k estimate (js-tiktoken, loaded lazily on first
+ * use), a per-model calibration factor learned from the server's
+ * `usage.prompt_tokens`, optional server-side counting (llama.cpp
+ * `/tokenize`), and one `fits()` check.
+ *
+ * @module
+ */
+import type { RoleConfig } from "../config/schema.ts";
+import type { ChatMessage, ToolDefinition } from "./types.ts";
+
+/** Counts tokens of one text. */
+export type TokenCounter = (text: string) => number;
+
+let counter: Promise<TokenCounter> | undefined;
+
+/** Loads the cl100k encoder once (dynamic import, only when first needed). */
+export function cl100k(): Promise<TokenCounter> {
+  counter ??= import("js-tiktoken").then(({ getEncoding }) => {
+    const encoding = getEncoding("cl100k_base");
+    return (text: string) => encoding.encode(text, [], []).length;
+  });
+  return counter;
+}
+
+/** Per-message template overhead (role markers). */
+export const MESSAGE_OVERHEAD = 4;
+
+/** Estimates prompt tokens: Σ (4 + tokens(content + tool calls)) + tool schemas. */
+export function estimateMessages(
+  count: TokenCounter,
+  messages: readonly ChatMessage[],
+  tools: readonly ToolDefinition[] = [],
+): number {
+  let total = 0;
+  for (const message of messages) {
+    total += MESSAGE_OVERHEAD + count(message.content ?? "");
+    if (message.role === "assistant") {
+      for (const call of message.tool_calls ?? []) {
+        total += count(call.function.name) + count(call.function.arguments);
+      }
+    }
+  }
+  if (tools.length) total += count(JSON.stringify(tools));
+  return total;
+}
+
+/** Learns `actual / estimate` per model (exponential moving average, never below 1). */
+export class TokenCalibration {
+  #factors = new Map<string, number>();
+  #default: number;
+
+  /** Creates a calibration; `defaultFactor` applies to unseen models (default 1.1). */
+  constructor(defaultFactor = 1.1) {
+    this.#default = defaultFactor;
+  }
+
+  /** Records a server's prompt token count for an estimate. */
+  observe(model: string, estimate: number, actual: number): void {
+    if (estimate <= 0 || actual <= 0) return;
+    const ratio = Math.max(1, actual / estimate);
+    const old = this.#factors.get(model);
+    this.#factors.set(model, old === undefined ? ratio : old * 0.7 + ratio * 0.3);
+  }
+
+  /** The factor for `model`. */
+  factor(model: string): number {
+    return this.#factors.get(model) ?? this.#default;
+  }
+}
+
+/** Counts tokens server-side with llama.cpp's `POST /tokenize`; `undefined` if unavailable. */
+export async function countWithServer(
+  root: string,
+  text: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<number | undefined> {
+  try {
+    const response = await fetchFn(`${root.replace(/\/+$/, "")}/tokenize`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ content: text, add_special: false, parse_special: true }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const body = await response.json() as { tokens?: unknown };
+    return Array.isArray(body.tokens) ? body.tokens.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Result of {@linkcode fits}. */
+export interface FitResult {
+  /** True when the prompt plus reserve fits the role's context. */
+  fits: boolean;
+  /** Calibrated prompt token estimate. */
+  promptTokens: number;
+  /** Tokens available for the prompt (context − reserve). */
+  available: number;
+}
+
+/** Options of {@linkcode fits}. */
+export interface FitOptions {
+  /** Tool schemas sent with the prompt. */
+  tools?: readonly ToolDefinition[];
+  /** Calibration to apply (default factor 1.1). */
+  calibration?: TokenCalibration;
+  /** Counter override (tests; default cl100k). */
+  count?: TokenCounter;
+}
+
+/** Checks whether `messages` fit `role`'s context with `completionReserve` tokens left. */
+export async function fits(
+  role: Pick<RoleConfig, "key" | "context_length">,
+  messages: readonly ChatMessage[],
+  completionReserve: number,
+  options: FitOptions = {},
+): Promise<FitResult> {
+  const count = options.count ?? await cl100k();
+  const raw = estimateMessages(count, messages, options.tools);
+  const factor = (options.calibration ?? new TokenCalibration()).factor(role.key);
+  const promptTokens = Math.ceil(raw * factor);
+  const available = role.context_length - completionReserve;
+  return { fits: promptTokens <= available, promptTokens, available };
+}

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { start } from "../../tests/fake_server/server.ts";
+import { cl100k, countWithServer, estimateMessages, fits, TokenCalibration } from "./tokens.ts";
+
+Deno.test("cl100k counts a known sentence exactly", async () => {
+  const count = await cl100k();
+  assert.equal(count("hello world"), 2);
+});
+
+Deno.test("a message list costs 4 tokens per message plus content and tool calls", () => {
+  const chars = (text: string) => text.length;
+  const total = estimateMessages(chars, [
+    { role: "user", content: "abc" },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "1", type: "function", function: { name: "ls", arguments: "{}" } }],
+    },
+  ]);
+  assert.equal(total, 4 + 3 + 4 + 2 + 2);
+});
+
+Deno.test("calibration learns that a model's tokenizer counts more", () => {
+  const calibration = new TokenCalibration();
+  assert.equal(calibration.factor("qwen"), 1.1);
+  calibration.observe("qwen", 1000, 1500);
+  assert.equal(calibration.factor("qwen"), 1.5);
+  calibration.observe("llama", 1000, 900);
+  assert.equal(calibration.factor("llama"), 1, "never below the raw estimate");
+});
+
+Deno.test("fits() compares the calibrated estimate with context minus reserve", async () => {
+  const role = { key: "m", context_length: 100 };
+  const words = (text: string) => text.split(" ").length;
+  const small = await fits(role, [{ role: "user", content: "one two" }], 50, { count: words });
+  assert.deepEqual(small, { fits: true, promptTokens: Math.ceil(6 * 1.1), available: 50 });
+  const big = await fits(role, [{ role: "user", content: "w ".repeat(60) }], 50, { count: words });
+  assert.equal(big.fits, false);
+});
+
+Deno.test("llama.cpp /tokenize counts server-side; other servers give undefined", async () => {
+  await using llama = await start({ flavor: "llamacpp" });
+  assert.equal(await countWithServer(llama.url, "a".repeat(40)), 10);
+  await using lms = await start();
+  assert.equal(await countWithServer(lms.url, "abc"), undefined);
+});

@@ -1,0 +1,133 @@
+/**
+ * LM Studio backend: `/api/v1/models` (+ `load`/`unload`, LM Studio 0.4+),
+ * falling back to `/api/v0/models` for listing on 0.3.x, and a 1-token chat
+ * for JIT loading.
+ *
+ * @module
+ */
+import { array, num, record, requestJson, type ServerEndpoint } from "../http.ts";
+import type { ModelBackend, ModelInfo } from "../types.ts";
+import { LlmError, type LlmErrorKind } from "../../llm/errors.ts";
+
+const JIT_FATAL = new Set<LlmErrorKind>([
+  "guardrail_refusal",
+  "server_unreachable",
+  "timeout",
+  "model_not_found",
+  "model_crashed",
+  "server_error",
+]);
+
+function fromV1(raw: unknown): ModelInfo {
+  const m = record(raw);
+  const size = num(m.size_bytes);
+  const max = num(m.max_context_length);
+  return {
+    key: String(m.key ?? ""),
+    type: m.type === "embedding" ? "embedding" : "llm",
+    ...(size !== undefined ? { sizeBytes: size } : {}),
+    ...(max !== undefined ? { maxContextLength: max } : {}),
+    instances: array(m.loaded_instances).map((rawInstance) => {
+      const instance = record(rawInstance);
+      const ctx = num(record(instance.config).context_length);
+      return {
+        id: String(instance.id ?? instance.instance_id ?? m.key),
+        ...(ctx !== undefined ? { contextLength: ctx } : {}),
+      };
+    }),
+  };
+}
+
+function fromV0(rows: unknown[]): ModelInfo[] {
+  const byKey = new Map<string, ModelInfo>();
+  for (const raw of rows) {
+    const m = record(raw);
+    const key = String(m.id ?? "");
+    const max = num(m.max_context_length);
+    const info = byKey.get(key) ?? {
+      key,
+      type: m.type === "embeddings" ? "embedding" : "llm",
+      ...(max !== undefined ? { maxContextLength: max } : {}),
+      instances: [],
+    };
+    // LM Studio may list the same id twice; the "loaded" row wins.
+    if (m.state === "loaded" && info.instances.length === 0) {
+      const ctx = num(m.loaded_context_length);
+      info.instances.push({ id: key, ...(ctx !== undefined ? { contextLength: ctx } : {}) });
+    }
+    byKey.set(key, info);
+  }
+  return [...byKey.values()];
+}
+
+/** Creates the LM Studio backend. */
+export function lmstudioBackend(endpoint: ServerEndpoint, loadTimeoutMs: number): ModelBackend {
+  let api: "v1" | "v0" | undefined;
+
+  async function listV1OrV0(): Promise<ModelInfo[]> {
+    if (api !== "v0") {
+      try {
+        const body = record(await requestJson(endpoint, "GET", "/api/v1/models"));
+        api = "v1";
+        return array(body.models).map(fromV1);
+      } catch (err) {
+        if (!(err instanceof LlmError) || (err.status !== 404 && err.kind !== "model_not_found")) {
+          throw err;
+        }
+        api = "v0";
+      }
+    }
+    const body = record(await requestJson(endpoint, "GET", "/api/v0/models"));
+    return fromV0(array(body.data));
+  }
+
+  /**
+   * Loads by a 1-token chat. Only failures that say the load itself failed
+   * are thrown; any other reply (e.g. a 400 about the chat) leaves the
+   * verdict to the caller's readiness poll, as in spec §5.4.
+   */
+  async function jitLoad(key: string): Promise<void> {
+    try {
+      await requestJson(endpoint, "POST", "/v1/chat/completions", {
+        body: {
+          model: key,
+          messages: [{ role: "user", content: "hi" }],
+          max_tokens: 1,
+          temperature: 0,
+        },
+        timeoutMs: loadTimeoutMs,
+        model: key,
+      });
+    } catch (err) {
+      if (err instanceof LlmError && JIT_FATAL.has(err.kind)) throw err;
+    }
+  }
+
+  return {
+    kind: "lmstudio",
+    canLoad: true,
+    async version() {
+      await listV1OrV0();
+      return api === "v1" ? "0.4+ (REST v1)" : "0.3.x (REST v0)";
+    },
+    list: listV1OrV0,
+    async load(key, contextLength) {
+      if (api === undefined) await listV1OrV0();
+      if (api === "v0") return await jitLoad(key);
+      await requestJson(endpoint, "POST", "/api/v1/models/load", {
+        body: { model: key, context_length: contextLength },
+        timeoutMs: loadTimeoutMs,
+        model: key,
+      });
+    },
+    async unload(id) {
+      if (api === "v0") return; // REST v0 has no unload; JIT auto-evict replaces models.
+      await requestJson(endpoint, "POST", "/api/v1/models/unload", {
+        body: { instance_id: id },
+        timeoutMs: 30_000,
+        model: id,
+      });
+    },
+    jitLoad,
+  };
+}

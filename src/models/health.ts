@@ -1,0 +1,147 @@
+/**
+ * `lao health`: server reachability, backend, role keys (with the closest
+ * available key as a suggestion), loaded models, memory. JSON-serialisable.
+ *
+ * @module
+ */
+import { type Config, type RoleName, ROLES } from "../config/schema.ts";
+import type { MemoryProbe, MemoryReading } from "./memory/probe.ts";
+import type { HealthInfo, LoadedModel, ModelManager } from "./types.ts";
+
+/** One role's model check. */
+export interface RoleCheck {
+  /** Role. */
+  role: RoleName;
+  /** Configured key. */
+  key: string;
+  /** Whether the server has it. */
+  present: boolean;
+  /** Closest available key when missing. */
+  suggestion?: string;
+}
+
+/** The health report (`lao health --json` prints it as is). */
+export interface HealthReport {
+  /** True only when everything needed to run is present. */
+  ok: boolean;
+  /** Server root. */
+  url: string;
+  /** Server probe. */
+  server: HealthInfo;
+  /** Role checks. */
+  roles: RoleCheck[];
+  /** Loaded models. */
+  loaded: LoadedModel[];
+  /** Memory now, when a probe is available. */
+  memory?: MemoryReading;
+  /** One-line fixes. */
+  hints: string[];
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The available key closest to `key`, if any is reasonably close. */
+export function closestKey(key: string, available: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of available) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(3, key.length / 2) ? best : undefined;
+}
+
+/** Dependencies of {@linkcode checkHealth}. */
+export interface HealthDeps {
+  /** Manager for the configured server. */
+  manager: ModelManager;
+  /** Memory probe (optional). */
+  probe?: MemoryProbe;
+}
+
+/** Checks everything `lao run` needs; never loads a model. */
+export async function checkHealth(config: Config, deps: HealthDeps): Promise<HealthReport> {
+  const url = config.lm_studio_base_url;
+  const server = await deps.manager.health();
+  const memory = await deps.probe?.read().catch(() => undefined);
+  const base = { url, server, ...(memory ? { memory } : {}) };
+  if (!server.reachable) {
+    return {
+      ok: false,
+      ...base,
+      roles: [],
+      loaded: [],
+      hints: [
+        `Cannot reach the model server at ${url}: start LM Studio's server (lms server start) or set lm_studio_base_url`,
+      ],
+    };
+  }
+  const models = await deps.manager.listModels();
+  const keys = models.map((m) => m.key);
+  const roles = ROLES.map((role): RoleCheck => {
+    const key = config.models[role].key;
+    const present = keys.includes(key);
+    const suggestion = present ? undefined : closestKey(key, keys);
+    return { role, key, present, ...(suggestion ? { suggestion } : {}) };
+  });
+  const hints = roles.filter((r) => !r.present).map((r) =>
+    `Model "${r.key}" for ${r.role} is not on the server: ${
+      r.suggestion ? `did you mean "${r.suggestion}"? ` : ""
+    }download it or set models.${r.role}.key`
+  );
+  return {
+    ok: hints.length === 0,
+    ...base,
+    roles,
+    loaded: await deps.manager.loaded(),
+    hints,
+  };
+}
+
+function gb(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
+/** Renders the report for a terminal. */
+export function formatHealth(report: HealthReport): string {
+  const s = report.server;
+  const lines = [
+    s.reachable
+      ? `Server   ${report.url}  ok (${s.kind}${s.version ? ` ${s.version}` : ""}, ${
+        Math.round(s.latencyMs)
+      } ms)`
+      : `Server   ${report.url}  unreachable${s.error ? `: ${s.error}` : ""}`,
+  ];
+  for (const r of report.roles) {
+    lines.push(
+      `${r.role.padEnd(8)} ${r.key}  ${r.present ? "present" : "MISSING"}${
+        r.suggestion ? ` (closest: ${r.suggestion})` : ""
+      }`,
+    );
+  }
+  for (const m of report.loaded) {
+    lines.push(`Loaded   ${m.id}${m.contextLength ? `  ctx ${m.contextLength}` : ""}`);
+  }
+  if (report.memory) {
+    lines.push(
+      `Memory   ${gb(report.memory.availableBytes)} available, ${
+        gb(report.memory.swapUsedBytes)
+      } swap used`,
+    );
+  }
+  for (const hint of report.hints) lines.push(`Fix: ${hint}`);
+  lines.push(report.ok ? "Healthy" : "Not healthy");
+  return lines.join("\n");
+}

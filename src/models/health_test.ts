@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { defaultConfig } from "../config/defaults.ts";
+import { start } from "../../tests/fake_server/server.ts";
+import { backendOfKind } from "./detect.ts";
+import { checkHealth, closestKey, formatHealth } from "./health.ts";
+import { createModelManager } from "./manager.ts";
+import { fixedProbe } from "./memory/probe.ts";
+
+async function report(url: string, mutate?: (c: ReturnType<typeof defaultConfig>) => void) {
+  const config = defaultConfig("/tmp/lao");
+  config.lm_studio_base_url = url;
+  mutate?.(config);
+  const backend = backendOfKind("lmstudio", { root: url, apiKey: "k" }, 1000);
+  return await checkHealth(config, {
+    manager: createModelManager(config, { backend }),
+    probe: fixedProbe({ availableBytes: 8 * 1024 ** 3, swapUsedBytes: 0 }),
+  });
+}
+
+Deno.test("a healthy server with every role's model is ok and JSON-serialisable", async () => {
+  await using fake = await start({ loaded: ["qwen/qwen3-coder-30b"] });
+  const health = await report(fake.url);
+  assert.equal(health.ok, true);
+  assert.equal(health.server.kind, "lmstudio");
+  assert.deepEqual(health.loaded.map((m) => [m.key, m.contextLength]), [[
+    "qwen/qwen3-coder-30b",
+    32768,
+  ]]);
+  assert.deepEqual(JSON.parse(JSON.stringify(health)), health);
+  assert.match(formatHealth(health), /Healthy$/);
+  assert.equal(fake.state.loads, 0, "health never loads a model");
+});
+
+Deno.test("a missing role key suggests the closest available key", async () => {
+  await using fake = await start();
+  const health = await report(fake.url, (c) => c.models.coder.key = "qwen/qwen3-coder-32b");
+  assert.equal(health.ok, false);
+  const coder = health.roles.find((r) => r.role === "coder");
+  assert.deepEqual(coder, {
+    role: "coder",
+    key: "qwen/qwen3-coder-32b",
+    present: false,
+    suggestion: "qwen/qwen3-coder-30b",
+  });
+  assert.match(formatHealth(health), /did you mean "qwen\/qwen3-coder-30b"/);
+});
+
+Deno.test("a stopped server gives ok=false and a one-line fix", async () => {
+  const fake = await start();
+  await fake.close();
+  const health = await report(fake.url);
+  assert.equal(health.ok, false);
+  assert.deepEqual(health.hints, [
+    `Cannot reach the model server at ${fake.url}: start LM Studio's server (lms server start) or set lm_studio_base_url`,
+  ]);
+});
+
+Deno.test("closestKey() ignores keys that are nothing alike", () => {
+  assert.equal(closestKey("llama-3", ["qwen/qwen3-coder-30b"]), undefined);
+});

@@ -1,0 +1,53 @@
+/**
+ * A {@linkcode ModelManager} stand-in for cassette replay: no server, no-op
+ * loads that still count (so swap counts match a recorded run).
+ *
+ * @module
+ */
+import type { Config, RoleName } from "../config/schema.ts";
+import type { LoadedModel, ManagerStats, ModelInfo, ModelManager } from "./types.ts";
+
+/** Creates the replay manager; every configured key is "available". */
+export function replayModelManager(config: Config): ModelManager {
+  const stats: ManagerStats = {
+    loads: 0,
+    unloads: 0,
+    swaps: 0,
+    loadSeconds: 0,
+    unloadSeconds: 0,
+    gateSeconds: 0,
+  };
+  let resident: string | undefined;
+  const keys = [...new Set(Object.values(config.models).map((m) => m.key))];
+  return {
+    health: () =>
+      Promise.resolve({ reachable: true, latencyMs: 0, kind: "openai", version: "replay" }),
+    listModels: () =>
+      Promise.resolve(keys.map((key): ModelInfo => ({
+        key,
+        type: key === config.models.embedder.key ? "embedding" : "llm",
+        instances: key === resident ? [{ id: key }] : [],
+      }))),
+    loaded: () =>
+      Promise.resolve(
+        resident ? [{ id: resident, key: resident, type: "llm" } satisfies LoadedModel] : [],
+      ),
+    ensureLoaded(role: RoleName) {
+      const key = config.models[role].key;
+      if (role === "embedder" || key === resident) return Promise.resolve(key);
+      if (resident) {
+        stats.unloads++;
+        stats.swaps++;
+      }
+      stats.loads++;
+      resident = key;
+      return Promise.resolve(key);
+    },
+    unload(id: string) {
+      if (id === resident) resident = undefined;
+      stats.unloads++;
+      return Promise.resolve();
+    },
+    stats: () => ({ ...stats }),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The model manager port and the per-server backend port beneath it.
+ *
+ * @module
+ */
+import type { RoleName } from "../config/schema.ts";
+
+/** Server kinds LAO can drive. */
+export type ServerKind = "lmstudio" | "ollama" | "llamacpp" | "openai";
+
+/** A loaded instance of a model. */
+export interface ModelInstance {
+  /** Instance id (what to unload; LM Studio `instance_id`). */
+  id: string;
+  /** Loaded context length, if the server reports it. */
+  contextLength?: number;
+}
+
+/** A model the server can serve. */
+export interface ModelInfo {
+  /** Model key. */
+  key: string;
+  /** LLM or embedding model (`llm` when the server does not say). */
+  type: "llm" | "embedding";
+  /** Size in bytes, if known. */
+  sizeBytes?: number;
+  /** Largest supported context, if known. */
+  maxContextLength?: number;
+  /** Loaded instances (empty when not loaded). */
+  instances: ModelInstance[];
+}
+
+/** A loaded model, flattened. */
+export interface LoadedModel {
+  /** Instance id. */
+  id: string;
+  /** Model key. */
+  key: string;
+  /** Type. */
+  type: "llm" | "embedding";
+  /** Loaded context length, if known. */
+  contextLength?: number;
+  /** Size in bytes, if known. */
+  sizeBytes?: number;
+}
+
+/** Result of a health probe (never loads anything). */
+export interface HealthInfo {
+  /** Whether the server answered. */
+  reachable: boolean;
+  /** Round-trip milliseconds of the probe. */
+  latencyMs: number;
+  /** Backend kind. */
+  kind: ServerKind;
+  /** Server version, if it says. */
+  version?: string;
+  /** Why it is unreachable. */
+  error?: string;
+}
+
+/** Counters for the quality report. */
+export interface ManagerStats {
+  /** Loads performed. */
+  loads: number;
+  /** Unloads performed. */
+  unloads: number;
+  /** Loads that replaced another resident model. */
+  swaps: number;
+  /** Seconds spent loading. */
+  loadSeconds: number;
+  /** Seconds spent unloading. */
+  unloadSeconds: number;
+  /** Seconds spent in the memory gate. */
+  gateSeconds: number;
+}
+
+/** Keeps the right model loaded for each role. */
+export interface ModelManager {
+  /** Probes the server. Never loads a model. */
+  health(): Promise<HealthInfo>;
+  /** Every model the server can serve. */
+  listModels(): Promise<ModelInfo[]>;
+  /** Loaded models (LLMs and embedders). */
+  loaded(): Promise<LoadedModel[]>;
+  /** Makes `role`'s model resident with enough context; returns the model id to send. */
+  ensureLoaded(role: RoleName, signal?: AbortSignal): Promise<string>;
+  /** Unloads an instance. */
+  unload(id: string): Promise<void>;
+  /** Counters. */
+  stats(): ManagerStats;
+}
+
+/** One server's model-management protocol. */
+export interface ModelBackend {
+  /** Kind. */
+  readonly kind: ServerKind;
+  /** False for servers without load control (ensureLoaded is then a no-op). */
+  readonly canLoad: boolean;
+  /** Server version if it reports one; throws if unreachable. */
+  version(): Promise<string | undefined>;
+  /** Lists models with their instances. */
+  list(): Promise<ModelInfo[]>;
+  /** Loads `key` with `contextLength`. */
+  load(key: string, contextLength: number): Promise<void>;
+  /** Unloads an instance. */
+  unload(id: string): Promise<void>;
+  /** Loads by a 1-token chat (LM Studio JIT fallback), if supported. */
+  jitLoad?(key: string): Promise<void>;
+}
+
+/** Flattens loaded instances of a model list. */
+export function loadedOf(models: ModelInfo[]): LoadedModel[] {
+  return models.flatMap((m) =>
+    m.instances.map((i) => ({
+      id: i.id,
+      key: m.key,
+      type: m.type,
+      ...(i.contextLength !== undefined ? { contextLength: i.contextLength } : {}),
+      ...(m.sizeBytes !== undefined ? { sizeBytes: m.sizeBytes } : {}),
+    }))
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Everything the pipeline touches, injected: the store, one LLM client per
+ * role, the model manager, workspace file access, the sandboxed shell, git,
+ * the event bus, the clock and the stop signals.
+ *
+ * @module
+ */
+import type { Config, RoleName } from "../config/schema.ts";
+import type { Emit } from "../events/bus.ts";
+import type { PlanGitPort } from "../git/port.ts";
+import type { TokenCalibration, TokenCounter } from "../llm/tokens.ts";
+import type { LlmClient } from "../llm/types.ts";
+import type { ModelManager } from "../models/types.ts";
+import type { Store } from "../store/store.ts";
+import type { ShellPort } from "../tools/types.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { RunCommand } from "./validate/command_runner.ts";
+
+/** Ports of the pipeline. */
+export interface PipelineDeps {
+  config: Config;
+  /** Folder plan workspaces live in (`<config_dir>/<plan-stem>/`). */
+  configDir: string;
+  store: Store;
+  /** The client for a role. */
+  llm: (role: RoleName) => LlmClient;
+  models: ModelManager;
+  /** Guarded file access to a plan workspace. */
+  workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
+  /** The sandboxed shell for a workspace, or undefined when shell access is disabled. */
+  shell: (workspace: string) => ShellPort | undefined;
+  /** Runs a validation command in a workspace (sandboxed), or undefined to skip commands. */
+  validationCommand?: (workspace: string) => RunCommand | undefined;
+  /** Git for a plan workspace (a no-op implementation when git is off). */
+  git: (workspace: string, planId: string) => PlanGitPort;
+  emit: Emit;
+  /** Token counting for budgets. */
+  count: TokenCounter;
+  calibration: TokenCalibration;
+  /** Aborted on the second Ctrl+C: stop now. */
+  signal: AbortSignal;
+  /** True after the first Ctrl+C: finish the current step, then stop. */
+  stopping: () => boolean;
+  now: () => Date;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** LAO version (for snapshots). */
+  version: string;
+  /** What the server turned out to support (learned at run time). */
+  features: { structuredOutput: boolean };
+}

@@ -1,0 +1,77 @@
+/**
+ * One model call as the pipeline makes it: make the role's model resident,
+ * call it, record tokens and time (success or failure) in the store and on the
+ * event bus, and learn the token calibration from the server's usage.
+ *
+ * @module
+ */
+import type { RoleName } from "../config/schema.ts";
+import { errorMessage } from "../errors.ts";
+import { estimateMessages } from "../llm/tokens.ts";
+import type { ChatRequest, ChatResult } from "../llm/types.ts";
+import type { PipelineDeps } from "./deps.ts";
+
+/** What a call is for (accounting). */
+export interface CallMeta {
+  taskId?: number;
+  planId?: string;
+}
+
+/** Makes `role` resident and runs `req` (its `model` is filled in). */
+export async function callModel(
+  deps: PipelineDeps,
+  role: RoleName,
+  req: Omit<ChatRequest, "role" | "model">,
+  meta: CallMeta = {},
+): Promise<ChatResult> {
+  const model = await deps.models.ensureLoaded(role, deps.signal);
+  const started = deps.now().getTime();
+  try {
+    const result = await deps.llm(role).chat({ ...req, role, model }, { signal: deps.signal });
+    const estimate = estimateMessages(deps.count, req.messages, req.tools ?? []);
+    if (result.usage.promptTokens > 0) {
+      deps.calibration.observe(deps.config.models[role].key, estimate, result.usage.promptTokens);
+    }
+    const promptTokens = result.usage.promptTokens || estimate;
+    record(deps, role, model, meta, promptTokens, result.usage.completionTokens, result.seconds, true);
+    return result;
+  } catch (err) {
+    const seconds = (deps.now().getTime() - started) / 1000;
+    record(deps, role, model, meta, 0, 0, seconds, false, errorMessage(err));
+    throw err;
+  }
+}
+
+function record(
+  deps: PipelineDeps,
+  role: RoleName,
+  model: string,
+  meta: CallMeta,
+  promptTokens: number,
+  completionTokens: number,
+  seconds: number,
+  ok: boolean,
+  error?: string,
+) {
+  deps.store.recordLlmCall({
+    role,
+    model,
+    promptTokens,
+    completionTokens,
+    seconds,
+    ok,
+    ...(error ? { error } : {}),
+    taskId: meta.taskId ?? null,
+    planId: meta.planId ?? null,
+  });
+  deps.emit({
+    type: "llm.call",
+    role,
+    model,
+    promptTokens,
+    completionTokens,
+    seconds,
+    ok,
+    ...(error ? { error } : {}),
+  });
+}
