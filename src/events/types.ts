@@ -35,8 +35,19 @@ export type LaoEvent =
     from: TaskStatus | null;
     to: TaskStatus;
     reason?: string;
+    title?: string;
+    attempt?: number;
+    maxAttempts?: number;
   }
-  | { type: "phase.start"; phase: string; planId?: string; taskId?: number }
+  | {
+    type: "phase.start";
+    phase: string;
+    planId?: string;
+    taskId?: number;
+    title?: string;
+    attempt?: number;
+    maxAttempts?: number;
+  }
   | { type: "phase.end"; phase: string; planId?: string; taskId?: number; ok: boolean }
   | { type: "model.load"; role: Role; model: string; seconds: number; swap: boolean }
   | { type: "model.unload"; model: string; seconds: number }

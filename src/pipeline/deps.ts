@@ -6,7 +6,7 @@
  * @module
  */
 import type { Config, RoleName } from "../config/schema.ts";
-import type { Emit } from "../events/bus.ts";
+import type { Emit, EventBus } from "../events/bus.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { TokenCalibration, TokenCounter } from "../llm/tokens.ts";
 import type { LlmClient } from "../llm/types.ts";
@@ -34,6 +34,8 @@ export interface PipelineDeps {
   /** Git for a plan workspace (a no-op implementation when git is off). */
   git: (workspace: string, planId: string) => PlanGitPort;
   emit: Emit;
+  /** The bus `emit` publishes on (subscribers such as load accounting attach here). */
+  bus: EventBus;
   /** Token counting for budgets. */
   count: TokenCounter;
   calibration: TokenCalibration;

@@ -144,7 +144,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: "events, run lock, previous code signature",
+    description: "events, run lock, previous code signature, task diff",
     sql: `
       CREATE TABLE events (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -164,6 +164,7 @@ export const MIGRATIONS: readonly Migration[] = [
         heartbeat_ms INTEGER NOT NULL
       );
       ALTER TABLE tasks ADD COLUMN prev_code_signature TEXT;
+      ALTER TABLE tasks ADD COLUMN diff TEXT;
     `,
   },
 ];

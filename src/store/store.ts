@@ -45,6 +45,8 @@ export interface Task {
   code_signature: string | null;
   prev_code_signature: string | null;
   changed_files: string[];
+  /** Unified diff of the last coder run. */
+  diff: string | null;
   attempt: number;
   max_attempts: number;
   next_eligible_at: string | null;
@@ -70,6 +72,7 @@ export interface TaskPatch {
   code_signature?: string | null;
   prev_code_signature?: string | null;
   changed_files?: string[];
+  diff?: string | null;
   attempt?: number;
   next_eligible_at?: string | null;
   escalation_reason?: string | null;
@@ -416,11 +419,22 @@ export class Store {
       `UPDATE tasks SET ${sets.join(", ")} WHERE id = ? AND status = ?`,
     ).run(...values, taskId, from);
     if (res.changes !== 1) return false;
-    const planId = (this.db.prepare(`SELECT plan_id FROM tasks WHERE id = ?`).get(taskId) as {
-      plan_id: string;
-    }).plan_id;
+    const row = this.db.prepare(
+      `SELECT plan_id, title, attempt, max_attempts FROM tasks WHERE id = ?`,
+    ).get(taskId) as { plan_id: string; title: string; attempt: number; max_attempts: number };
+    const planId = row.plan_id;
     const why = reason ?? patch.escalation_reason ?? name;
-    const event: LaoEvent = { type: "task.transition", taskId, planId, from, to, reason: why };
+    const event: LaoEvent = {
+      type: "task.transition",
+      taskId,
+      planId,
+      from,
+      to,
+      reason: why,
+      title: row.title,
+      attempt: row.attempt + 1,
+      maxAttempts: row.max_attempts,
+    };
     this.#insertEvent(event, planId, taskId);
     events.push(event);
     return true;
@@ -635,6 +649,40 @@ export class Store {
     ).all(taskId, attempt ?? null, attempt ?? null) as unknown as (FindingRecord & {
       attempt: number;
     })[];
+  }
+
+  /** Findings of each task's latest reviewed attempt, for a plan's report. */
+  planFindings(planId: string): (FindingRecord & { task_id: number; attempt: number })[] {
+    return this.db.prepare(
+      `SELECT f.* FROM task_findings f JOIN tasks t ON t.id = f.task_id
+       WHERE t.plan_id = ? AND f.attempt = (SELECT MAX(attempt) FROM task_findings WHERE task_id = f.task_id)
+       ORDER BY f.id`,
+    ).all(planId) as unknown as (FindingRecord & { task_id: number; attempt: number })[];
+  }
+
+  /** Validation runs of a plan's tasks. */
+  planValidationRuns(planId: string): {
+    task_id: number;
+    kind: string;
+    command: string;
+    return_code: number | null;
+    success: number;
+    output: string;
+    started_at: string;
+    finished_at: string;
+  }[] {
+    return this.db.prepare(
+      `SELECT v.* FROM validation_runs v JOIN tasks t ON t.id = v.task_id WHERE t.plan_id = ? ORDER BY v.id`,
+    ).all(planId) as unknown as {
+      task_id: number;
+      kind: string;
+      command: string;
+      return_code: number | null;
+      success: number;
+      output: string;
+      started_at: string;
+      finished_at: string;
+    }[];
   }
 
   /** Records a validation command run. */

@@ -1,0 +1,176 @@
+/**
+ * The reviewer: static validators and the quality gate first (no model call
+ * when the gate blocks), then a context-budgeted model review of the task's
+ * real diff, asked for structured output where the server supports it and
+ * parsed tolerantly. Unreadable answers get one re-ask before they count.
+ *
+ * @module
+ */
+import { LlmError } from "../llm/errors.ts";
+import { estimateMessages } from "../llm/tokens.ts";
+import type { ChatMessage, ChatResult } from "../llm/types.ts";
+import type { PipelineDeps } from "../pipeline/deps.ts";
+import { callModel } from "../pipeline/model_call.ts";
+import { evaluateGate } from "../pipeline/validate/gate.ts";
+import type { Finding } from "../pipeline/validate/finding.ts";
+import { buildRepairFeedback } from "../pipeline/validate/repair.ts";
+import { validateFiles } from "../pipeline/validate/validate_files.ts";
+import type { PlanRow, Task } from "../store/store.ts";
+import { parseVerdict, type Verdict, verdictResponseFormat } from "./parse/verdict.ts";
+import systemPrompt from "./prompts/reviewer_system.md" with { type: "text" };
+import reaskPrompt from "./prompts/reviewer_reask.md" with { type: "text" };
+
+/** The reviewer's decision (the scheduler applies caps and cooldowns). */
+export type ReviewOutcome =
+  | { kind: "approved"; summary: string; findings: Finding[] }
+  | {
+    kind: "rejected";
+    /** `validation` = the gate blocked; `review` = the model rejected. */
+    stage: "validation" | "review";
+    feedback: string;
+    findings: Finding[];
+  };
+
+/** Builds the review request text within `budget` tokens (the diff is cut to fit). */
+export function reviewInput(
+  task: Task,
+  diff: string,
+  summary: string,
+  fits: (text: string) => boolean,
+): string {
+  const head = `## Task Specification: ${task.title}\n\n${task.description}\n\n` +
+    (task.file_paths.length ? `Target files: ${task.file_paths.join(", ")}\n\n` : "");
+  const tail = `\n\n## Coder summary\n${summary.slice(0, 1000)}`;
+  const lines = diff.split("\n");
+  let keep = lines.length;
+  const build = (n: number) => {
+    const cut = n < lines.length ? `\n... diff cut: ${lines.length - n} more lines not shown ...` : "";
+    return `${head}## Change (unified diff)\n\`\`\`diff\n${lines.slice(0, n).join("\n")}${cut}\n\`\`\`${tail}`;
+  };
+  let text = build(keep);
+  while (!fits(text) && keep > 20) {
+    keep = Math.floor(keep * 0.8);
+    text = build(keep);
+  }
+  return text;
+}
+
+function toFinding(f: Verdict["findings"][number]): Finding {
+  return {
+    source: "reviewer",
+    severity: f.severity,
+    file_path: f.file_path,
+    issue_class: f.issue_class,
+    message: f.message,
+    ...(f.fix_hint ? { fix_hint: f.fix_hint } : {}),
+    analyzer_id: "reviewer_model",
+    analyzer_kind: "llm",
+    confidence: 0.65,
+  };
+}
+
+async function ask(
+  deps: PipelineDeps,
+  messages: ChatMessage[],
+  maxTokens: number,
+  meta: { taskId: number; planId: string },
+): Promise<ChatResult> {
+  const base = { messages, max_tokens: maxTokens, temperature: 0.1 };
+  if (deps.features.structuredOutput) {
+    try {
+      return await callModel(deps, "reviewer", { ...base, response_format: verdictResponseFormat }, meta);
+    } catch (err) {
+      if (!(err instanceof LlmError) || err.kind !== "bad_request") throw err;
+      deps.features.structuredOutput = false;
+    }
+  }
+  return await callModel(deps, "reviewer", base, meta);
+}
+
+/** Reviews `task` (already in `review`). Throws on model-server errors. */
+export async function runReviewer(
+  deps: PipelineDeps,
+  plan: PlanRow,
+  task: Task,
+): Promise<ReviewOutcome> {
+  const meta = { taskId: task.id, planId: plan.id };
+  if (!task.coder_output) {
+    return { kind: "rejected", stage: "validation", feedback: "No coder output found.", findings: [] };
+  }
+  const fs = await deps.workspaceFs(plan.workspace!);
+  const files = task.changed_files.length ? task.changed_files : task.file_paths;
+  const runCommand = deps.validationCommand?.(plan.workspace!);
+  const validation = await validateFiles({
+    fs,
+    files,
+    orchestration: deps.config.orchestration,
+    ...(runCommand ? { runCommand } : { inferCommands: false }),
+    now: deps.now,
+    signal: deps.signal,
+    emit: deps.emit,
+  });
+  deps.store.addFindings(task.id, task.attempt, validation.findings);
+  for (const r of validation.runs) {
+    deps.store.addValidationRun({
+      taskId: task.id,
+      attempt: task.attempt,
+      kind: r.kind,
+      command: r.command,
+      returnCode: r.exitCode,
+      success: r.success,
+      output: r.output,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+    });
+  }
+  const gate = evaluateGate(validation.findings, deps.config.orchestration);
+  if (gate.blocked) {
+    return {
+      kind: "rejected",
+      stage: "validation",
+      feedback: buildRepairFeedback(gate.blocking, { clause: "Validation Contract" }),
+      findings: gate.blocking,
+    };
+  }
+
+  const role = deps.config.models.reviewer;
+  const reserve = Math.min(role.max_completion, Math.floor(role.context_length / 3));
+  const factor = deps.calibration.factor(role.key);
+  const system: ChatMessage = { role: "system", content: systemPrompt.trim() };
+  const fits = (text: string) =>
+    Math.ceil(estimateMessages(deps.count, [system, { role: "user", content: text }]) * factor) <=
+      role.context_length - reserve;
+  const messages: ChatMessage[] = [
+    system,
+    { role: "user", content: reviewInput(task, task.diff ?? "", task.coder_output, fits) },
+  ];
+  const first = await ask(deps, messages, reserve, meta);
+  let verdict = parseVerdict(first.content, first.reasoning);
+  if (verdict.verdict === "unparseable") {
+    const again = await ask(deps, [
+      ...messages,
+      { role: "assistant", content: first.content || first.reasoning.slice(0, 2000) },
+      { role: "user", content: reaskPrompt.trim() },
+    ], reserve, meta);
+    verdict = parseVerdict(again.content, again.reasoning);
+  }
+  const findings = verdict.findings.map(toFinding);
+  deps.store.addFindings(task.id, task.attempt, findings);
+  if (verdict.verdict === "approved") {
+    return { kind: "approved", summary: verdict.summary, findings };
+  }
+  const fallback = verdict.verdict === "unparseable"
+    ? `The reviewer's answer could not be read: ${verdict.summary.slice(0, 500)}`
+    : verdict.summary;
+  const blocking = findings.filter((f) => f.severity === "critical" || f.severity === "major");
+  return {
+    kind: "rejected",
+    stage: "review",
+    feedback: buildRepairFeedback(blocking.length ? blocking : findings, {
+      clause: "Reviewer Contract",
+      ...(fallback ? { fallback } : {}),
+    }),
+    findings,
+  };
+}
+

@@ -1,0 +1,107 @@
+/**
+ * Builds the real {@linkcode PipelineDeps} from a configuration: one client
+ * per role (recording or replaying a cassette when asked), the model manager
+ * for the detected server, guarded workspace access, the sandboxed shell, and
+ * git.
+ *
+ * @module
+ */
+import type { Config, RoleName } from "../config/schema.ts";
+import type { EventBus } from "../events/bus.ts";
+import { GitRunner } from "../git/runner.ts";
+import { emptyHooksDir, openPlanGit } from "../git/mod.ts";
+import type { PlanGitPort } from "../git/port.ts";
+import { recordingClient, replayClient } from "../llm/cassette.ts";
+import { clientForRole } from "../llm/factory.ts";
+import { cl100k, TokenCalibration } from "../llm/tokens.ts";
+import type { LlmClient } from "../llm/types.ts";
+import { abortableSleep } from "../llm/retry.ts";
+import { backendFor } from "../models/detect.ts";
+import { createModelManager } from "../models/manager.ts";
+import { defaultMemoryProbe } from "../models/memory/probe.ts";
+import { replayModelManager } from "../models/replay_manager.ts";
+import type { ModelManager } from "../models/types.ts";
+import type { Store } from "../store/store.ts";
+import type { ShellPort } from "../tools/types.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { PipelineDeps } from "./deps.ts";
+import type { RunCommand } from "./validate/command_runner.ts";
+
+/** Inputs of {@linkcode buildPipelineDeps}. */
+export interface BuildOptions {
+  config: Config;
+  configDir: string;
+  store: Store;
+  bus: EventBus;
+  signal: AbortSignal;
+  stopping: () => boolean;
+  version: string;
+  /** Append every model exchange to this cassette. */
+  record?: string;
+  /** Serve model replies from this cassette (no server). */
+  replay?: string;
+  /** Guarded workspace access. */
+  workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
+  /** Sandboxed shell (undefined: shell tool disabled). */
+  shell?: (workspace: string) => ShellPort | undefined;
+  /** Sandboxed validation commands. */
+  validationCommand?: (workspace: string) => RunCommand | undefined;
+  /** Override the model manager (tests). */
+  models?: ModelManager;
+}
+
+/** Creates the pipeline's ports. */
+export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> {
+  const { config } = o;
+  const clients = new Map<RoleName, LlmClient>();
+  const replay = o.replay ? replayClient(o.replay) : undefined;
+  const llm = (role: RoleName): LlmClient => {
+    let client = clients.get(role);
+    if (!client) {
+      client = replay ?? clientForRole(config, role, { signal: o.signal });
+      if (o.record) client = recordingClient(client, o.record);
+      clients.set(role, client);
+    }
+    return client;
+  };
+  const models = o.models ?? (o.replay ? replayModelManager(config) : createModelManager(config, {
+    backend: await backendFor(config),
+    probe: await defaultMemoryProbe(),
+    emit: o.bus.emit,
+  }));
+  const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
+  const gits = new Map<string, PlanGitPort>();
+  const fsCache = new Map<string, Promise<WorkspaceFs>>();
+  return {
+    config,
+    configDir: o.configDir,
+    store: o.store,
+    llm,
+    models,
+    workspaceFs: (ws) => {
+      let fs = fsCache.get(ws);
+      if (!fs) fsCache.set(ws, fs = o.workspaceFs(ws));
+      return fs;
+    },
+    shell: o.shell ?? (() => undefined),
+    ...(o.validationCommand ? { validationCommand: o.validationCommand } : {}),
+    git: (workspace, planId) => {
+      let git = gits.get(workspace);
+      if (!git) {
+        git = openPlanGit({ workspace, git: config.git, runner, emit: o.bus.emit, planId });
+        gits.set(workspace, git);
+      }
+      return git;
+    },
+    emit: o.bus.emit,
+    bus: o.bus,
+    count: await cl100k(),
+    calibration: new TokenCalibration(),
+    signal: o.signal,
+    stopping: o.stopping,
+    now: () => new Date(),
+    sleep: abortableSleep,
+    version: o.version,
+    features: { structuredOutput: true },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Plan intake: finds `*.md` plans in the plans folder (skipping `README.md`
+ * and reserved names), registers them by content hash (so identical content
+ * is processed once and an edited plan becomes a new revision), and resolves
+ * `--plan PATH`.
+ *
+ * @module
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { UserError } from "../errors.ts";
+import type { PlanRow, Store } from "../store/store.ts";
+
+/** Stems that are never plans (case-insensitive). */
+const RESERVED = new Set(["plans", "factory", "factory.example", "readme"]);
+
+/** True when a plan file stem is reserved. */
+export function isReservedStem(stem: string): boolean {
+  const s = stem.toLowerCase();
+  return RESERVED.has(s) || s.startsWith(".lao") || s.startsWith(".");
+}
+
+/** The stem of a plan file name (`Foo.md` → `Foo`). */
+export function planStem(filename: string): string {
+  return basename(filename).replace(/\.md$/i, "");
+}
+
+/** Plan files in a folder, sorted, reserved names skipped. */
+export function listPlanFiles(plansDir: string): string[] {
+  if (!existsSync(plansDir)) return [];
+  return readdirSync(plansDir)
+    .filter((f) => /\.md$/i.test(f) && !isReservedStem(planStem(f)))
+    .filter((f) => statSync(join(plansDir, f)).isFile())
+    .sort()
+    .map((f) => join(plansDir, f));
+}
+
+/** Result of registering one file. */
+export interface IntakeItem {
+  plan: PlanRow;
+  created: boolean;
+  supersedes: PlanRow | null;
+}
+
+/** Registers one plan file; its workspace is `<configDir>/<stem>/`. */
+export function registerPlanFile(store: Store, configDir: string, path: string): IntakeItem {
+  const filename = basename(path);
+  const stem = planStem(filename);
+  if (isReservedStem(stem)) {
+    throw new UserError(`Cannot use "${filename}" as a plan: the name "${stem}" is reserved`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UserError(`Cannot read plan "${path}": ${(err as Error).message}`);
+  }
+  if (!text.trim()) throw new UserError(`Cannot use plan "${filename}": the file is empty`);
+  return store.registerPlan({
+    filename,
+    stem,
+    text,
+    sourcePath: path,
+    workspace: join(configDir, stem),
+  });
+}
+
+/** Registers every plan file in the folder; returns the new ones. */
+export function scanPlans(store: Store, configDir: string, plansDir: string): IntakeItem[] {
+  const created: IntakeItem[] = [];
+  for (const path of listPlanFiles(plansDir)) {
+    try {
+      const item = registerPlanFile(store, configDir, path);
+      if (item.created) created.push(item);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      // An unreadable or empty plan is skipped; the next scan tries again.
+    }
+  }
+  return created;
+}
+
+/** Resolves `--plan PATH`: as given (from the current folder), then inside the plans folder. */
+export function resolvePlanPath(arg: string, cwd: string, plansDir: string): string {
+  for (const candidate of [resolve(cwd, arg), resolve(plansDir, arg), resolve(plansDir, `${arg}.md`)]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  throw new UserError(`Cannot find plan "${arg}" (looked in the current folder and in ${plansDir})`);
+}
+
+/** Reads a plan's current text (from its source file, falling back to the workspace snapshot). */
+export function readPlanText(plan: PlanRow, snapshotName: string): string | null {
+  for (const p of [plan.source_path, plan.workspace ? join(plan.workspace, snapshotName) : null]) {
+    if (!p) continue;
+    try {
+      const text = readFileSync(p, "utf8");
+      if (p === plan.source_path) return text;
+      return text.replace(/^<!-- LAO plan snapshot:[^\n]*-->\n\n/, "");
+    } catch {
+      // try the next source
+    }
+  }
+  return null;
+}
+
+/**
+ * Waits until something changes in `dir` or `timeoutMs` passes (a periodic
+ * rescan is the fallback when file watching is unavailable).
+ */
+export async function waitForPlanChange(dir: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  let watcher: Deno.FsWatcher | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => watcher?.close();
+  try {
+    if (existsSync(dir)) watcher = Deno.watchFs(dir, { recursive: false });
+  } catch {
+    watcher = undefined;
+  }
+  try {
+    await new Promise<void>((resolveWait) => {
+      timer = setTimeout(() => {
+        watcher?.close();
+        resolveWait();
+      }, timeoutMs);
+      signal.addEventListener("abort", () => {
+        onAbort();
+        resolveWait();
+      }, { once: true });
+      if (!watcher) return;
+      (async () => {
+        try {
+          for await (const ev of watcher!) {
+            if (ev.paths.some((p) => /\.md$/i.test(p))) break;
+          }
+        } catch {
+          // closed
+        }
+        resolveWait();
+      })();
+    });
+  } finally {
+    clearTimeout(timer);
+    try {
+      watcher?.close();
+    } catch {
+      // already closed
+    }
+  }
+}

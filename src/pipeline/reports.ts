@@ -1,0 +1,78 @@
+/**
+ * Writes a plan's `quality_report.json` and `LAO_QUALITY.md` from the store,
+ * only when their content changed, and commits them on their own
+ * (`lao(report): …`), never inside a task's commit.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import type { ManagerStats } from "../models/types.ts";
+import type { PlanRow } from "../store/store.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { buildQualityReport } from "./report/quality_report.ts";
+import { writeReports } from "./report/write_reports.ts";
+import type { Finding } from "./validate/finding.ts";
+import { readPlanText } from "./intake.ts";
+
+/** Builds and writes the reports of one plan; returns the files that were (re)written. */
+export async function writePlanReports(
+  deps: PipelineDeps,
+  plan: PlanRow,
+  stats: ManagerStats,
+): Promise<string[]> {
+  if (!plan.workspace) return [];
+  const tasks = deps.store.listTasks(plan.id);
+  const titles = new Map(tasks.map((t) => [t.id, t.title]));
+  const fs = await deps.workspaceFs(plan.workspace);
+  const files = (await fs.walk({ limit: 2000 })).filter((e) => e.kind === "file").map((e) => e.path);
+  const report = buildQualityReport({
+    planId: plan.id,
+    planText: readPlanText(plan, deps.config.git.plan_file_name) ?? "",
+    workspaceFiles: files,
+    tasks: tasks.map((t) => ({
+      task_id: t.id,
+      title: t.title,
+      file_paths: t.file_paths,
+      phase_name: t.phase_name,
+      deliverable_ids: t.deliverable_ids,
+      status: t.status,
+      dependencies: t.dependencies.map((d) => titles.get(d) ?? `#${d}`),
+      next_eligible_at: t.next_eligible_at,
+      escalation_reason: t.escalation_reason,
+      attempt: t.attempt,
+    })),
+    findings: deps.store.planFindings(plan.id).map((f) => ({
+      ...(f as unknown as Finding),
+      fix_hint: f.fix_hint ?? undefined,
+      confidence: f.confidence ?? 0,
+      analyzer_id: f.analyzer_id ?? "unknown",
+      task_id: f.task_id,
+    } as Finding & { task_id: number })),
+    validationRuns: deps.store.planValidationRuns(plan.id).map((r) => ({
+      task_id: r.task_id,
+      kind: r.kind,
+      command: r.command,
+      success: r.success === 1,
+      exitCode: r.return_code,
+      output: r.output ?? "",
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+    })),
+    deliverables: [],
+    preflight: plan.preflight_json ? JSON.parse(plan.preflight_json) : null,
+    strictAdherence: deps.config.orchestration.strict_adherence,
+    strictClosureAllowedStatuses: deps.config.orchestration.strict_closure_allowed_statuses,
+    modelStats: {
+      model_switches: stats.swaps,
+      run_events: tasks.length,
+      swap_count: stats.swaps,
+      load_count: stats.loads,
+      unload_count: stats.unloads,
+    },
+  });
+  const { written } = await writeReports(plan.workspace, report, { changedOnly: true });
+  if (written.length) {
+    await deps.git(plan.workspace, plan.id).commitReport(written.map((p) => basename(p)));
+  }
+  return written;
+}

@@ -1,0 +1,240 @@
+/**
+ * `lao run`'s main loop: recover interrupted tasks, take in plans, decompose
+ * them, run the scheduler, close finished plans, write reports, then either
+ * stop (`--single-run`, waiting out cooldowns first) or watch for new plans.
+ * The first Ctrl+C finishes the current step; the second aborts.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { decomposePlan, decompositionBackoff } from "../agents/architect.ts";
+import { InterruptedError } from "../errors.ts";
+import type { PlanRow } from "../store/store.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { readPlanText, registerPlanFile, scanPlans, waitForPlanChange } from "./intake.ts";
+import { dependencyDepth, loadLowerBound } from "./load_plan.ts";
+import { writePlanReports } from "./reports.ts";
+import { newSchedulerState, processQueue } from "./scheduler.ts";
+
+/** Options of {@linkcode runPipeline}. */
+export interface RunOptions {
+  /** Absolute path of the only plan to run (`--plan`). */
+  planPath?: string;
+  singleRun?: boolean;
+  architectOnly?: boolean;
+  /** Only tasks of this phase are coded/reviewed (`--plan-phase`). */
+  planPhase?: string;
+  /** Give up after this many consecutive model-server pauses in single-run mode. */
+  maxInfraPauses?: number;
+}
+
+/** What a run did. */
+export interface RunResult {
+  plans: PlanRow[];
+  processed: number;
+  interrupted: boolean;
+  /** Set when the run stopped because the model server stayed unavailable. */
+  infraError?: string;
+  /** Loads per plan next to the plan's lower bound. */
+  loadsPerPlan: Record<string, { loads: number; lowerBound: number }>;
+  wallSeconds: number;
+}
+
+/** Runs the pipeline until done (single-run) or stopped. */
+export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Promise<RunResult> {
+  const started = deps.now().getTime();
+  const { store, config } = deps;
+  const log = (level: "info" | "warn" | "error", message: string) =>
+    deps.emit({ type: "log", level, message, source: "run" });
+  const recovered = store.recover();
+  if (recovered.coding + recovered.review > 0) {
+    log("info", `recovered ${recovered.coding} coding and ${recovered.review} review tasks after an interruption`);
+  }
+  mkdirSync(config.paths.plans, { recursive: true });
+
+  let onlyPlan: string | null = null;
+  if (opts.planPath) {
+    const item = registerPlanFile(store, deps.configDir, opts.planPath);
+    onlyPlan = item.plan.id;
+    if (!item.created && item.plan.status === "decomposition_failed") {
+      store.setPlanStatus(item.plan.id, "decomposing", "retry requested with --plan");
+    }
+  }
+
+  // Loads attributed to the plan being worked on.
+  const loadsByPlan = new Map<string, number>();
+  let currentPlan: string | null = null;
+  const unsubscribe = trackLoads(deps, () => currentPlan, loadsByPlan);
+  const scheduler = newSchedulerState();
+  let processed = 0;
+  let infraPauses = 0;
+  let infraError: string | undefined;
+  let interrupted = false;
+  const touched = new Set<string>();
+
+  try {
+    while (!deps.stopping()) {
+      if (!onlyPlan) {
+        for (const item of scanPlans(store, deps.configDir, config.paths.plans)) {
+          log(
+            "info",
+            item.supersedes
+              ? `${item.plan.filename}: new revision ${item.plan.id} supersedes ${item.supersedes.id}`
+              : `${item.plan.filename}: registered as plan ${item.plan.id}`,
+          );
+        }
+      }
+
+      // Architect.
+      let infraThisPass: string | undefined;
+      for (const plan of store.plansToDecompose()) {
+        if (onlyPlan && plan.id !== onlyPlan) continue;
+        if (deps.stopping()) break;
+        currentPlan = plan.id;
+        const text = readPlanText(plan, config.git.plan_file_name);
+        if (text === null) {
+          store.markDecompositionFailed(plan.id, "the plan file is gone", 3600);
+          continue;
+        }
+        mkdirSync(plan.workspace!, { recursive: true });
+        const git = deps.git(plan.workspace!, plan.id);
+        if (plan.decompose_attempts === 0 && plan.status === "decomposing") {
+          await git.commitPlanSnapshot(text, {
+            sourceFile: plan.filename,
+            stem: plan.stem,
+            planId: plan.id,
+            version: deps.version,
+          });
+        }
+        const result = await decomposePlan(deps, plan, text);
+        if (result.ok) {
+          touched.add(plan.id);
+          const tasks = store.listTasks(plan.id);
+          await git.commitArchitect({
+            planId: plan.id,
+            stem: plan.stem,
+            tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status })),
+          });
+          log("info", `${plan.filename}: decomposed into ${tasks.length} tasks`);
+        } else {
+          const backoff = result.infrastructure ? 30 : decompositionBackoff(plan.decompose_attempts);
+          store.markDecompositionFailed(plan.id, result.error, backoff);
+          log("error", `${plan.filename}: decomposition failed (${result.error}); retrying in ${backoff}s`);
+          if (result.infrastructure) infraThisPass = result.error;
+        }
+      }
+      if (opts.architectOnly) break;
+
+      // Coder and reviewer waves.
+      currentPlan = onlyPlan;
+      const before = new Set(store.listTasks().filter((t) => t.status !== "pending").map((t) => t.plan_id));
+      const queue = await processQueue(deps, scheduler, {
+        planId: onlyPlan,
+        phase: opts.planPhase ?? null,
+      });
+      processed += queue.processed;
+      for (const id of before) touched.add(id);
+      for (const t of store.listTasks()) if (t.status !== "pending") touched.add(t.plan_id);
+      store.closeFinishedPlans();
+      await reportTouched(deps, touched);
+      infraThisPass ??= queue.infraError;
+
+      if (infraThisPass) {
+        infraPauses++;
+        infraError = infraThisPass;
+        if (opts.singleRun && infraPauses > (opts.maxInfraPauses ?? 6)) break;
+        const pause = Math.min(60, 2 ** infraPauses) * 1000;
+        log("warn", `model server unavailable (${infraThisPass}); pausing ${pause / 1000}s, no task attempts used`);
+        await deps.sleep(pause, deps.signal);
+        continue;
+      }
+      infraPauses = 0;
+      infraError = undefined;
+
+      const remaining = workLeft(deps, onlyPlan, opts.planPhase ?? null);
+      if (remaining === "now") continue;
+      if (opts.singleRun) {
+        if (remaining instanceof Date) {
+          const wait = Math.max(0, remaining.getTime() - deps.now().getTime());
+          log("info", `waiting ${Math.ceil(wait / 1000)}s for a rework cooldown`);
+          await deps.sleep(wait + 5, deps.signal);
+          continue;
+        }
+        break;
+      }
+      const until = remaining instanceof Date
+        ? Math.max(100, Math.min(remaining.getTime() - deps.now().getTime() + 5, config.orchestration.plan_watch_interval_s * 1000))
+        : config.orchestration.plan_watch_interval_s * 1000;
+      log("info", `idle: watching ${config.paths.plans} for plans`);
+      await waitForPlanChange(config.paths.plans, until, deps.signal);
+    }
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) throw err;
+    interrupted = true;
+  } finally {
+    unsubscribe();
+  }
+  interrupted ||= deps.stopping();
+
+  const plans = onlyPlan ? [store.getPlan(onlyPlan)!] : store.listPlans();
+  const keys = {
+    planner: config.models.planner.key,
+    coder: config.models.coder.key,
+    reviewer: config.models.reviewer.key,
+  };
+  const loadsPerPlan: RunResult["loadsPerPlan"] = {};
+  for (const plan of plans) {
+    if (!loadsByPlan.has(plan.id)) continue;
+    loadsPerPlan[plan.filename] = {
+      loads: loadsByPlan.get(plan.id) ?? 0,
+      lowerBound: loadLowerBound(dependencyDepth(store.listTasks(plan.id)), keys),
+    };
+  }
+  return {
+    plans,
+    processed,
+    interrupted,
+    ...(infraError ? { infraError } : {}),
+    loadsPerPlan,
+    wallSeconds: (deps.now().getTime() - started) / 1000,
+  };
+}
+
+/** "now" when a task can move now, a Date when only cooldowns remain, null when nothing is left. */
+function workLeft(deps: PipelineDeps, planId: string | null, phase: string | null): "now" | Date | null {
+  const { store } = deps;
+  if (store.runnable({ planId, phase, limit: 1 }).length || store.coded({ planId, phase, limit: 1 }).length) {
+    return "now";
+  }
+  if (store.plansToDecompose().some((p) => !planId || p.id === planId)) return "now";
+  return store.nextCooldownEnd(planId);
+}
+
+async function reportTouched(deps: PipelineDeps, touched: Set<string>) {
+  for (const id of touched) {
+    const plan = deps.store.getPlan(id);
+    if (!plan) continue;
+    try {
+      await writePlanReports(deps, plan, deps.models.stats());
+    } catch (err) {
+      if (err instanceof InterruptedError) throw err;
+      deps.emit({ type: "log", level: "warn", message: `${plan.filename}: report not written: ${err}` });
+    }
+  }
+  touched.clear();
+}
+
+function trackLoads(
+  deps: PipelineDeps,
+  current: () => string | null,
+  loads: Map<string, number>,
+): () => void {
+  let active: string | null = null;
+  return deps.bus.subscribe((event) => {
+    if (event.type === "phase.start" && event.planId) active = event.planId;
+    if (event.type === "model.load") {
+      const plan = active ?? current();
+      if (plan) loads.set(plan, (loads.get(plan) ?? 0) + 1);
+    }
+  });
+}

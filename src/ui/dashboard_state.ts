@@ -1,0 +1,235 @@
+/**
+ * The dashboard's state as a pure reducer: `reduce(state, event) -> state`.
+ * No I/O; the view renders it and the TTY wrapper redraws it.
+ *
+ * @module
+ */
+import type { LaoEvent, LogLevel, Role, TaskStatus } from "../events/types.ts";
+import { attemptText, clock, describeEvent, taskExtras } from "./describe_event.ts";
+
+/** Every task status, in pipeline order. */
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  "pending",
+  "coding",
+  "coded",
+  "review",
+  "completed",
+  "failed",
+];
+
+/** The task being worked on. */
+export interface CurrentTask {
+  id: number;
+  title?: string;
+  attempt?: number;
+  maxAttempts?: number;
+}
+
+/** One line of the activity list. */
+export interface ActivityLine {
+  /** Local `HH:MM:SS`. */
+  time: string;
+  text: string;
+  level: LogLevel;
+  good?: boolean;
+}
+
+/** Token usage of one role. */
+export interface TokenUse {
+  prompt: number;
+  completion: number;
+}
+
+/** Everything the dashboard shows. */
+export interface DashboardState {
+  /** Current phase (`coder`, `reviewer`, …), or null before the first one. */
+  phase: string | null;
+  /** Filename (or id) of the plan being worked on. */
+  plan: string | null;
+  task: CurrentTask | null;
+  /** Last known status of every task seen. */
+  tasks: Readonly<Record<number, TaskStatus>>;
+  /** Titles learned from events. */
+  titles: Readonly<Record<number, string>>;
+  /** Plan filenames by plan id. */
+  planNames: Readonly<Record<string, string>>;
+  tokens: Readonly<Partial<Record<Role, TokenUse>>>;
+  /** Model currently loaded, with the role it serves. */
+  model: { role: Role; key: string } | null;
+  loads: number;
+  swaps: number;
+  unloads: number;
+  memoryGateSeconds: number;
+  sandbox: string | null;
+  /** Newest last, at most `activityLimit` long. */
+  activity: readonly ActivityLine[];
+  activityLimit: number;
+  /** Warning and error count, and the last few messages. */
+  problems: number;
+  lastProblems: readonly string[];
+  /** ISO time of the first and latest event. */
+  startedAt: string | null;
+  lastAt: string | null;
+}
+
+/** Seed values for {@linkcode initialState}. */
+export interface InitialStateOptions {
+  /** Tasks already known (e.g. from the store) before the first event. */
+  tasks?: Record<number, TaskStatus>;
+  /** Sandbox description for the header. */
+  sandbox?: string;
+  /** Activity lines kept (default 12). */
+  activityLimit?: number;
+}
+
+const PROBLEMS_KEPT = 3;
+
+/** An empty state. */
+export function initialState(options: InitialStateOptions = {}): DashboardState {
+  return {
+    phase: null,
+    plan: null,
+    task: null,
+    tasks: { ...options.tasks },
+    titles: {},
+    planNames: {},
+    tokens: {},
+    model: null,
+    loads: 0,
+    swaps: 0,
+    unloads: 0,
+    memoryGateSeconds: 0,
+    sandbox: options.sandbox ?? null,
+    activity: [],
+    activityLimit: options.activityLimit ?? 12,
+    problems: 0,
+    lastProblems: [],
+    startedAt: null,
+    lastAt: null,
+  };
+}
+
+/** Number of tasks per status (every status present, zero when none). */
+export function countByStatus(state: DashboardState): Record<TaskStatus, number> {
+  const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
+    TaskStatus,
+    number
+  >;
+  for (const status of Object.values(state.tasks)) counts[status]++;
+  return counts;
+}
+
+// "Coding task #7: Add parser (attempt 2/3)" as logged by the coder.
+const TASK_LOG = /task #(\d+): (.+?)(?: \(attempt (\d+)(?:\/(\d+))?\))?$/i;
+
+function withTask(state: DashboardState, next: CurrentTask): DashboardState {
+  const task: CurrentTask = state.task?.id === next.id ? { ...state.task } : { id: next.id };
+  const title = next.title ?? task.title ?? state.titles[next.id];
+  if (title !== undefined) task.title = title;
+  if (next.attempt !== undefined) task.attempt = next.attempt;
+  if (next.maxAttempts !== undefined) task.maxAttempts = next.maxAttempts;
+  const titles = next.title ? { ...state.titles, [next.id]: next.title } : state.titles;
+  return { ...state, task, titles };
+}
+
+function fromLog(state: DashboardState, message: string): DashboardState {
+  const m = TASK_LOG.exec(message);
+  if (!m || m[1] === undefined || m[2] === undefined) return state;
+  return withTask(state, {
+    id: Number(m[1]),
+    title: m[2],
+    attempt: m[3] === undefined ? undefined : Number(m[3]),
+    maxAttempts: m[4] === undefined ? undefined : Number(m[4]),
+  });
+}
+
+function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
+  switch (event.type) {
+    case "log":
+      return fromLog(state, event.message);
+    case "plan.registered":
+      return { ...state, planNames: { ...state.planNames, [event.planId]: event.filename } };
+    case "plan.status":
+      if (event.to !== "active" && event.to !== "decomposing") return state;
+      return { ...state, plan: state.planNames[event.planId] ?? event.planId };
+    case "task.transition": {
+      const next = { ...state, tasks: { ...state.tasks, [event.taskId]: event.to } };
+      if (event.to !== "coding" && event.to !== "review") return next;
+      return withTask(next, { id: event.taskId, ...taskExtras(event) });
+    }
+    case "phase.start": {
+      const next = {
+        ...state,
+        phase: event.phase,
+        plan: event.planId ? state.planNames[event.planId] ?? event.planId : state.plan,
+      };
+      if (event.taskId === undefined) return next;
+      return withTask(next, { id: event.taskId, ...taskExtras(event) });
+    }
+    case "phase.end":
+      return state;
+    case "model.load":
+      return {
+        ...state,
+        model: { role: event.role, key: event.model },
+        loads: state.loads + 1,
+        swaps: state.swaps + (event.swap ? 1 : 0),
+      };
+    case "model.unload":
+      return {
+        ...state,
+        unloads: state.unloads + 1,
+        model: state.model?.key === event.model ? null : state.model,
+      };
+    case "memory.gate":
+      return { ...state, memoryGateSeconds: state.memoryGateSeconds + event.seconds };
+    case "llm.call": {
+      const used = state.tokens[event.role] ?? { prompt: 0, completion: 0 };
+      const tokens = {
+        ...state.tokens,
+        [event.role]: {
+          prompt: used.prompt + event.promptTokens,
+          completion: used.completion + event.completionTokens,
+        },
+      };
+      return { ...state, tokens };
+    }
+    case "sandbox.status":
+      return { ...state, sandbox: event.line };
+    case "tool.call":
+    case "git.commit":
+      return state;
+  }
+}
+
+function withActivity(state: DashboardState, event: LaoEvent & { at: string }): DashboardState {
+  const d = describeEvent(event, (id) => state.planNames[id]);
+  if (d.level === "debug") return state;
+  let text = d.text;
+  if (event.type === "task.transition" && !taskExtras(event).title) {
+    const title = state.titles[event.taskId];
+    if (title) text = text.replace(`task #${event.taskId} `, `task #${event.taskId} ${title}: `);
+  }
+  const line: ActivityLine = { time: clock(event.at), text, level: d.level };
+  if (d.good) line.good = true;
+  const activity = [...state.activity, line].slice(-state.activityLimit);
+  if (d.level !== "warn" && d.level !== "error") return { ...state, activity };
+  return {
+    ...state,
+    activity,
+    problems: state.problems + 1,
+    lastProblems: [...state.lastProblems, d.text].slice(-PROBLEMS_KEPT),
+  };
+}
+
+/** The next state after `event`. Never mutates `state`. */
+export function reduce(state: DashboardState, event: LaoEvent & { at: string }): DashboardState {
+  const next = withActivity(applyEvent(state, event), event);
+  return { ...next, startedAt: state.startedAt ?? event.at, lastAt: event.at };
+}
+
+/** `#3 Add parser (attempt 1/3)`, or empty when no task is current. */
+export function taskLabel(task: CurrentTask | null): string {
+  if (!task) return "";
+  return [`#${task.id}`, task.title, attemptText(task)].filter(Boolean).join(" ");
+}

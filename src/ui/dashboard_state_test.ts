@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import type { LaoEvent } from "../events/types.ts";
+import { at, sampleRun } from "./_fixtures.ts";
+import { countByStatus, initialState, reduce, taskLabel } from "./dashboard_state.ts";
+
+const replay = (events = sampleRun(), state = initialState()) => events.reduce(reduce, state);
+
+Deno.test("reduce() counts tasks by their latest status", () => {
+  const counts = countByStatus(replay());
+  assert.deepEqual(counts, {
+    pending: 0,
+    coding: 0,
+    coded: 0,
+    review: 0,
+    completed: 1,
+    failed: 1,
+  });
+});
+
+Deno.test("reduce() tracks phase, plan filename and the loaded model", () => {
+  const state = replay();
+  assert.equal(state.phase, "coder");
+  assert.equal(state.plan, "greeting.md");
+  assert.deepEqual(state.model, { role: "coder", key: "qwen/qwen3-coder-30b" });
+  assert.equal(state.loads, 2);
+  assert.equal(state.swaps, 1);
+  assert.equal(state.unloads, 1);
+  assert.equal(state.memoryGateSeconds, 0.3);
+});
+
+Deno.test("reduce() sums tokens by role", () => {
+  assert.deepEqual(replay().tokens, {
+    planner: { prompt: 1000, completion: 200 },
+    coder: { prompt: 3000, completion: 500 },
+  });
+});
+
+Deno.test("reduce() learns the current task's title and attempt from the coder's log line", () => {
+  const state = replay([
+    at(1, {
+      type: "log",
+      level: "info",
+      source: "coder",
+      message: "Coding task #7: Add parser (attempt 2/3)",
+    }),
+    at(2, { type: "task.transition", taskId: 7, planId: "p", from: "pending", to: "coding" }),
+  ]);
+  assert.deepEqual(state.task, { id: 7, title: "Add parser", attempt: 2, maxAttempts: 3 });
+  assert.equal(taskLabel(state.task), "#7 Add parser (attempt 2/3)");
+});
+
+Deno.test("reduce() takes title and attempt from extra event fields when present", () => {
+  const event = {
+    type: "phase.start",
+    phase: "reviewer",
+    taskId: 4,
+    title: "Write tests",
+    attempt: 1,
+  } as LaoEvent;
+  const state = replay([at(1, event)]);
+  assert.equal(taskLabel(state.task), "#4 Write tests (attempt 1)");
+  assert.equal(state.phase, "reviewer");
+});
+
+Deno.test("reduce() keeps only the newest activity lines and skips debug ones", () => {
+  let state = initialState({ activityLimit: 3 });
+  for (let i = 0; i < 5; i++) {
+    state = reduce(state, at(i, { type: "sandbox.status", line: `step ${i}` }));
+  }
+  state = reduce(state, at(9, { type: "log", level: "debug", message: "noise" }));
+  assert.deepEqual(state.activity.map((a) => a.text), [
+    "sandbox: step 2",
+    "sandbox: step 3",
+    "sandbox: step 4",
+  ]);
+  assert.equal(state.activity[0]?.time, "12:03:02");
+});
+
+Deno.test("reduce() counts warnings and errors and remembers the last ones", () => {
+  const state = replay();
+  assert.equal(state.problems, 1);
+  assert.deepEqual(state.lastProblems, ["task #2 pending → failed"]);
+});
+
+Deno.test("reduce() names a task by its known title in the activity list", () => {
+  const state = replay([
+    at(1, { type: "log", level: "info", message: "Coding task #7: Add parser (attempt 1/3)" }),
+    at(2, { type: "task.transition", taskId: 7, planId: "p", from: "coding", to: "coded" }),
+  ]);
+  assert.equal(state.activity.at(-1)?.text, "task #7 Add parser: coding → coded");
+});
+
+Deno.test("reduce() never mutates the previous state", () => {
+  const before = initialState({ tasks: { 1: "pending" } });
+  const snapshot = structuredClone(before);
+  reduce(
+    before,
+    at(1, { type: "task.transition", taskId: 1, planId: "p", from: "pending", to: "coding" }),
+  );
+  assert.deepEqual(before, snapshot);
+});
+
+Deno.test("initialState() counts seeded tasks from the store", () => {
+  const state = initialState({ tasks: { 1: "completed", 2: "pending", 3: "pending" } });
+  assert.equal(countByStatus(state).pending, 2);
+  assert.equal(countByStatus(state).completed, 1);
+});

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { at, sampleRun } from "./_fixtures.ts";
+import { stripAnsi } from "./ansi.ts";
+import { initialState, reduce } from "./dashboard_state.ts";
+import { render } from "./dashboard_view.ts";
+
+const state = () => sampleRun().reduce(reduce, initialState({ sandbox: "bwrap" }));
+
+Deno.test("render() shows phase, plan, model and sandbox in the header", () => {
+  const [header] = render(state(), { width: 120, color: false });
+  assert.equal(
+    header,
+    "LAO · coder · plan greeting.md · model qwen/qwen3-coder-30b · sandbox bwrap",
+  );
+});
+
+Deno.test("render() shows the elapsed time when given", () => {
+  const [header] = render(state(), { width: 120, color: false, elapsedSeconds: 240 });
+  assert.ok(header?.endsWith(" · 4m 00s"), header);
+});
+
+Deno.test("render() draws a progress bar of completed tasks and counts per status", () => {
+  const lines = render(state(), { width: 100, color: false });
+  const bar = lines.find((l) => l.includes("tasks completed"));
+  assert.equal(bar, `[${"█".repeat(15)}${"░".repeat(15)}] 1/2 tasks completed`);
+  assert.ok(lines.includes("pending 0 · coding 0 · coded 0 · review 0 · completed 1 · failed 1"));
+});
+
+Deno.test("render() lists tokens by role, loads and the memory gate", () => {
+  const lines = render(state(), { width: 100, color: false });
+  assert.ok(lines.includes("tokens (prompt+completion): planner 1.0k+200 · coder 3.0k+500"));
+  assert.ok(lines.includes("loads 2 · swaps 1 · unloads 1 · memory gate 0.3s"));
+});
+
+Deno.test("render() shows the last activity lines with markers for warnings and good news", () => {
+  const lines = render(state(), { width: 100, color: false, activityLines: 2 });
+  assert.deepEqual(lines.slice(-2), [
+    " 12:03:13 + task #1 coded → completed",
+    " 12:03:14 ! task #2 pending → failed",
+  ]);
+  assert.ok(lines.includes("1 warning(s)/error(s), last: task #2 pending → failed"));
+});
+
+Deno.test("render() shows the current task with its attempt", () => {
+  const s = reduce(
+    state(),
+    at(20, { type: "log", level: "info", message: "Coding task #1: Greeting (attempt 2/3)" }),
+  );
+  assert.ok(render(s, { width: 100, color: false }).includes("task #1 Greeting (attempt 2/3)"));
+});
+
+Deno.test("render() keeps every line within the width, with or without colour", () => {
+  for (const color of [false, true]) {
+    for (const line of render(state(), { width: 40, color })) {
+      assert.ok([...stripAnsi(line)].length <= 40, line);
+    }
+  }
+});
+
+Deno.test("render() works before any event arrived", () => {
+  const lines = render(initialState(), { width: 80, color: false });
+  assert.equal(lines[0], "LAO · starting · no model loaded");
+  assert.ok(lines.includes("tokens: none yet"));
+});

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { at, sampleRun } from "./_fixtures.ts";
+import { formatSummary, type RunSummary, summaryFromEvents } from "./summary.ts";
+
+Deno.test("summaryFromEvents() counts final task statuses, tokens, loads and the gate", () => {
+  const summary = summaryFromEvents(sampleRun());
+  assert.deepEqual(summary.tasksByStatus, {
+    pending: 0,
+    coding: 0,
+    coded: 0,
+    review: 0,
+    completed: 1,
+    failed: 1,
+  });
+  assert.deepEqual(summary.tokensByRole, {
+    planner: { prompt: 1000, completion: 200 },
+    coder: { prompt: 3000, completion: 500 },
+  });
+  assert.equal(summary.loads, 2);
+  assert.equal(summary.swaps, 1);
+  assert.equal(summary.unloads, 1);
+  assert.equal(summary.memoryGateSeconds, 0.3);
+  assert.equal(summary.wallSeconds, 14);
+  assert.equal(summary.interrupted, false);
+});
+
+Deno.test("summaryFromEvents() reports each plan with its task counts and loads", () => {
+  const summary = summaryFromEvents(sampleRun());
+  assert.deepEqual(summary.plans, [
+    { filename: "greeting.md", status: "active", completed: 1, total: 2, failed: 1 },
+  ]);
+  assert.deepEqual(summary.loadsPerPlan, { "greeting.md": { loads: 2, lowerBound: 2 } });
+});
+
+Deno.test("summaryFromEvents() handles an empty run", () => {
+  const summary = summaryFromEvents([], { interrupted: true, wallSeconds: 3 });
+  assert.equal(summary.wallSeconds, 3);
+  assert.equal(summary.loadsPerPlan, undefined);
+  assert.deepEqual(summary.plans, []);
+});
+
+Deno.test("formatSummary() prints tasks, plans, tokens, models, gate and wall time", () => {
+  const lines = formatSummary(summaryFromEvents(sampleRun()), { color: false });
+  assert.deepEqual(lines, [
+    "LAO run finished",
+    "  tasks: 1 completed, 1 failed",
+    "  plans:",
+    "    greeting.md: active, 1/2 tasks completed, 1 failed",
+    "  tokens: 4,700 total",
+    "    planner: 1,000 prompt + 200 completion",
+    "    coder: 3,000 prompt + 500 completion",
+    "  models: 2 load(s), 1 swap(s), 1 unload(s)",
+    "    greeting.md: 2 load(s), at least 2 needed",
+    "  memory gate: 0.3s",
+    "  wall time: 14s",
+  ]);
+});
+
+Deno.test("formatSummary() tells how to resume an interrupted run", () => {
+  const events = [
+    ...sampleRun(),
+    at(20, { type: "task.transition", taskId: 3, planId: "p1", from: null, to: "pending" }),
+  ];
+  const lines = formatSummary(summaryFromEvents(events, { interrupted: true }), { color: false });
+  assert.equal(lines[0], "LAO run interrupted");
+  assert.equal(lines.at(-1), "1 task(s) left; run `lao run` to resume where it stopped.");
+});
+
+Deno.test("formatSummary() says when no task or token was seen", () => {
+  const empty: RunSummary = summaryFromEvents([]);
+  const lines = formatSummary(empty, { color: false });
+  assert.ok(lines.includes("  tasks: none"));
+  assert.ok(lines.includes("  tokens: none"));
+});
+
+Deno.test("formatSummary() colours failures red when colour is on", () => {
+  const lines = formatSummary(summaryFromEvents(sampleRun()), { color: true });
+  assert.ok(lines[1]?.includes("\x1b[31m1 failed\x1b[39m"));
+});

@@ -1,0 +1,88 @@
+/**
+ * End-to-end harness: a temp project folder, the fake LM Studio server with a
+ * scripted session, and real pipeline ports (store, model manager over HTTP,
+ * workspace guard, git).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { defaultConfig } from "../../src/config/defaults.ts";
+import type { Config } from "../../src/config/schema.ts";
+import { EventBus } from "../../src/events/bus.ts";
+import type { LaoEvent } from "../../src/events/types.ts";
+import { buildPipelineDeps } from "../../src/pipeline/build_deps.ts";
+import type { PipelineDeps } from "../../src/pipeline/deps.ts";
+import { Store } from "../../src/store/store.ts";
+import { createTestingFs } from "../../src/tools/testing_fs.ts";
+import { type FakeServer, type Respond, start } from "../fake_server/server.ts";
+import { KEYS } from "./scripted.ts";
+
+/** A running end-to-end environment. */
+export interface Harness extends AsyncDisposable {
+  dir: string;
+  config: Config;
+  server: FakeServer;
+  store: Store;
+  deps: PipelineDeps;
+  events: (LaoEvent & { at: string })[];
+  /** Writes a plan file into plans/. */
+  addPlan(name: string, text: string): Promise<string>;
+}
+
+/** Starts a harness; `tune` adjusts the config. */
+export async function harness(
+  respond: Respond,
+  tune: (c: Config) => void = () => {},
+): Promise<Harness> {
+  const dir = await Deno.makeTempDir({ prefix: "lao_e2e_" });
+  const server = await start({ respond });
+  const config = defaultConfig(dir);
+  config.lm_studio_base_url = server.url;
+  config.server.kind = "lmstudio";
+  config.models.planner.key = KEYS.planner;
+  config.models.pilot.key = KEYS.planner;
+  config.models.coder.key = KEYS.coder;
+  config.models.reviewer.key = KEYS.reviewer;
+  config.orchestration.retry_cooldown_base_s = 0;
+  config.orchestration.llm_retry_backoff_base_s = 0.01;
+  config.memory_gate.settle_timeout_s = 1;
+  tune(config);
+  const store = Store.open(join(dir, ".lao", "state.db"));
+  const bus = new EventBus();
+  const events: (LaoEvent & { at: string })[] = [];
+  bus.subscribe((e) => events.push(e));
+  const controller = new AbortController();
+  const deps = await buildPipelineDeps({
+    config,
+    configDir: dir,
+    store,
+    bus,
+    signal: controller.signal,
+    stopping: () => false,
+    version: "test",
+    workspaceFs: async (ws) => {
+      await Deno.mkdir(ws, { recursive: true });
+      return createTestingFs(await Deno.realPath(ws));
+    },
+  });
+  await Deno.mkdir(join(dir, "plans"), { recursive: true });
+  return {
+    dir,
+    config,
+    server,
+    store,
+    deps,
+    events,
+    async addPlan(name, text) {
+      const path = join(dir, "plans", name);
+      await Deno.writeTextFile(path, text);
+      return path;
+    },
+    async [Symbol.asyncDispose]() {
+      controller.abort();
+      store.close();
+      await server.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
