@@ -7,7 +7,6 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
-import denoJson from "../../deno.json" with { type: "json" };
 import { ExitCode, InterruptedError, NotImplementedError, UserError } from "../errors.ts";
 import { denoOutput } from "../ui/output.ts";
 import { CliContext, type CliDeps } from "./context.ts";
@@ -17,8 +16,8 @@ import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { registerExtraCommands } from "./commands/extra.ts";
 
-/** LAO's version. */
-export const VERSION: string = denoJson.version;
+export { VERSION } from "./version.ts";
+import { VERSION } from "./version.ts";
 
 type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =>
   | number

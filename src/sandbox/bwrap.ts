@@ -18,6 +18,10 @@ export interface BwrapProfile {
   homeAllow: readonly string[];
   /** Existing real paths inside the workspace to re-bind read-only (e.g. `.git/hooks`). */
   readOnly: readonly string[];
+  /** Workspace folders bound onto themselves (read-write) so they cannot be renamed away. */
+  pinned?: readonly string[];
+  /** Missing folders inside the workspace to mount as empty read-only folders. */
+  emptyReadOnly?: readonly string[];
   /** Allow network access. */
   network: boolean;
   /** Working directory inside the sandbox (default `root`). */
@@ -46,7 +50,9 @@ export function bwrapArgs(profile: BwrapProfile, command: string): string[] {
   }
   // The workspace comes after every tmpfs so nothing shadows it.
   args.push("--bind", profile.root, profile.root);
+  for (const path of profile.pinned ?? []) args.push("--bind", path, path);
   for (const path of profile.readOnly) args.push("--ro-bind", path, path);
+  for (const path of profile.emptyReadOnly ?? []) args.push("--tmpfs", path, "--remount-ro", path);
   args.push("--chdir", profile.cwd ?? profile.root, "--", "/bin/sh", "-c", command);
   return args;
 }

@@ -49,7 +49,12 @@ export interface WorkerScope {
 export function errorReply(id: number, err: unknown): FsReply {
   if (err instanceof WorkspaceError) return { id, ok: false, message: err.message, code: err.code };
   if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-    return { id, ok: false, message: `Access denied by the workspace worker: ${err.message}`, code: "denied" };
+    return {
+      id,
+      ok: false,
+      message: `Access denied by the workspace worker: ${err.message}`,
+      code: "denied",
+    };
   }
   return { id, ok: false, message: err instanceof Error ? err.message : String(err), code: "io" };
 }
@@ -89,7 +94,12 @@ export function serveWorkspaceFs(
       return;
     }
     if (fs === undefined) {
-      scope.postMessage({ id: msg.id, ok: false, message: "Worker is not initialised", code: "io" });
+      scope.postMessage({
+        id: msg.id,
+        ok: false,
+        message: "Worker is not initialised",
+        code: "io",
+      });
       return;
     }
     fs.then((f) => dispatch(f, msg.method, msg.args))

@@ -155,7 +155,10 @@ export class WorkspaceGuard implements WorkspaceFs {
     if (r.info === undefined) return fail("file does not exist", "not_found");
     if (!r.info.isFile) return fail(kindOf(r.info), "not_regular");
     if (r.info.size > this.#maxRead) {
-      return fail(`file is ${r.info.size} bytes, over the ${this.#maxRead}-byte limit`, "too_large");
+      return fail(
+        `file is ${r.info.size} bytes, over the ${this.#maxRead}-byte limit`,
+        "too_large",
+      );
     }
     const bytes = await this.#readChecked(r, fail);
     if (bytes.length > this.#maxRead) {

@@ -35,11 +35,11 @@ export function seatbeltProfileText(profile: SeatbeltProfile): string {
     "(allow process-exec process-fork signal (target same-sandbox))",
     "(allow process-info* (target same-sandbox))",
     "(allow sysctl-read)",
-    "(allow mach-lookup (global-name \"com.apple.system.opendirectoryd.libinfo\"))",
+    '(allow mach-lookup (global-name "com.apple.system.opendirectoryd.libinfo"))',
     "(allow file-read*)",
-    "(allow file-ioctl (literal \"/dev/null\") (literal \"/dev/tty\"))",
+    '(allow file-ioctl (literal "/dev/null") (literal "/dev/tty"))',
     "(allow pseudo-tty)",
-    "(allow file-write-data (literal \"/dev/null\"))",
+    '(allow file-write-data (literal "/dev/null"))',
     '(allow file-write* (require-all (subpath (param "ROOT"))' +
     ' (require-not (subpath (param "ROOT_GIT_HOOKS")))' +
     ' (require-not (literal (param "ROOT_GIT_CONFIG")))))',

@@ -31,7 +31,9 @@ export type Transition =
   | "recover_coding"
   | "recover_review"
   | "release_claim"
-  | "supersede";
+  | "supersede"
+  | "undo_completed"
+  | "undo_coded";
 
 /** The legal transitions: name → [from, to]. */
 export const TRANSITIONS: Readonly<Record<Transition, readonly [TaskStatus, TaskStatus]>> = {
@@ -49,6 +51,8 @@ export const TRANSITIONS: Readonly<Record<Transition, readonly [TaskStatus, Task
   recover_review: ["review", "coded"],
   release_claim: ["coding", "pending"],
   supersede: ["pending", "failed"],
+  undo_completed: ["completed", "pending"],
+  undo_coded: ["coded", "pending"],
 };
 
 /** True when a task may move directly from `from` to `to`. */

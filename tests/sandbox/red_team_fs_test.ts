@@ -162,8 +162,10 @@ function escapeSuite(name: string, open: (ws: string) => Promise<WorkspaceFs & D
     }));
 }
 
-escapeSuite("guard", (ws) =>
-  WorkspaceGuard.open(ws).then((g) => Object.assign(g, { [Symbol.dispose]() {} })));
+escapeSuite(
+  "guard",
+  (ws) => WorkspaceGuard.open(ws).then((g) => Object.assign(g, { [Symbol.dispose]() {} })),
+);
 escapeSuite("worker", (ws) => WorkerWorkspaceFs.open(ws));
 
 Deno.test("worker: an escape attempted inside the worker meets NotCapable", async () => {

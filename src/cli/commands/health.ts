@@ -1,0 +1,46 @@
+/**
+ * `lao health`: server reachability and latency, backend kind and version,
+ * each role's model (with a suggestion when missing), what is loaded, memory
+ * now. Never loads a model. Exit 0 only when everything needed to run is there.
+ *
+ * @module
+ */
+import { ExitCode } from "../../errors.ts";
+import { backendFor } from "../../models/detect.ts";
+import { checkHealth, formatHealth, type HealthReport } from "../../models/health.ts";
+import { createModelManager } from "../../models/manager.ts";
+import { defaultMemoryProbe } from "../../models/memory/probe.ts";
+import type { CliContext } from "../context.ts";
+import { workspacePorts } from "../runtime.ts";
+
+/** Runs `lao health`. */
+export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const { config } = ctx.loaded;
+  const probe = await defaultMemoryProbe().catch(() => undefined);
+  let report: HealthReport;
+  const backend = await backendFor(config).catch(() => undefined);
+  if (!backend) {
+    report = {
+      ok: false,
+      url: config.lm_studio_base_url,
+      server: { reachable: false, latencyMs: 0, kind: "openai", error: "no answer" },
+      roles: [],
+      loaded: [],
+      hints: [
+        `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
+      ],
+    };
+  } else {
+    const manager = createModelManager(config, { backend });
+    report = await checkHealth(config, { manager, ...(probe ? { probe } : {}) });
+  }
+  const ports = await workspacePorts(config);
+  if (opts.json) {
+    ctx.out.out(JSON.stringify({ ...report, sandbox: ports.statusLine }, null, 2));
+  } else {
+    for (const line of formatHealth(report).split("\n")) ctx.out.out(line);
+    ctx.out.out(ports.statusLine);
+    if (!report.ok && report.hints[0]) ctx.out.err(`lao: ${report.hints[0]}`);
+  }
+  return report.ok ? ExitCode.Ok : ExitCode.Failure;
+}

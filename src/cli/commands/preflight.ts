@@ -1,0 +1,33 @@
+/**
+ * `lao preflight --plan X`: prints the architect's chunking report for a plan
+ * (fit, token estimate, budget, chunks) without calling a model.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { preflightPlan } from "../../agents/architect.ts";
+import { UserError } from "../../errors.ts";
+import { cl100k } from "../../llm/tokens.ts";
+import { formatPreflight } from "../../pipeline/chunking.ts";
+import { resolvePlanPath } from "../../pipeline/intake.ts";
+import type { CliContext } from "../context.ts";
+
+/** Runs `lao preflight`. */
+export async function preflightCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const { config } = ctx.loaded;
+  const arg = ctx.globals.plan;
+  if (!arg) throw new UserError(`"lao preflight" needs --plan PATH`);
+  const path = resolvePlanPath(arg, ctx.deps.cwd, config.paths.plans);
+  const text = readFileSync(path, "utf8");
+  const { chunks, preflight } = preflightPlan({ config, count: await cl100k() }, text);
+  if (opts.json) {
+    ctx.out.out(JSON.stringify({ plan: path, ...preflight, chunks: chunks.map((c) => ({ index: c.index, hash: c.hash, estimated_tokens: c.estimatedTokens, oversized: c.oversized })) }, null, 2));
+  } else {
+    for (const line of formatPreflight(basename(path), preflight, chunks)) ctx.out.out(line);
+    if (!preflight.fit) {
+      ctx.out.err(`warning: the plan does not fit the planner's context in one request; it will be decomposed in ${chunks.length} chunks`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,165 @@
+/**
+ * `lao run`: checks the model server (unless replaying a cassette), takes the
+ * run lock, attaches the UI to the event bus, runs the pipeline and prints
+ * the final summary. First Ctrl+C finishes the current step, the second
+ * aborts.
+ *
+ * @module
+ */
+import { EventBus } from "../../events/bus.ts";
+import { ExitCode, UserError } from "../../errors.ts";
+import { backendFor } from "../../models/detect.ts";
+import { checkHealth, formatHealth } from "../../models/health.ts";
+import { createModelManager } from "../../models/manager.ts";
+import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
+import { resolvePlanPath } from "../../pipeline/intake.ts";
+import { runPipeline, type RunResult } from "../../pipeline/run.ts";
+import { acquireRunLock } from "../../store/run_lock.ts";
+import { attachUi } from "../../ui/attach.ts";
+import { runLogPath } from "../../ui/run_log.ts";
+import { selectUiMode } from "../../ui/select_mode.ts";
+import { formatSummary, type RunSummary } from "../../ui/summary.ts";
+import type { CliContext } from "../context.ts";
+import { VERSION } from "../version.ts";
+import { workspacePorts } from "../runtime.ts";
+import { resolve } from "node:path";
+
+/** Options of `lao run` beyond the global ones. */
+export interface RunCommandOptions {
+  json?: boolean;
+}
+
+/** Runs `lao run`. Returns the exit code. */
+export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Promise<number> {
+  const g = ctx.globals;
+  const { config, configDir } = ctx.loaded;
+  const out = ctx.out;
+  if (g.pilotOnly) throw new UserError(`"--pilot-only": Pilot is not available in this build yet`, ExitCode.NotImplemented);
+  const replay = g.replay ? resolve(ctx.deps.cwd, g.replay) : undefined;
+  const record = g.record ? resolve(ctx.deps.cwd, g.record) : undefined;
+  if (replay && record) throw new UserError(`"--record" and "--replay" cannot be used together`);
+
+  const planPath = g.plan ? resolvePlanPath(g.plan, ctx.deps.cwd, config.paths.plans) : undefined;
+  const bus = new EventBus();
+  const controller = new AbortController();
+  let stopRequests = 0;
+  const onSignal = () => {
+    stopRequests++;
+    if (stopRequests === 1) {
+      out.err("Stopping after the current step (Ctrl+C again to abort now)...");
+    } else controller.abort();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+
+  try {
+    let models;
+    if (!replay) {
+      const backend = await backendFor(config).catch(() => undefined);
+      if (backend) {
+        models = createModelManager(config, { backend, emit: bus.emit });
+        const health = await checkHealth(config, { manager: models });
+        if (!health.ok) {
+          for (const line of formatHealth(health).split("\n")) out.err(line);
+          throw new UserError(health.hints[0] ?? "the model server is not ready", ExitCode.Failure);
+        }
+        models = undefined; // the pipeline builds its own manager with the memory probe
+      } else {
+        throw new UserError(
+          `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
+          ExitCode.Failure,
+        );
+      }
+    }
+    const store = ctx.store;
+    const lock = await acquireRunLock(store.db);
+    const ports = await workspacePorts(config);
+    const mode = selectUiMode({
+      json: opts.json ?? g.json ?? false,
+      plain: g.plain ?? false,
+      envMode: ctx.deps.env("LAO_UI_MODE"),
+      stdoutIsTty: out.isTty,
+    });
+    const ui = attachUi(bus, {
+      mode,
+      output: out,
+      verbose: ctx.deps.env("LAO_DEBUG") !== undefined,
+      runLogPath: runLogPath(configDir, new Date()),
+    });
+    let result: RunResult | undefined;
+    try {
+      bus.emit({ type: "sandbox.status", line: ports.statusLine });
+      for (const w of ports.warnings) bus.emit({ type: "log", level: "warn", message: w });
+      const deps = await buildPipelineDeps({
+        config,
+        configDir,
+        store,
+        bus,
+        signal: controller.signal,
+        stopping: () => stopRequests > 0,
+        version: VERSION,
+        ...(record ? { record } : {}),
+        ...(replay ? { replay } : {}),
+        workspaceFs: ports.workspaceFs,
+        ...(ports.shell ? { shell: ports.shell } : {}),
+        ...(ports.validationCommand ? { validationCommand: ports.validationCommand } : {}),
+      });
+      result = await runPipeline(deps, {
+        ...(planPath ? { planPath } : {}),
+        singleRun: g.singleRun === true || planPath !== undefined || replay !== undefined,
+        architectOnly: g.architectOnly === true,
+        ...(g.planPhase ? { planPhase: g.planPhase } : {}),
+      });
+      const summary = buildSummary(ctx, result, deps.models.stats());
+      if (mode === "json") {
+        out.out(JSON.stringify({ v: 1, type: "run.summary", ...summary }));
+      } else {
+        ui.close();
+        for (const line of formatSummary(summary, { color: out.color })) out.out(line);
+      }
+    } finally {
+      ui.close();
+      lock.release();
+    }
+    if (result.interrupted) return ExitCode.Interrupted;
+    if (result.infraError) {
+      out.err(`lao: stopped: the model server stayed unavailable (${result.infraError})`);
+      return ExitCode.Failure;
+    }
+    return ExitCode.Ok;
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  }
+}
+
+function buildSummary(
+  ctx: CliContext,
+  result: RunResult,
+  stats: { loads: number; unloads: number; swaps: number; gateSeconds: number },
+): RunSummary {
+  const store = ctx.store;
+  const tokens = store.tokensByRole();
+  return {
+    tasksByStatus: store.statusCounts(),
+    tokensByRole: Object.fromEntries(
+      Object.entries(tokens).map(([role, t]) => [role, { prompt: t.prompt, completion: t.completion }]),
+    ),
+    loads: stats.loads,
+    unloads: stats.unloads,
+    swaps: stats.swaps,
+    loadsPerPlan: result.loadsPerPlan,
+    memoryGateSeconds: stats.gateSeconds,
+    wallSeconds: result.wallSeconds,
+    plans: result.plans.map((p) => {
+      const c = store.statusCounts(p.id);
+      return {
+        filename: p.filename,
+        status: store.getPlan(p.id)?.status ?? p.status,
+        completed: c.completed,
+        failed: c.failed,
+        total: Object.values(c).reduce((a, b) => a + b, 0),
+      };
+    }),
+    interrupted: result.interrupted,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The one honest sandbox status line, shown at start-up, in `lao status`,
+ * and heading every shell-tool result given to the model.
+ *
+ * @module
+ */
+import type { SandboxBackend } from "./probe.ts";
+
+/** What the status line needs to know. */
+export interface StatusInput {
+  /** The probed backend. */
+  backend: SandboxBackend;
+  /** `tools.shell.sandbox`. */
+  mode: "auto" | "required" | "off";
+  /** `tools.shell.network`. */
+  network: boolean;
+}
+
+/** Formats the status line, e.g. `sandbox: bwrap (workspace-write, home hidden, net off)`. */
+export function sandboxStatusLine(input: StatusInput): string {
+  const net = input.network ? "net on" : "net off";
+  if (input.mode === "off") {
+    return "sandbox: off (tools.shell.sandbox is off; commands run with your full user rights)";
+  }
+  const b = input.backend;
+  switch (b.kind) {
+    case "bwrap":
+      return `sandbox: bwrap (workspace-write, home hidden, ${net}${b.prlimit ? ", limits" : ""})`;
+    case "seatbelt":
+      return `sandbox: seatbelt (workspace-write, home secrets hidden, ${net})`;
+    case "none":
+      return `sandbox: none (${b.reason}${b.remedy ? `; ${b.remedy}` : ""})`;
+  }
+}
