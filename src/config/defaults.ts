@@ -63,6 +63,7 @@ export function defaultConfig(configDir: string): Config {
       benchmark_fail_on_regression: true,
       pilot_mode_enabled: true,
       pilot_context_lines: 50,
+      run_lock_ttl_s: 10,
     },
     git: { enabled: true, plan_file_name: "LAO_PLAN.md", commit_trailers: false },
     tools: {

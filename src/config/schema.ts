@@ -147,6 +147,8 @@ export const configSchema = z.strictObject({
     benchmark_fail_on_regression: z.boolean(),
     pilot_mode_enabled: z.boolean(),
     pilot_context_lines: z.number().int().min(0),
+    /** Seconds without a heartbeat after which another run may take the run lock. */
+    run_lock_ttl_s: z.number().min(0.5).max(3600),
   }),
   git: z.strictObject({
     enabled: z.boolean(),

@@ -72,7 +72,8 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
       }
     }
     const store = ctx.store;
-    const lock = await acquireRunLock(store.db);
+    const ttlMs = config.orchestration.run_lock_ttl_s * 1000;
+    const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: Math.max(100, ttlMs / 5) });
     const ports = await workspacePorts(config);
     const mode = selectUiMode({
       json: opts.json ?? g.json ?? false,

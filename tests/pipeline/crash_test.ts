@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Store } from "../../src/store/store.ts";
+import type { ChatBody, Reply } from "../fake_server/server.ts";
+import { start } from "../fake_server/server.ts";
+import { laoCommand } from "../lao_process.ts";
+import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./scripted.ts";
+
+const EXAMPLE = new URL("../../plans/example_plan.md", import.meta.url);
+
+function startLao(dir: string) {
+  return new Deno.Command("deno", {
+    args: [...laoCommand(), "run", "--single-run", "--plain"],
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+function firstUser(body: ChatBody): string {
+  const m = (body.messages ?? []).find((x) => x.role === "user");
+  return typeof m?.content === "string" ? m.content : "";
+}
+
+/**
+ * Kills `lao run` with SIGKILL when the fake server receives its `killAt`-th
+ * chat request, restarts it, and checks the plan finishes with no completed
+ * task coded again.
+ */
+async function killAndResume(killAt: number) {
+  const dir = await Deno.makeTempDir({ prefix: "lao_crash_" });
+  const session = scriptedSession(EXAMPLE_TASKS);
+  const approved = new Set<string>();
+  const violations: string[] = [];
+  let chats = 0;
+  let child: Deno.ChildProcess | undefined;
+  let killed = false;
+  const server = await start({
+    respond: (body, ctx): Reply => {
+      chats++;
+      if (!killed && chats === killAt) {
+        killed = true;
+        child?.kill("SIGKILL");
+      }
+      if (body.model === KEYS.coder) {
+        const done = EXAMPLE_TASKS.find((t) => firstUser(body).includes(`## Task: ${t.title}\n`));
+        if (done && approved.has(done.title)) violations.push(`${done.title} coded after approval`);
+      }
+      const reply = session(body, ctx);
+      if (body.model === KEYS.reviewer && reply.content?.includes("APPROVED")) {
+        const t = EXAMPLE_TASKS.find((x) =>
+          JSON.stringify(body.messages).includes(`## Task Specification: ${x.title}\\n`)
+        );
+        // The killed process never receives the reply to request #killAt.
+        if (t && chats !== killAt) approved.add(t.title);
+      }
+      return reply;
+    },
+  });
+  try {
+    await Deno.mkdir(join(dir, "plans"));
+    await Deno.writeTextFile(join(dir, "plans", "example_plan.md"), await Deno.readTextFile(EXAMPLE));
+    await Deno.writeTextFile(
+      join(dir, "factory.yaml"),
+      [
+        `lm_studio_base_url: ${server.url}`,
+        "server:",
+        "  kind: lmstudio",
+        "orchestration:",
+        "  retry_cooldown_base_s: 0",
+        "  run_lock_ttl_s: 1",
+        "memory_gate:",
+        "  settle_timeout_s: 1",
+      ].join("\n") + "\n",
+    );
+    child = startLao(dir);
+    const first = await child.output();
+    assert.ok(killed, `the run finished before chat request #${killAt}`);
+    assert.equal(first.signal, "SIGKILL");
+    child = startLao(dir);
+    const second = await child.output();
+    const stderr = new TextDecoder().decode(second.stderr);
+    assert.equal(second.code, 0, stderr);
+    const store = Store.open(join(dir, ".lao", "state.db"));
+    try {
+      assert.deepEqual(store.listTasks().map((t) => [t.title, t.status]), [
+        ["Greeting library", "completed"],
+        ["Greeting tests", "completed"],
+      ]);
+    } finally {
+      store.close();
+    }
+    for (const t of EXAMPLE_TASKS) {
+      assert.equal(await Deno.readTextFile(join(dir, "example_plan", t.file)), t.content);
+    }
+    assert.deepEqual(violations, []);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+// Chat requests of the example plan: 1 planner, 2-3 coder (task 1), 4 reviewer (task 1),
+// 5-6 coder (task 2), 7 reviewer (task 2).
+for (const killAt of [1, 2, 3, 4, 6, 7]) {
+  Deno.test(`SIGKILL at chat request #${killAt} and a restart finish the plan without recoding a completed task`, async () => {
+    await killAndResume(killAt);
+  });
+}

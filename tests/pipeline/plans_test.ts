@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runPipeline } from "../../src/pipeline/run.ts";
+import type { ChatBody, Reply } from "../fake_server/server.ts";
+import { harness } from "./harness.ts";
+import { KEYS, scriptedSession, type ScriptedTask } from "./scripted.ts";
+
+const py = (name: string) => `def ${name}():\n    return "${name}"\n`;
+
+/** A: chain a→b→c→d; two independent branches e→f and g→h→i; j is rejected once. */
+const TEN: ScriptedTask[] = [
+  { title: "Task a", file: "pkg/a.py", content: py("a") },
+  { title: "Task b", file: "pkg/b.py", content: py("b"), dependencies: ["Task a"] },
+  { title: "Task c", file: "pkg/c.py", content: py("c"), dependencies: ["Task b"] },
+  { title: "Task d", file: "pkg/d.py", content: py("d"), dependencies: ["Task c"] },
+  { title: "Task e", file: "pkg/e.py", content: py("e") },
+  { title: "Task f", file: "pkg/f.py", content: py("f"), dependencies: ["Task e"] },
+  { title: "Task g", file: "pkg/g.py", content: py("g") },
+  { title: "Task h", file: "pkg/h.py", content: py("h"), dependencies: ["Task g"] },
+  { title: "Task i", file: "pkg/i.py", content: py("i"), dependencies: ["Task h"] },
+  { title: "Task j", file: "pkg/j.py", content: py("j"), rejectTimes: 1 },
+];
+
+const PLAN = "# Ten tasks\n\n" + TEN.map((t) => `- ${t.title}: ${t.file}`).join("\n") + "\n";
+
+Deno.test("a 10-task plan with a chain, two branches and a rejected-then-approved task completes", async () => {
+  const session = scriptedSession(TEN);
+  await using h = await harness(session);
+  await h.addPlan("ten.md", PLAN);
+  const result = await runPipeline(h.deps, { singleRun: true });
+  const tasks = h.store.listTasks();
+  assert.equal(tasks.length, 10);
+  assert.deepEqual(tasks.filter((t) => t.status !== "completed").map((t) => t.title), []);
+  const j = tasks.find((t) => t.title === "Task j")!;
+  assert.equal(j.attempt, 1);
+  assert.equal(session.reviews.get("Task j"), 2);
+  // Findings history is kept per attempt: the first review's finding is still there.
+  assert.equal(h.store.findings(j.id, 0).filter((f) => f.source === "reviewer").length, 1);
+  for (const t of TEN) {
+    assert.equal(await Deno.readTextFile(join(h.dir, "ten", t.file)), t.content);
+  }
+  const loads = result.loadsPerPlan["ten.md"]!;
+  // Depth 4 with three distinct models: planner + 4 × (coder + reviewer) = 9; the rework adds a round.
+  assert.equal(loads.lowerBound, 9);
+  assert.ok(loads.loads <= loads.lowerBound + 2, `loads ${loads.loads} vs bound ${loads.lowerBound}`);
+  assert.equal(h.store.getPlan(result.plans[0]!.id)!.status, "completed");
+});
+
+Deno.test("a failing dependency fails its dependents with the reason", async () => {
+  const tasks: ScriptedTask[] = [
+    { title: "Base", file: "base.py", content: py("base"), rejectTimes: 99 },
+    { title: "Middle", file: "middle.py", content: py("middle"), dependencies: ["Base"] },
+    { title: "Top", file: "top.py", content: py("top"), dependencies: ["Middle"] },
+    { title: "Other", file: "other.py", content: py("other") },
+  ];
+  await using h = await harness(scriptedSession(tasks));
+  await h.addPlan("deps.md", "# Deps\n- base\n- middle\n- top\n- other\n");
+  const result = await runPipeline(h.deps, { singleRun: true });
+  const byTitle = Object.fromEntries(h.store.listTasks().map((t) => [t.title, t]));
+  assert.equal(byTitle.Base!.status, "failed");
+  assert.equal(byTitle.Base!.escalation_reason, "max_attempts_reached");
+  assert.equal(byTitle.Base!.attempt, 2);
+  assert.equal(byTitle.Middle!.status, "failed");
+  assert.equal(byTitle.Middle!.feedback, "Blocked by failed dependencies: Base");
+  assert.equal(byTitle.Top!.status, "failed");
+  assert.equal(byTitle.Top!.feedback, "Blocked by failed dependencies: Middle");
+  assert.equal(byTitle.Other!.status, "completed");
+  assert.equal(h.store.getPlan(result.plans[0]!.id)!.status, "active");
+});
+
+Deno.test("an architect reply that is malformed once is repaired and the plan completes", async () => {
+  const tasks: ScriptedTask[] = [
+    { title: "Only task", file: "only.py", content: py("only") },
+  ];
+  const session = scriptedSession(tasks, { malformedArchitectOnce: true });
+  await using h = await harness(session);
+  await h.addPlan("repair.md", "# Repair\n- only.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [["Only task", "completed"]]);
+  const planner = h.server.requests.filter((r) =>
+    r.path === "/v1/chat/completions" && (r.body as ChatBody).model === KEYS.planner
+  );
+  assert.equal(planner.length, 2);
+  const repairTurn = (planner[1]!.body as ChatBody).messages!.at(-1)!;
+  assert.equal(repairTurn.role, "user");
+  assert.match(String(repairTurn.content), /cut off|Task\[0\]|JSON/);
+});
+
+Deno.test("prose, fences and think tags around the architect's JSON are read without a repair turn", async () => {
+  const tasks: ScriptedTask[] = [{ title: "Chatty", file: "chatty.py", content: py("chatty") }];
+  await using h = await harness(scriptedSession(tasks, { chattyArchitect: true }));
+  await h.addPlan("chatty.md", "# Chatty\n- chatty.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed"]);
+  const planner = h.server.requests.filter((r) =>
+    r.path === "/v1/chat/completions" && (r.body as ChatBody).model === KEYS.planner
+  );
+  assert.equal(planner.length, 1);
+});
+
+Deno.test("a server outage in the middle of a task does not consume the task's attempts", async () => {
+  const tasks: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py("sturdy") }];
+  const session = scriptedSession(tasks);
+  let coderCalls = 0;
+  let outage = true;
+  await using h = await harness((body, ctx): Reply => {
+    if (body.model === KEYS.coder && outage) {
+      coderCalls++;
+      h.server.setFaults({ kind: "reset", sticky: true });
+    }
+    return session(body, ctx);
+  });
+  let pauses = 0;
+  h.deps.sleep = () => {
+    pauses++;
+    outage = false;
+    h.server.setFaults();
+    return Promise.resolve();
+  };
+  await h.addPlan("outage.md", "# Outage\n- sturdy.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  const task = h.store.listTasks()[0]!;
+  assert.equal(task.status, "completed");
+  assert.equal(task.attempt, 0);
+  assert.ok(coderCalls >= 1);
+  assert.ok(pauses >= 1);
+  const paused = h.store.taskEvents(task.id).map((e) => e.payload).filter((p) =>
+    p.type === "task.transition" && p.reason?.startsWith("paused:")
+  );
+  assert.equal(paused.length, 1);
+});
+
+Deno.test("phase_gated: false finishes the queue and returns", async () => {
+  const tasks: ScriptedTask[] = [
+    { title: "One", file: "one.py", content: py("one") },
+    { title: "Two", file: "two.py", content: py("two"), dependencies: ["One"] },
+  ];
+  await using h = await harness(scriptedSession(tasks), (c) => {
+    c.orchestration.phase_gated = false;
+  });
+  await h.addPlan("ungated.md", "# Ungated\n- one\n- two\n");
+  await runPipeline(h.deps, { singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed", "completed"]);
+});
+
+Deno.test("single-run waits out a rework cooldown instead of exiting with work left", async () => {
+  const tasks: ScriptedTask[] = [{ title: "Cool", file: "cool.py", content: py("cool"), rejectTimes: 1 }];
+  await using h = await harness(scriptedSession(tasks), (c) => {
+    c.orchestration.retry_cooldown_base_s = 30;
+  });
+  let clock = Date.now();
+  h.deps.now = () => new Date(clock);
+  const waits: number[] = [];
+  h.deps.sleep = (ms) => {
+    waits.push(ms);
+    clock += ms;
+    return Promise.resolve();
+  };
+  // The store's clock must move with the pipeline's.
+  (h.store as unknown as { nowIso: () => string }).nowIso = () => new Date(clock).toISOString();
+  await h.addPlan("cool.md", "# Cool\n- cool.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed"]);
+  assert.ok(waits.some((ms) => ms >= 29_000 && ms <= 31_000), `waits: ${waits}`);
+});
