@@ -16,10 +16,10 @@ export interface LaoResult {
   stderr: string;
 }
 
-/** Deno's own notices (config permissions are experimental, unresolvable run entries). */
+/** Deno's own notices (config permissions are experimental, unresolvable run entries); run with NO_COLOR. */
 export function withoutDenoNotices(stderr: string): string {
   return stderr.split("\n").filter((l) =>
-    !/^(\x1b\[[0-9;]*m)*(Warning|Info)(\x1b\[[0-9;]*m)* (Permissions in the config file|Failed to resolve)/
+    !/^(Warning|Info) (Permissions in the config file|Failed to resolve)/
       .test(l)
   ).join("\n");
 }

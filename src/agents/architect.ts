@@ -14,11 +14,16 @@ import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { callModel } from "../pipeline/model_call.ts";
-import { type Chunk, chunkCompletionBudget, chunkPlan, type ChunkBudget } from "../pipeline/chunking.ts";
+import {
+  type Chunk,
+  type ChunkBudget,
+  chunkCompletionBudget,
+  chunkPlan,
+} from "../pipeline/chunking.ts";
 import type { PlanRow } from "../store/store.ts";
 import {
-  type ArchitectTask,
   architectResponseFormat,
+  type ArchitectTask,
   parseArchitectReply,
   repairPrompt,
 } from "./parse/architect.ts";
@@ -93,7 +98,9 @@ export async function decomposePlan(
     }
     if (all.length === 0) throw new ChunkError("the architect produced no tasks");
     const { tasks } = mergeDuplicates(all);
-    if (tasks.length < all.length) warnings.push(`merged ${all.length - tasks.length} duplicate tasks`);
+    if (tasks.length < all.length) {
+      warnings.push(`merged ${all.length - tasks.length} duplicate tasks`);
+    }
     const resolved = resolveDependencies(tasks);
     warnings.push(...resolved.warnings);
     const deps2 = breakCycles(resolved.deps, resolved.cycles, tasks, warnings);
@@ -151,9 +158,14 @@ async function askPlanner(
   const base = { messages, max_tokens: maxTokens, temperature: 0.3 };
   if (deps.features.structuredOutput) {
     try {
-      return await callModel(deps, "planner", { ...base, response_format: architectResponseFormat }, {
-        planId: plan.id,
-      });
+      return await callModel(
+        deps,
+        "planner",
+        { ...base, response_format: architectResponseFormat },
+        {
+          planId: plan.id,
+        },
+      );
     } catch (err) {
       if (!(err instanceof LlmError) || err.kind !== "bad_request") throw err;
       deps.features.structuredOutput = false; // this server rejects response_format: ask in plain text
@@ -167,7 +179,11 @@ type ChunkResult = { ok: true; tasks: ArchitectTask[]; warnings: string[] } | {
   error: string;
 };
 
-async function decomposeChunk(deps: PipelineDeps, plan: PlanRow, chunk: Chunk): Promise<ChunkResult> {
+async function decomposeChunk(
+  deps: PipelineDeps,
+  plan: PlanRow,
+  chunk: Chunk,
+): Promise<ChunkResult> {
   const budget = planBudget(deps);
   let text = chunk.text;
   if (chunk.oversized) {
@@ -183,18 +199,25 @@ async function decomposeChunk(deps: PipelineDeps, plan: PlanRow, chunk: Chunk): 
   }
   const messages = architectMessages(text);
   const prompt = Math.ceil(
-    estimateMessages(deps.count, messages) * deps.calibration.factor(deps.config.models.planner.key),
+    estimateMessages(deps.count, messages) *
+      deps.calibration.factor(deps.config.models.planner.key),
   );
   const maxTokens = chunkCompletionBudget(prompt, budget);
   if (maxTokens < 256) {
-    return { ok: false, error: `plan section too large for the planner context (${prompt} tokens)` };
+    return {
+      ok: false,
+      error: `plan section too large for the planner context (${prompt} tokens)`,
+    };
   }
   const first = await askPlanner(deps, plan, messages, maxTokens);
   let parsed = parseArchitectReply(first.content || first.reasoning);
   const warnings: string[] = [];
   if (parsed.errors.length > 0) {
     const errors = first.finishReason === "length"
-      ? [...parsed.errors, `the reply hit the output limit of ${maxTokens} tokens: keep descriptions shorter`]
+      ? [
+        ...parsed.errors,
+        `the reply hit the output limit of ${maxTokens} tokens: keep descriptions shorter`,
+      ]
       : parsed.errors;
     const repair = await askPlanner(deps, plan, [
       ...messages,
@@ -203,7 +226,9 @@ async function decomposeChunk(deps: PipelineDeps, plan: PlanRow, chunk: Chunk): 
     ], maxTokens);
     const second = parseArchitectReply(repair.content || repair.reasoning);
     if (second.tasks.length >= parsed.tasks.length && second.tasks.length > 0) {
-      if (second.errors.length) warnings.push(...second.errors.map((e) => `kept valid tasks; ${e}`));
+      if (second.errors.length) {
+        warnings.push(...second.errors.map((e) => `kept valid tasks; ${e}`));
+      }
       parsed = second;
     } else {
       warnings.push(...parsed.errors.map((e) => `kept valid tasks; ${e}`));

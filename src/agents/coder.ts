@@ -62,7 +62,11 @@ export function taskMessage(task: Task, context: { path: string; text: string }[
 }
 
 /** Runs the coder on `task` inside `plan`'s workspace. Throws on model-server errors. */
-export async function runCoder(deps: PipelineDeps, plan: PlanRow, task: Task): Promise<CoderOutcome> {
+export async function runCoder(
+  deps: PipelineDeps,
+  plan: PlanRow,
+  task: Task,
+): Promise<CoderOutcome> {
   const role = deps.config.models.coder;
   const workspace = plan.workspace!;
   const fs = recordingFs(await deps.workspaceFs(workspace));
@@ -74,9 +78,7 @@ export async function runCoder(deps: PipelineDeps, plan: PlanRow, task: Task): P
     embed: (texts) => deps.llm("embedder").embed(embedder, texts, deps.signal),
     signal: deps.signal,
   };
-  const tools: ToolDefinition[] = role.supports_tools
-    ? toolDefinitions() as ToolDefinition[]
-    : [];
+  const tools: ToolDefinition[] = role.supports_tools ? toolDefinitions() as ToolDefinition[] : [];
   const reserve = role.max_completion;
   const budget = role.context_length - reserve;
   const estimate = (m: ChatMessage) =>
@@ -96,7 +98,8 @@ export async function runCoder(deps: PipelineDeps, plan: PlanRow, task: Task): P
     for (const r of ranked) {
       const text = (await fs.readText(r.path)).split("\n").slice(0, CONTEXT_LINES).join("\n");
       const candidate = [...context, { path: r.path, text }];
-      const size = estimate(system) + estimate({ role: "user", content: taskMessage(task, candidate) }) +
+      const size = estimate(system) +
+        estimate({ role: "user", content: taskMessage(task, candidate) }) +
         estimateMessages(deps.count, [], tools);
       if (size > budget * 0.6) break;
       context.push({ path: r.path, text });
@@ -175,7 +178,9 @@ export async function runCoder(deps: PipelineDeps, plan: PlanRow, task: Task): P
     messages.push({ role: "assistant", content: reply.content });
     messages.push({
       role: "user",
-      content: `Tool results:\n${results.join("\n")}\n\nContinue; when the task is done, reply with a short summary.`,
+      content: `Tool results:\n${
+        results.join("\n")
+      }\n\nContinue; when the task is done, reply with a short summary.`,
     });
     if (deps.stopping()) break;
   }

@@ -26,7 +26,10 @@ export function recordingFs(inner: WorkspaceFs): RecordingFs {
     async writeText(path: string, content: string) {
       const rel = await inner.relative(path);
       if (!originals.has(rel)) {
-        originals.set(rel, await inner.isFile(rel) ? await inner.readText(rel).catch(() => null) : null);
+        originals.set(
+          rel,
+          await inner.isFile(rel) ? await inner.readText(rel).catch(() => null) : null,
+        );
       }
       await inner.writeText(path, content);
     },

@@ -44,8 +44,12 @@ export function reviewInput(
   const lines = diff.split("\n");
   let keep = lines.length;
   const build = (n: number) => {
-    const cut = n < lines.length ? `\n... diff cut: ${lines.length - n} more lines not shown ...` : "";
-    return `${head}## Change (unified diff)\n\`\`\`diff\n${lines.slice(0, n).join("\n")}${cut}\n\`\`\`${tail}`;
+    const cut = n < lines.length
+      ? `\n... diff cut: ${lines.length - n} more lines not shown ...`
+      : "";
+    return `${head}## Change (unified diff)\n\`\`\`diff\n${
+      lines.slice(0, n).join("\n")
+    }${cut}\n\`\`\`${tail}`;
   };
   let text = build(keep);
   while (!fits(text) && keep > 20) {
@@ -78,7 +82,12 @@ async function ask(
   const base = { messages, max_tokens: maxTokens, temperature: 0.1 };
   if (deps.features.structuredOutput) {
     try {
-      return await callModel(deps, "reviewer", { ...base, response_format: verdictResponseFormat }, meta);
+      return await callModel(
+        deps,
+        "reviewer",
+        { ...base, response_format: verdictResponseFormat },
+        meta,
+      );
     } catch (err) {
       if (!(err instanceof LlmError) || err.kind !== "bad_request") throw err;
       deps.features.structuredOutput = false;
@@ -95,7 +104,12 @@ export async function runReviewer(
 ): Promise<ReviewOutcome> {
   const meta = { taskId: task.id, planId: plan.id };
   if (!task.coder_output) {
-    return { kind: "rejected", stage: "validation", feedback: "No coder output found.", findings: [] };
+    return {
+      kind: "rejected",
+      stage: "validation",
+      feedback: "No coder output found.",
+      findings: [],
+    };
   }
   const fs = await deps.workspaceFs(plan.workspace!);
   const files = task.changed_files.length ? task.changed_files : task.file_paths;
@@ -147,11 +161,16 @@ export async function runReviewer(
   const first = await ask(deps, messages, reserve, meta);
   let verdict = parseVerdict(first.content, first.reasoning);
   if (verdict.verdict === "unparseable") {
-    const again = await ask(deps, [
-      ...messages,
-      { role: "assistant", content: first.content || first.reasoning.slice(0, 2000) },
-      { role: "user", content: reaskPrompt.trim() },
-    ], reserve, meta);
+    const again = await ask(
+      deps,
+      [
+        ...messages,
+        { role: "assistant", content: first.content || first.reasoning.slice(0, 2000) },
+        { role: "user", content: reaskPrompt.trim() },
+      ],
+      reserve,
+      meta,
+    );
     verdict = parseVerdict(again.content, again.reasoning);
   }
   const findings = verdict.findings.map(toFinding);
@@ -173,4 +192,3 @@ export async function runReviewer(
     findings,
   };
 }
-

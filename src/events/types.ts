@@ -27,7 +27,13 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LaoEvent =
   | { type: "log"; level: LogLevel; message: string; source?: string }
   | { type: "plan.registered"; planId: string; filename: string; revisionOf?: string }
-  | { type: "plan.status"; planId: string; from: PlanStatus | null; to: PlanStatus; reason?: string }
+  | {
+    type: "plan.status";
+    planId: string;
+    from: PlanStatus | null;
+    to: PlanStatus;
+    reason?: string;
+  }
   | {
     type: "task.transition";
     taskId: number;

@@ -130,7 +130,9 @@ export function formatPreflight(planFile: string, p: Preflight, chunks: Chunk[])
   for (const c of chunks) {
     const first = c.text.split("\n")[0]!.slice(0, 60);
     lines.push(
-      `  #${c.index + 1} ~${c.estimatedTokens} tokens${c.oversized ? " (too large: will be summarized)" : ""}  ${first}`,
+      `  #${c.index + 1} ~${c.estimatedTokens} tokens${
+        c.oversized ? " (too large: will be summarized)" : ""
+      }  ${first}`,
     );
   }
   return lines;

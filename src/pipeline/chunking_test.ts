@@ -5,7 +5,12 @@ const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
 
 Deno.test("sections start at every heading, bullet and numbered item", () => {
   const plan = "# Title\nintro\n- a\n  more a\n1. one\n## H2\ntext";
-  assert.deepEqual(splitSections(plan), ["# Title\nintro", "- a\n  more a", "1. one", "## H2\ntext"]);
+  assert.deepEqual(splitSections(plan), [
+    "# Title\nintro",
+    "- a\n  more a",
+    "1. one",
+    "## H2\ntext",
+  ]);
 });
 
 Deno.test("a plan that fits is one chunk and the preflight says so", () => {
@@ -24,7 +29,13 @@ Deno.test("a plan that fits is one chunk and the preflight says so", () => {
 Deno.test("a large plan is packed greedily into chunks under the budget, hashed by content", () => {
   const bullets = Array.from({ length: 120 }, (_, i) => `- item ${i} ${"word ".repeat(20)}`);
   const plan = ["# Phase 1", ...bullets].join("\n");
-  const budget = { contextLength: 2000, maxContextUtilization: 1, reservedTokens: 0, maxCompletion: 500, margin: 200 };
+  const budget = {
+    contextLength: 2000,
+    maxContextUtilization: 1,
+    reservedTokens: 0,
+    maxCompletion: 500,
+    margin: 200,
+  };
   const { chunks, preflight } = chunkPlan(plan, budget, words);
   assert.equal(preflight.fit, false);
   assert.ok(chunks.length > 1);
@@ -36,7 +47,12 @@ Deno.test("a large plan is packed greedily into chunks under the budget, hashed 
 });
 
 Deno.test("the completion budget is the headroom, capped by max_completion", () => {
-  const b = { contextLength: 10000, maxContextUtilization: 0.5, reservedTokens: 100, maxCompletion: 2000 };
+  const b = {
+    contextLength: 10000,
+    maxContextUtilization: 0.5,
+    reservedTokens: 100,
+    maxCompletion: 2000,
+  };
   assert.equal(chunkCompletionBudget(1000, b), 2000);
   assert.equal(chunkCompletionBudget(4000, b), 900);
 });

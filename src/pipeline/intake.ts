@@ -82,10 +82,14 @@ export function scanPlans(store: Store, configDir: string, plansDir: string): In
 
 /** Resolves `--plan PATH`: as given (from the current folder), then inside the plans folder. */
 export function resolvePlanPath(arg: string, cwd: string, plansDir: string): string {
-  for (const candidate of [resolve(cwd, arg), resolve(plansDir, arg), resolve(plansDir, `${arg}.md`)]) {
+  for (
+    const candidate of [resolve(cwd, arg), resolve(plansDir, arg), resolve(plansDir, `${arg}.md`)]
+  ) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
-  throw new UserError(`Cannot find plan "${arg}" (looked in the current folder and in ${plansDir})`);
+  throw new UserError(
+    `Cannot find plan "${arg}" (looked in the current folder and in ${plansDir})`,
+  );
 }
 
 /** Reads a plan's current text (from its source file, falling back to the workspace snapshot). */
@@ -107,7 +111,11 @@ export function readPlanText(plan: PlanRow, snapshotName: string): string | null
  * Waits until something changes in `dir` or `timeoutMs` passes (a periodic
  * rescan is the fallback when file watching is unavailable).
  */
-export async function waitForPlanChange(dir: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+export async function waitForPlanChange(
+  dir: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   let watcher: Deno.FsWatcher | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => watcher?.close();

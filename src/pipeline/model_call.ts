@@ -33,7 +33,16 @@ export async function callModel(
       deps.calibration.observe(deps.config.models[role].key, estimate, result.usage.promptTokens);
     }
     const promptTokens = result.usage.promptTokens || estimate;
-    record(deps, role, model, meta, promptTokens, result.usage.completionTokens, result.seconds, true);
+    record(
+      deps,
+      role,
+      model,
+      meta,
+      promptTokens,
+      result.usage.completionTokens,
+      result.seconds,
+      true,
+    );
     return result;
   } catch (err) {
     const seconds = (deps.now().getTime() - started) / 1000;

@@ -24,7 +24,9 @@ export async function writePlanReports(
   const tasks = deps.store.listTasks(plan.id);
   const titles = new Map(tasks.map((t) => [t.id, t.title]));
   const fs = await deps.workspaceFs(plan.workspace);
-  const files = (await fs.walk({ limit: 2000 })).filter((e) => e.kind === "file").map((e) => e.path);
+  const files = (await fs.walk({ limit: 2000 })).filter((e) => e.kind === "file").map((e) =>
+    e.path
+  );
   const report = buildQualityReport({
     planId: plan.id,
     planText: readPlanText(plan, deps.config.git.plan_file_name) ?? "",

@@ -48,7 +48,10 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     deps.emit({ type: "log", level, message, source: "run" });
   const recovered = store.recover();
   if (recovered.coding + recovered.review > 0) {
-    log("info", `recovered ${recovered.coding} coding and ${recovered.review} review tasks after an interruption`);
+    log(
+      "info",
+      `recovered ${recovered.coding} coding and ${recovered.review} review tasks after an interruption`,
+    );
   }
   mkdirSync(config.paths.plans, { recursive: true });
 
@@ -117,9 +120,14 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
           });
           log("info", `${plan.filename}: decomposed into ${tasks.length} tasks`);
         } else {
-          const backoff = result.infrastructure ? 30 : decompositionBackoff(plan.decompose_attempts);
+          const backoff = result.infrastructure
+            ? 30
+            : decompositionBackoff(plan.decompose_attempts);
           store.markDecompositionFailed(plan.id, result.error, backoff);
-          log("error", `${plan.filename}: decomposition failed (${result.error}); retrying in ${backoff}s`);
+          log(
+            "error",
+            `${plan.filename}: decomposition failed (${result.error}); retrying in ${backoff}s`,
+          );
           if (result.infrastructure) infraThisPass = result.error;
         }
       }
@@ -127,7 +135,9 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 
       // Coder and reviewer waves.
       currentPlan = onlyPlan;
-      const before = new Set(store.listTasks().filter((t) => t.status !== "pending").map((t) => t.plan_id));
+      const before = new Set(
+        store.listTasks().filter((t) => t.status !== "pending").map((t) => t.plan_id),
+      );
       const queue = await processQueue(deps, scheduler, {
         planId: onlyPlan,
         phase: opts.planPhase ?? null,
@@ -144,7 +154,12 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         infraError = infraThisPass;
         if (opts.singleRun && infraPauses > (opts.maxInfraPauses ?? 6)) break;
         const pause = Math.min(60, 2 ** infraPauses) * 1000;
-        log("warn", `model server unavailable (${infraThisPass}); pausing ${pause / 1000}s, no task attempts used`);
+        log(
+          "warn",
+          `model server unavailable (${infraThisPass}); pausing ${
+            pause / 1000
+          }s, no task attempts used`,
+        );
         await deps.sleep(pause, deps.signal);
         continue;
       }
@@ -163,7 +178,13 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         break;
       }
       const until = remaining instanceof Date
-        ? Math.max(100, Math.min(remaining.getTime() - deps.now().getTime() + 5, config.orchestration.plan_watch_interval_s * 1000))
+        ? Math.max(
+          100,
+          Math.min(
+            remaining.getTime() - deps.now().getTime() + 5,
+            config.orchestration.plan_watch_interval_s * 1000,
+          ),
+        )
         : config.orchestration.plan_watch_interval_s * 1000;
       log("info", `idle: watching ${config.paths.plans} for plans`);
       await waitForPlanChange(config.paths.plans, until, deps.signal);
@@ -201,9 +222,16 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 }
 
 /** "now" when a task can move now, a Date when only cooldowns remain, null when nothing is left. */
-function workLeft(deps: PipelineDeps, planId: string | null, phase: string | null): "now" | Date | null {
+function workLeft(
+  deps: PipelineDeps,
+  planId: string | null,
+  phase: string | null,
+): "now" | Date | null {
   const { store } = deps;
-  if (store.runnable({ planId, phase, limit: 1 }).length || store.coded({ planId, phase, limit: 1 }).length) {
+  if (
+    store.runnable({ planId, phase, limit: 1 }).length ||
+    store.coded({ planId, phase, limit: 1 }).length
+  ) {
     return "now";
   }
   if (store.plansToDecompose().some((p) => !planId || p.id === planId)) return "now";
@@ -218,7 +246,11 @@ async function reportTouched(deps: PipelineDeps, touched: Set<string>) {
       await writePlanReports(deps, plan, deps.models.stats());
     } catch (err) {
       if (err instanceof InterruptedError) throw err;
-      deps.emit({ type: "log", level: "warn", message: `${plan.filename}: report not written: ${err}` });
+      deps.emit({
+        type: "log",
+        level: "warn",
+        message: `${plan.filename}: report not written: ${err}`,
+      });
     }
   }
   touched.clear();

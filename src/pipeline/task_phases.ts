@@ -65,8 +65,13 @@ export async function codeTask(deps: PipelineDeps, task: Task): Promise<PhaseRes
   });
   try {
     const out = await runCoder(deps, plan, task);
-    const signature = await signatureOf(deps, plan.workspace!, [...out.changedFiles, ...task.file_paths]);
-    const listing = out.changedFiles.length ? `\n\nFiles changed: ${out.changedFiles.join(", ")}` : "";
+    const signature = await signatureOf(deps, plan.workspace!, [
+      ...out.changedFiles,
+      ...task.file_paths,
+    ]);
+    const listing = out.changedFiles.length
+      ? `\n\nFiles changed: ${out.changedFiles.join(", ")}`
+      : "";
     deps.store.transition(task.id, "finish_coding", {
       coder_output: out.summary + listing,
       changed_files: out.changedFiles,
@@ -145,7 +150,9 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
       });
     if (atCap(task.attempt, task.max_attempts, cap)) {
       const reason = validation ? "repeated_validation_failure" : "max_attempts_reached";
-      const prefix = validation ? "Validation gate failed after retries:\n" : "Max attempts reached. Last feedback: ";
+      const prefix = validation
+        ? "Validation gate failed after retries:\n"
+        : "Max attempts reached. Last feedback: ";
       deps.store.transition(task.id, "review_fail", {
         feedback: prefix + outcome.feedback,
         escalation_reason: reason,
@@ -153,12 +160,15 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
       if (!validation) await commit("failed");
     } else if (stuck) {
       deps.store.transition(task.id, "review_fail", {
-        feedback: `No progress: the same problems came back on unchanged code.\n${outcome.feedback}`,
+        feedback:
+          `No progress: the same problems came back on unchanged code.\n${outcome.feedback}`,
         escalation_reason: "no_progress_rework_loop",
       }, "no_progress_rework_loop");
       if (!validation) await commit("rejected");
     } else {
-      const feedback = validation ? `Validation gate failed:\n${outcome.feedback}` : outcome.feedback;
+      const feedback = validation
+        ? `Validation gate failed:\n${outcome.feedback}`
+        : outcome.feedback;
       deps.store.transition(task.id, "review_rework", {
         feedback,
         attempt: task.attempt + 1,
@@ -168,7 +178,13 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
     }
     return { kind: "done" };
   } catch (err) {
-    deps.emit({ type: "phase.end", phase: "reviewer", planId: plan.id, taskId: task.id, ok: false });
+    deps.emit({
+      type: "phase.end",
+      phase: "reviewer",
+      planId: plan.id,
+      taskId: task.id,
+      ok: false,
+    });
     if (err instanceof InterruptedError) {
       deps.store.transition(task.id, "recover_review", {}, "interrupted");
       throw err;

@@ -61,7 +61,10 @@ async function killAndResume(killAt: number) {
   });
   try {
     await Deno.mkdir(join(dir, "plans"));
-    await Deno.writeTextFile(join(dir, "plans", "example_plan.md"), await Deno.readTextFile(EXAMPLE));
+    await Deno.writeTextFile(
+      join(dir, "plans", "example_plan.md"),
+      await Deno.readTextFile(EXAMPLE),
+    );
     await Deno.writeTextFile(
       join(dir, "factory.yaml"),
       [

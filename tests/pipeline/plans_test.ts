@@ -42,7 +42,10 @@ Deno.test("a 10-task plan with a chain, two branches and a rejected-then-approve
   const loads = result.loadsPerPlan["ten.md"]!;
   // Depth 4 with three distinct models: planner + 4 × (coder + reviewer) = 9; the rework adds a round.
   assert.equal(loads.lowerBound, 9);
-  assert.ok(loads.loads <= loads.lowerBound + 2, `loads ${loads.loads} vs bound ${loads.lowerBound}`);
+  assert.ok(
+    loads.loads <= loads.lowerBound + 2,
+    `loads ${loads.loads} vs bound ${loads.lowerBound}`,
+  );
   assert.equal(h.store.getPlan(result.plans[0]!.id)!.status, "completed");
 });
 
@@ -76,7 +79,10 @@ Deno.test("an architect reply that is malformed once is repaired and the plan co
   await using h = await harness(session);
   await h.addPlan("repair.md", "# Repair\n- only.py\n");
   await runPipeline(h.deps, { singleRun: true });
-  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [["Only task", "completed"]]);
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [[
+    "Only task",
+    "completed",
+  ]]);
   const planner = h.server.requests.filter((r) =>
     r.path === "/v1/chat/completions" && (r.body as ChatBody).model === KEYS.planner
   );
@@ -144,7 +150,12 @@ Deno.test("phase_gated: false finishes the queue and returns", async () => {
 });
 
 Deno.test("single-run waits out a rework cooldown instead of exiting with work left", async () => {
-  const tasks: ScriptedTask[] = [{ title: "Cool", file: "cool.py", content: py("cool"), rejectTimes: 1 }];
+  const tasks: ScriptedTask[] = [{
+    title: "Cool",
+    file: "cool.py",
+    content: py("cool"),
+    rejectTimes: 1,
+  }];
   await using h = await harness(scriptedSession(tasks), (c) => {
     c.orchestration.retry_cooldown_base_s = 30;
   });

@@ -22,7 +22,10 @@ const config = defaultConfig(dir);
 config.lm_studio_base_url = server.url;
 config.orchestration.retry_cooldown_base_s = 0;
 await Deno.mkdir(join(dir, "plans"), { recursive: true });
-await Deno.copyFile(new URL("../../plans/example_plan.md", import.meta.url), join(dir, "plans", "example_plan.md"));
+await Deno.copyFile(
+  new URL("../../plans/example_plan.md", import.meta.url),
+  join(dir, "plans", "example_plan.md"),
+);
 await Deno.writeTextFile(out, "");
 const store = Store.open(join(dir, ".lao", "state.db"));
 const deps = await buildPipelineDeps({

@@ -83,8 +83,12 @@ export function scriptedSession(tasks: ScriptedTask[], opts: SessionOptions = {}
       };
     }
     if (model === KEYS.reviewer) {
-      const task = tasks.find((t) => lastUser(body).includes(`## Task Specification: ${t.title}\n`));
-      if (!task) return { content: '{"verdict": "REJECTED", "findings": [], "summary": "unknown task"}' };
+      const task = tasks.find((t) =>
+        lastUser(body).includes(`## Task Specification: ${t.title}\n`)
+      );
+      if (!task) {
+        return { content: '{"verdict": "REJECTED", "findings": [], "summary": "unknown task"}' };
+      }
       const n = (reviews.get(task.title) ?? 0) + 1;
       reviews.set(task.title, n);
       if (n <= (task.rejectTimes ?? 0)) {
@@ -102,7 +106,9 @@ export function scriptedSession(tasks: ScriptedTask[], opts: SessionOptions = {}
           }),
         };
       }
-      return { content: JSON.stringify({ verdict: "APPROVED", findings: [], summary: "looks good" }) };
+      return {
+        content: JSON.stringify({ verdict: "APPROVED", findings: [], summary: "looks good" }),
+      };
     }
     return { error: { status: 404, body: { error: `unknown model ${model}` } } };
   };
@@ -121,7 +127,7 @@ export const EXAMPLE_TASKS: ScriptedTask[] = [
       "def greet(name: str) -> str:",
       '    """Return a greeting for ``name``; a blank name greets the world."""',
       "    cleaned = name.strip()",
-      '    return f"Hello, {cleaned or \'world\'}!"',
+      "    return f\"Hello, {cleaned or 'world'}!\"",
       "",
     ].join("\n"),
   },

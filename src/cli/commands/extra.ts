@@ -41,9 +41,11 @@ export function registerExtraCommands(
     ));
   program.command("undo").description("revert a task's commits and put it back to pending")
     .argument("<task-id>").option("--note <text>", "feedback for the next attempt")
-    .action(run((ctx, opts, args) =>
-      undoCommand(ctx, args[0]!, typeof opts.note === "string" ? { note: opts.note } : {})
-    ));
+    .action(
+      run((ctx, opts, args) =>
+        undoCommand(ctx, args[0]!, typeof opts.note === "string" ? { note: opts.note } : {})
+      ),
+    );
   program.command("log").description("a plan's LAO commits with task ids and verdicts")
     .argument("[plan]").action(run((ctx, _opts, args) => logCommand(ctx, args[0])));
   program.command("demo").description("run the example plan offline from a recorded session")

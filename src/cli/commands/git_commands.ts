@@ -9,21 +9,40 @@ import { emptyHooksDir, formatLog, GitRunner, openPlanGit, planLog } from "../..
 import type { CliContext } from "../context.ts";
 
 /** Runs `lao undo`. */
-export async function undoCommand(ctx: CliContext, idArg: string, opts: { note?: string }): Promise<number> {
+export async function undoCommand(
+  ctx: CliContext,
+  idArg: string,
+  opts: { note?: string },
+): Promise<number> {
   const id = Number(idArg);
-  if (!Number.isInteger(id) || id <= 0) throw new UserError(`Task id must be a positive whole number, got "${idArg}"`);
+  if (!Number.isInteger(id) || id <= 0) {
+    throw new UserError(`Task id must be a positive whole number, got "${idArg}"`);
+  }
   const store = ctx.store;
   const task = store.getTask(id);
   if (!task) throw new UserError(`No task #${id} in ${ctx.loaded.config.paths.database}`);
   const plan = store.getPlan(task.plan_id)!;
   if (!plan.workspace) throw new UserError(`Task #${id}'s plan has no workspace yet`);
-  if (!ctx.loaded.config.git.enabled) throw new UserError("Cannot undo: git traceability is disabled (git.enabled: false)");
+  if (!ctx.loaded.config.git.enabled) {
+    throw new UserError("Cannot undo: git traceability is disabled (git.enabled: false)");
+  }
   const runner = new GitRunner({ hooksDir: emptyHooksDir(ctx.loaded.configDir) });
-  const git = openPlanGit({ workspace: plan.workspace, git: ctx.loaded.config.git, runner, planId: plan.id });
+  const git = openPlanGit({
+    workspace: plan.workspace,
+    git: ctx.loaded.config.git,
+    runner,
+    planId: plan.id,
+  });
   const result = await git.undoTask(id, opts.note ? { note: opts.note } : {});
   if (!result.ok) throw new UserError(result.message, ExitCode.Failure);
   const feedback = `Undone by the user${opts.note ? `: ${opts.note}` : "."}`;
-  const patch = { attempt: 0, feedback, next_eligible_at: null, escalation_reason: null, code_signature: null };
+  const patch = {
+    attempt: 0,
+    feedback,
+    next_eligible_at: null,
+    escalation_reason: null,
+    code_signature: null,
+  };
   const name = task.status === "completed"
     ? "undo_completed"
     : task.status === "failed"
@@ -36,7 +55,9 @@ export async function undoCommand(ctx: CliContext, idArg: string, opts: { note?:
     const planRow = store.getPlan(task.plan_id);
     if (planRow?.status === "completed") store.setPlanStatus(planRow.id, "active", "task undone");
   }
-  ctx.out.out(`Reverted ${result.reverted.length} commit(s) of task #${id}: ${result.files.join(", ")}`);
+  ctx.out.out(
+    `Reverted ${result.reverted.length} commit(s) of task #${id}: ${result.files.join(", ")}`,
+  );
   ctx.out.out(moved ? `Task #${id} is pending again.` : `Task #${id} stays ${task.status}.`);
   return 0;
 }

@@ -22,11 +22,28 @@ export async function preflightCommand(ctx: CliContext, opts: { json?: boolean }
   const text = readFileSync(path, "utf8");
   const { chunks, preflight } = preflightPlan({ config, count: await cl100k() }, text);
   if (opts.json) {
-    ctx.out.out(JSON.stringify({ plan: path, ...preflight, chunks: chunks.map((c) => ({ index: c.index, hash: c.hash, estimated_tokens: c.estimatedTokens, oversized: c.oversized })) }, null, 2));
+    ctx.out.out(
+      JSON.stringify(
+        {
+          plan: path,
+          ...preflight,
+          chunks: chunks.map((c) => ({
+            index: c.index,
+            hash: c.hash,
+            estimated_tokens: c.estimatedTokens,
+            oversized: c.oversized,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const line of formatPreflight(basename(path), preflight, chunks)) ctx.out.out(line);
     if (!preflight.fit) {
-      ctx.out.err(`warning: the plan does not fit the planner's context in one request; it will be decomposed in ${chunks.length} chunks`);
+      ctx.out.err(
+        `warning: the plan does not fit the planner's context in one request; it will be decomposed in ${chunks.length} chunks`,
+      );
     }
   }
   return 0;

@@ -34,7 +34,12 @@ export async function reportCommand(
     throw new UserError(`Unknown report action "${act}": use list, check or migrate`);
   }
   if (files.length === 0) {
-    throw new UserError(opts.file ? `Cannot read report "${opts.file}": file not found` : "No quality reports yet: run `lao run` first", 1);
+    throw new UserError(
+      opts.file
+        ? `Cannot read report "${opts.file}": file not found`
+        : "No quality reports yet: run `lao run` first",
+      1,
+    );
   }
   let worst = 0;
   for (const f of files) {
@@ -45,9 +50,16 @@ export async function reportCommand(
       throw new UserError(`Cannot read report "${f}": ${(err as Error).message}`, 1);
     }
     if (act === "list") {
-      const r = data as { plan_id?: string; task_counts?: { total: number; completed: number; failed: number } };
+      const r = data as {
+        plan_id?: string;
+        task_counts?: { total: number; completed: number; failed: number };
+      };
       const c = r.task_counts;
-      ctx.out.out(`${f}  plan ${r.plan_id ?? "?"}  ${c ? `${c.completed}/${c.total} completed, ${c.failed} failed` : ""}`);
+      ctx.out.out(
+        `${f}  plan ${r.plan_id ?? "?"}  ${
+          c ? `${c.completed}/${c.total} completed, ${c.failed} failed` : ""
+        }`,
+      );
       const md = f.replace(/quality_report\.json$/, "LAO_QUALITY.md");
       if (existsSync(md)) ctx.out.out(`  ${md}`);
     } else if (act === "check") {

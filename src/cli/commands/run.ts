@@ -34,7 +34,12 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
   const g = ctx.globals;
   const { config, configDir } = ctx.loaded;
   const out = ctx.out;
-  if (g.pilotOnly) throw new UserError(`"--pilot-only": Pilot is not available in this build yet`, ExitCode.NotImplemented);
+  if (g.pilotOnly) {
+    throw new UserError(
+      `"--pilot-only": Pilot is not available in this build yet`,
+      ExitCode.NotImplemented,
+    );
+  }
   const replay = g.replay ? resolve(ctx.deps.cwd, g.replay) : undefined;
   const record = g.record ? resolve(ctx.deps.cwd, g.record) : undefined;
   if (replay && record) throw new UserError(`"--record" and "--replay" cannot be used together`);
@@ -143,7 +148,9 @@ function buildSummary(
   return {
     tasksByStatus: store.statusCounts(),
     tokensByRole: Object.fromEntries(
-      Object.entries(tokens).map(([role, t]) => [role, { prompt: t.prompt, completion: t.completion }]),
+      Object.entries(tokens).map((
+        [role, t],
+      ) => [role, { prompt: t.prompt, completion: t.completion }]),
     ),
     loads: stats.loads,
     unloads: stats.unloads,

@@ -1,0 +1,11 @@
+/**
+ * `deno task bench`: every benchmark, each reported as ratios against a
+ * baseline measured in the same process.
+ *
+ * @module
+ */
+import { printPipelineBench } from "./pipeline_bench.ts";
+
+await printPipelineBench();
+console.log("");
+await import("./models_bench.ts");
