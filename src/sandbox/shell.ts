@@ -23,6 +23,7 @@ import { OutputCapture } from "./output_cap.ts";
 import { isInside, resolveLexical } from "./path_rules.ts";
 import type { SandboxBackend } from "./probe.ts";
 import { seatbeltArgs } from "./seatbelt.ts";
+import { delay, killGroup, signalNumber } from "./process_group.ts";
 
 /** Resource limits applied with `prlimit` (Linux, when present). */
 export interface ShellLimits {
@@ -97,22 +98,8 @@ export function formatShellResult(r: ShellResult): string {
   return `${r.sandbox}\n${head}${log}\n${r.output}`;
 }
 
-/** Sends `signal` to the process group `pid` (through `sh`, as Deno.kill needs full run access). */
-async function killGroup(pid: number, signal: "TERM" | "KILL"): Promise<void> {
-  try {
-    await new Deno.Command("sh", {
-      args: ["-c", `kill -${signal} -${pid} 2>/dev/null`],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-  } catch {
-    // The group is already gone, or sh is unavailable; the direct kill below still runs.
-  }
-}
-
 /** Reads a stream into the capture until it ends or is cancelled. */
-async function drain(stream: ReadableStream<Uint8Array>, capture: OutputCapture) {
+function drain(stream: ReadableStream<Uint8Array>, capture: OutputCapture) {
   const reader = stream.getReader();
   const done = (async () => {
     for (;;) {
@@ -243,8 +230,8 @@ export class ShellRunner {
         stderr: "piped",
         detached: true,
       }).spawn();
-      const out = await drain(child.stdout, capture);
-      const err = await drain(child.stderr, capture);
+      const out = drain(child.stdout, capture);
+      const err = drain(child.stderr, capture);
       let timedOut = false;
       let stopping: Promise<void> | undefined;
       const stop = () => {
@@ -317,29 +304,4 @@ export class ShellRunner {
     }
     return real;
   }
-}
-
-/** A cancellable sleep. */
-function delay(ms: number): { promise: Promise<void>; clear: () => void } {
-  let id: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<void>((r) => {
-    id = setTimeout(r, ms);
-  });
-  return { promise, clear: () => clearTimeout(id) };
-}
-
-/** Maps a signal name to its number (the common ones). */
-function signalNumber(signal: Deno.Signal): number {
-  const table: Partial<Record<Deno.Signal, number>> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGQUIT: 3,
-    SIGKILL: 9,
-    SIGSEGV: 11,
-    SIGPIPE: 13,
-    SIGALRM: 14,
-    SIGTERM: 15,
-    SIGXFSZ: 25,
-  };
-  return table[signal] ?? 0;
 }
