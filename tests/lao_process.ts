@@ -24,6 +24,26 @@ export function withoutDenoNotices(stderr: string): string {
   ).join("\n");
 }
 
+let resolvedDeno: string | undefined;
+
+/** `deno` as found on the test's PATH (so a child's own PATH does not change which binary runs). */
+export function denoPath(): string {
+  if (!resolvedDeno) {
+    const path = Deno.env.get("PATH") ?? "";
+    for (const dir of path.split(":")) {
+      try {
+        if (Deno.statSync(`${dir}/deno`).isFile) {
+          resolvedDeno = `${dir}/deno`;
+          break;
+        }
+      } catch {
+        // not in this folder
+      }
+    }
+  }
+  return resolvedDeno ?? "deno";
+}
+
 /** The argv prefix that runs LAO from source. */
 export function laoCommand(): string[] {
   return ["run", "--config", `${REPO}/deno.json`, "-P=lao", `${REPO}/main.ts`];
@@ -35,7 +55,7 @@ export async function runLao(
   args: string[],
   opts: { env?: Record<string, string>; stdin?: string } = {},
 ): Promise<LaoResult> {
-  const child = new Deno.Command("deno", {
+  const child = new Deno.Command(denoPath(), {
     args: [...laoCommand(), ...args],
     cwd,
     env: { NO_COLOR: "1", ...opts.env },

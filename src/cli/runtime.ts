@@ -1,35 +1,124 @@
 /**
  * The production ports the CLI hands to the pipeline: guarded workspace file
- * access and the sandboxed shell, chosen once per run.
+ * access (a permission-scoped Worker around the workspace guard) and the
+ * shell under the OS sandbox, decided once per run.
  *
  * @module
  */
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
+import type { Emit } from "../events/bus.ts";
+import type { RunCommand } from "../pipeline/validate/command_runner.ts";
+import {
+  authorizeCommand,
+  type ConfirmCommand,
+  decideSandbox,
+  type SandboxDecision,
+} from "../sandbox/policy.ts";
+import { probeSandbox, realProbeDeps } from "../sandbox/probe.ts";
+import { formatShellResult, ShellRunner } from "../sandbox/shell.ts";
+import { WorkerWorkspaceFs } from "../sandbox/worker_fs.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import { createTestingFs } from "../tools/testing_fs.ts";
-import type { RunCommand } from "../pipeline/validate/command_runner.ts";
 
 /** Ports that touch the plan workspaces. */
 export interface WorkspacePorts {
   workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
-  shell?: (workspace: string) => ShellPort | undefined;
-  validationCommand?: (workspace: string) => RunCommand | undefined;
+  shell: (workspace: string) => ShellPort | undefined;
+  validationCommand: (workspace: string) => RunCommand | undefined;
   /** One line describing the shell sandbox, printed at start-up. */
   statusLine: string;
   /** Warnings to print at start-up (e.g. sandbox off). */
   warnings: string[];
+  /** The policy decision. */
+  decision: SandboxDecision;
+  /** Stops the workspace workers. */
+  close(): void;
 }
 
-/** Builds the workspace ports for a run. */
-export function workspacePorts(_config: Config): Promise<WorkspacePorts> {
-  return Promise.resolve({
-    workspaceFs: (ws: string) => {
-      mkdirSync(ws, { recursive: true });
-      return Promise.resolve(createTestingFs(Deno.realPathSync(ws)));
-    },
-    statusLine: "sandbox: none (shell tool disabled)",
-    warnings: [],
+/** Options of {@linkcode workspacePorts}. */
+export interface WorkspacePortsOptions {
+  emit?: Emit;
+  /** Folder for full shell logs. */
+  logDir?: string;
+  /** Whether a human can confirm commands. */
+  isTty?: boolean;
+  /** Asks the human (TTY only). */
+  confirm?: ConfirmCommand;
+}
+
+function expandHome(p: string): string {
+  const home = Deno.env.get("HOME");
+  return p.startsWith("~/") && home ? join(home, p.slice(2)) : p;
+}
+
+/** Builds the workspace ports for a run (probes the sandbox once). */
+export async function workspacePorts(
+  config: Config,
+  opts: WorkspacePortsOptions = {},
+): Promise<WorkspacePorts> {
+  const cfg = config.tools.shell;
+  const decision = await decideSandbox(cfg, {
+    probe: () => probeSandbox(realProbeDeps()),
+    isTty: opts.isTty ?? false,
+    ...(opts.emit ? { emit: opts.emit } : {}),
   });
+  const workers = new Map<string, Promise<WorkerWorkspaceFs>>();
+  const runners = new Map<string, ShellRunner>();
+  const homeAllow = cfg.home_allow.map(expandHome);
+  const runner = (workspace: string) => {
+    let r = runners.get(workspace);
+    if (!r) {
+      r = new ShellRunner({
+        root: Deno.realPathSync(workspace),
+        backend: decision.backend,
+        statusLine: decision.statusLine,
+        network: cfg.network,
+        homeAllow,
+        envAllow: cfg.env_allow,
+      });
+      runners.set(workspace, r);
+    }
+    return r;
+  };
+  const shell = (workspace: string): ShellPort => async (command, timeoutS, signal) => {
+    const auth = await authorizeCommand(command, decision, cfg.rules, opts.confirm);
+    if (!auth.ok) return `ERROR: ${auth.message}`;
+    const result = await runner(workspace).run({
+      command,
+      timeoutMs: Math.min(timeoutS, cfg.timeout_s * 10) * 1000,
+      ...(opts.logDir ? { logDir: opts.logDir } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return formatShellResult(result);
+  };
+  return {
+    workspaceFs: (ws) => {
+      let fs = workers.get(ws);
+      if (!fs) {
+        mkdirSync(ws, { recursive: true });
+        fs = WorkerWorkspaceFs.open(ws);
+        workers.set(ws, fs);
+      }
+      return fs;
+    },
+    shell: (ws) => (decision.shellEnabled ? shell(ws) : undefined),
+    validationCommand: (ws) => {
+      if (!decision.shellEnabled) return undefined;
+      return async (command, _cwd, timeoutS) => {
+        const auth = await authorizeCommand(command, decision, cfg.rules, opts.confirm);
+        if (!auth.ok) return { exitCode: 126, output: auth.message };
+        const r = await runner(ws).run({ command, timeoutMs: timeoutS * 1000 });
+        return { exitCode: r.exitCode, output: r.output };
+      };
+    },
+    statusLine: decision.statusLine,
+    warnings: decision.warnings,
+    decision,
+    close() {
+      for (const w of workers.values()) w.then((fs) => fs.close()).catch(() => {});
+      workers.clear();
+    },
+  };
 }

@@ -168,6 +168,9 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
     case "git.commit":
       return { text: `git commit ${event.sha.slice(0, 7)} ${event.subject}`, level: "info" };
     case "sandbox.status":
-      return { text: `sandbox: ${event.line}`, level: "info" };
+      return {
+        text: event.line.startsWith("sandbox:") ? event.line : `sandbox: ${event.line}`,
+        level: "info",
+      };
   }
 }

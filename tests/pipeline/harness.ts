@@ -13,7 +13,7 @@ import type { LaoEvent } from "../../src/events/types.ts";
 import { buildPipelineDeps } from "../../src/pipeline/build_deps.ts";
 import type { PipelineDeps } from "../../src/pipeline/deps.ts";
 import { Store } from "../../src/store/store.ts";
-import { createTestingFs } from "../../src/tools/testing_fs.ts";
+import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
 import { type FakeServer, type Respond, start } from "../fake_server/server.ts";
 import { KEYS } from "./scripted.ts";
 
@@ -62,7 +62,7 @@ export async function harness(
     version: "test",
     workspaceFs: async (ws) => {
       await Deno.mkdir(ws, { recursive: true });
-      return createTestingFs(await Deno.realPath(ws));
+      return await WorkspaceGuard.open(ws);
     },
   });
   await Deno.mkdir(join(dir, "plans"), { recursive: true });

@@ -12,6 +12,7 @@ import { healthCommand } from "./health.ts";
 import { preflightCommand } from "./preflight.ts";
 import { reportCommand } from "./report.ts";
 import { runCommand } from "./run.ts";
+import { sandboxCommand } from "./sandbox.ts";
 
 type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =>
   | number
@@ -48,6 +49,9 @@ export function registerExtraCommands(
     );
   program.command("log").description("a plan's LAO commits with task ids and verdicts")
     .argument("[plan]").action(run((ctx, _opts, args) => logCommand(ctx, args[0])));
+  program.command("sandbox").description("check the shell sandbox with live self-tests")
+    .argument("[action]", "check (default)").option("--json", "print one JSON document")
+    .action(run((ctx, opts, args) => sandboxCommand(ctx, args[0], { json: opts.json === true })));
   program.command("demo").description("run the example plan offline from a recorded session")
     .action(run((ctx) => demoCommand(ctx)));
 }

@@ -11,7 +11,8 @@ import { checkHealth, formatHealth, type HealthReport } from "../../models/healt
 import { createModelManager } from "../../models/manager.ts";
 import { defaultMemoryProbe } from "../../models/memory/probe.ts";
 import type { CliContext } from "../context.ts";
-import { workspacePorts } from "../runtime.ts";
+import { probeSandbox, realProbeDeps } from "../../sandbox/probe.ts";
+import { sandboxStatusLine } from "../../sandbox/status.ts";
 
 /** Runs `lao health`. */
 export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
@@ -34,12 +35,19 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
     const manager = createModelManager(config, { backend });
     report = await checkHealth(config, { manager, ...(probe ? { probe } : {}) });
   }
-  const ports = await workspacePorts(config);
+  const shell = config.tools.shell;
+  const sandbox = sandboxStatusLine({
+    backend: shell.sandbox === "off"
+      ? { kind: "none", reason: "tools.shell.sandbox is off" }
+      : await probeSandbox(realProbeDeps()),
+    mode: shell.sandbox,
+    network: shell.network,
+  });
   if (opts.json) {
-    ctx.out.out(JSON.stringify({ ...report, sandbox: ports.statusLine }, null, 2));
+    ctx.out.out(JSON.stringify({ ...report, sandbox }, null, 2));
   } else {
     for (const line of formatHealth(report).split("\n")) ctx.out.out(line);
-    ctx.out.out(ports.statusLine);
+    ctx.out.out(sandbox);
     if (!report.ok && report.hints[0]) ctx.out.err(`lao: ${report.hints[0]}`);
   }
   return report.ok ? ExitCode.Ok : ExitCode.Failure;

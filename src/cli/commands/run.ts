@@ -22,7 +22,7 @@ import { formatSummary, type RunSummary } from "../../ui/summary.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { workspacePorts } from "../runtime.ts";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 
 /** Options of `lao run` beyond the global ones. */
 export interface RunCommandOptions {
@@ -58,28 +58,22 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
   for (const s of signals) Deno.addSignalListener(s, onSignal);
 
   try {
-    let models;
-    if (!replay) {
-      const backend = await backendFor(config).catch(() => undefined);
-      if (backend) {
-        models = createModelManager(config, { backend, emit: bus.emit });
-        const health = await checkHealth(config, { manager: models });
-        if (!health.ok) {
-          for (const line of formatHealth(health).split("\n")) out.err(line);
-          throw new UserError(health.hints[0] ?? "the model server is not ready", ExitCode.Failure);
-        }
-        models = undefined; // the pipeline builds its own manager with the memory probe
-      } else {
-        throw new UserError(
-          `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
-          ExitCode.Failure,
-        );
-      }
+    // The sandbox policy first: `--sandbox required` without a sandbox exits 78 at once.
+    const interactive = out.isTty && Deno.stdin.isTerminal();
+    const ports = await workspacePorts(config, {
+      logDir: join(configDir, ".lao", "logs"),
+      isTty: interactive,
+      ...(interactive ? { confirm: confirmCommand } : {}),
+    });
+    try {
+      if (!replay) await requireReadyServer(ctx);
+    } catch (err) {
+      ports.close();
+      throw err;
     }
     const store = ctx.store;
     const ttlMs = config.orchestration.run_lock_ttl_s * 1000;
     const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: Math.max(100, ttlMs / 5) });
-    const ports = await workspacePorts(config);
     const mode = selectUiMode({
       json: opts.json ?? g.json ?? false,
       plain: g.plain ?? false,
@@ -95,7 +89,9 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
     let result: RunResult | undefined;
     try {
       bus.emit({ type: "sandbox.status", line: ports.statusLine });
-      for (const w of ports.warnings) bus.emit({ type: "log", level: "warn", message: w });
+      for (const w of ports.warnings) {
+        bus.emit({ type: "log", level: "warn", message: w.replace(/^warning: /, "") });
+      }
       const deps = await buildPipelineDeps({
         config,
         configDir,
@@ -125,6 +121,7 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
       }
     } finally {
       ui.close();
+      ports.close();
       lock.release();
     }
     if (result.interrupted) return ExitCode.Interrupted;
@@ -136,6 +133,28 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
   }
+}
+
+/** Refuses to start when the server is unreachable or a configured model is missing. */
+async function requireReadyServer(ctx: CliContext): Promise<void> {
+  const { config } = ctx.loaded;
+  const backend = await backendFor(config).catch(() => undefined);
+  if (!backend) {
+    throw new UserError(
+      `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
+      ExitCode.Failure,
+    );
+  }
+  const health = await checkHealth(config, { manager: createModelManager(config, { backend }) });
+  if (!health.ok) {
+    for (const line of formatHealth(health).split("\n")) ctx.out.err(line);
+    throw new UserError(health.hints[0] ?? "the model server is not ready", ExitCode.Failure);
+  }
+}
+
+async function confirmCommand(command: string, reason: string): Promise<boolean> {
+  const { confirm } = await import("@inquirer/prompts");
+  return await confirm({ message: `Run \`${command}\`? (${reason})`, default: false });
 }
 
 function buildSummary(

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { start } from "./fake_server/server.ts";
+import { REPO, runLao } from "./lao_process.ts";
+import { KEYS } from "./pipeline/scripted.ts";
+
+async function inTemp(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "lao_cli_run_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const nonEmpty = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
+
+Deno.test("lao health against a stopped server exits non-zero with a one-line fix hint", async () => {
+  await inTemp(async (dir) => {
+    // A port nothing listens on: bind one, then close it.
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const r = await runLao(dir, ["health", "--lm-studio-url", `http://127.0.0.1:${port}`]);
+    assert.equal(r.code, 1);
+    const errors = nonEmpty(r.stderr);
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(
+      errors[0]!,
+      /^lao: Cannot reach the model server at http:\/\/127\.0\.0\.1:\d+: start it/,
+    );
+  });
+});
+
+Deno.test("lao health against the fake server with every model present exits 0 and loads nothing", async () => {
+  await inTemp(async (dir) => {
+    await using server = await start({});
+    const r = await runLao(dir, ["health", "--json", "--lm-studio-url", server.url]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.ok, true);
+    assert.equal(doc.server.reachable, true);
+    assert.deepEqual(doc.roles.map((x: { present: boolean }) => x.present), [
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    assert.match(doc.sandbox, /^sandbox: /);
+    assert.equal(server.state.loads, 0);
+    const text = await runLao(dir, ["health", "--lm-studio-url", server.url]);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /qwen\/qwen3-coder-30b/);
+  });
+});
+
+Deno.test("lao health names a missing model and suggests the closest available key", async () => {
+  await inTemp(async (dir) => {
+    await using server = await start({});
+    const r = await runLao(dir, [
+      "health",
+      "--json",
+      "--lm-studio-url",
+      server.url,
+      "--coder-model",
+      "qwen/qwen3-coder-31b",
+    ]);
+    assert.equal(r.code, 1);
+    const coder = JSON.parse(r.stdout).roles.find((x: { role: string }) => x.role === "coder");
+    assert.deepEqual([coder.present, coder.suggestion], [false, KEYS.coder]);
+  });
+});
+
+Deno.test("lao run --single-run completes a plan against the fake server and prints the summary", async () => {
+  await inTemp(async (dir) => {
+    const { scriptedSession, EXAMPLE_TASKS } = await import("./pipeline/scripted.ts");
+    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+    await Deno.mkdir(join(dir, "plans"));
+    await Deno.copyFile(
+      join(REPO, "plans", "example_plan.md"),
+      join(dir, "plans", "example_plan.md"),
+    );
+    await Deno.writeTextFile(
+      join(dir, "factory.yaml"),
+      `lm_studio_base_url: ${server.url}\norchestration:\n  retry_cooldown_base_s: 0\n`,
+    );
+    const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /LAO run finished/);
+    assert.match(r.stdout, /tasks: 2 completed/);
+    assert.match(r.stdout, /lao\(coder\): task #1 Greeting library/);
+    const status = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    assert.equal(status.tasks.completed, 2);
+    assert.ok(status.tokens.coder.prompt > 0);
+    const json = await runLao(dir, ["run", "--single-run", "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    for (const line of nonEmpty(json.stdout)) JSON.parse(line);
+    assert.match(json.stdout, /"type":"run.summary"/);
+  });
+});
+
+Deno.test("deno task demo runs the example plan offline and leaves the checkout clean", async () => {
+  const before = await new Deno.Command("git", { args: ["status", "--porcelain"], cwd: REPO })
+    .output();
+  const out = await new Deno.Command("deno", {
+    args: ["task", "demo"],
+    cwd: REPO,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.match(stdout, /tasks: 2 completed/);
+  const code = /generated code: (\S+)/.exec(stdout)?.[1];
+  assert.ok(code, stdout);
+  try {
+    assert.match(await Deno.readTextFile(join(code, "greeting", "__init__.py")), /def greet/);
+    assert.match(await Deno.readTextFile(join(code, "LAO_QUALITY.md")), /#/);
+  } finally {
+    await Deno.remove(join(code, ".."), { recursive: true });
+  }
+  const after = await new Deno.Command("git", { args: ["status", "--porcelain"], cwd: REPO })
+    .output();
+  assert.equal(new TextDecoder().decode(after.stdout), new TextDecoder().decode(before.stdout));
+});
+
+Deno.test("lao sandbox check passes on this machine", async () => {
+  await inTemp(async (dir) => {
+    const r = await runLao(dir, ["sandbox", "check"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^sandbox: bwrap/m);
+    assert.doesNotMatch(r.stdout, /FAIL/);
+  });
+});
+
+Deno.test("--sandbox required without bubblewrap on PATH exits 78 with the reason", async () => {
+  await inTemp(async (dir) => {
+    const bin = join(dir, "bin");
+    await Deno.mkdir(bin);
+    for (const tool of ["deno", "git", "sh"]) {
+      const where = new TextDecoder().decode(
+        (await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).output()).stdout,
+      ).trim();
+      await Deno.symlink(await Deno.realPath(where), join(bin, tool));
+    }
+    const r = await runLao(dir, ["run", "--single-run", "--sandbox", "required"], {
+      env: { PATH: bin },
+    });
+    assert.equal(r.code, 78, r.stderr);
+    assert.match(
+      nonEmpty(r.stderr).at(-1)!,
+      /^lao: Cannot start the shell tool: .*required.*bwrap/,
+    );
+  });
+});
