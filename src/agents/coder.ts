@@ -155,7 +155,6 @@ export async function runCoder(
         const result = await run(call.name, call.arguments);
         messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
       }
-      if (deps.stopping()) break;
       continue;
     }
 
@@ -182,7 +181,6 @@ export async function runCoder(
         results.join("\n")
       }\n\nContinue; when the task is done, reply with a short summary.`,
     });
-    if (deps.stopping()) break;
   }
   if (!summary) summary = `Coder stopped after ${rounds} rounds.`;
   const changedFiles = [...changed].sort();

@@ -26,6 +26,19 @@ export async function undoCommand(
   if (!ctx.loaded.config.git.enabled) {
     throw new UserError("Cannot undo: git traceability is disabled (git.enabled: false)");
   }
+  const dependents = store.listTasks(task.plan_id).filter((t) =>
+    t.dependencies.includes(id) && ["coded", "review", "completed"].includes(t.status)
+  );
+  if (dependents.length) {
+    const names = dependents.map((t) => `#${t.id} "${t.title}"`).join(", ");
+    const many = dependents.length > 1;
+    throw new UserError(
+      `Cannot undo task #${id}: later task${many ? "s" : ""} ${names} depend${
+        many ? "" : "s"
+      } on it; undo ${many ? "them" : "it"} first`,
+      ExitCode.Failure,
+    );
+  }
   const runner = new GitRunner({ hooksDir: emptyHooksDir(ctx.loaded.configDir) });
   const git = openPlanGit({
     workspace: plan.workspace,

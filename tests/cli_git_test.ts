@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { start } from "./fake_server/server.ts";
+import { REPO, runLao } from "./lao_process.ts";
+import { EXAMPLE_TASKS, scriptedSession } from "./pipeline/scripted.ts";
+
+async function runExample(dir: string, url: string) {
+  await Deno.mkdir(join(dir, "plans"));
+  await Deno.copyFile(
+    join(REPO, "plans", "example_plan.md"),
+    join(dir, "plans", "example_plan.md"),
+  );
+  await Deno.writeTextFile(
+    join(dir, "factory.yaml"),
+    `lm_studio_base_url: ${url}\norchestration:\n  retry_cooldown_base_s: 0\ngit:\n  commit_trailers: true\n`,
+  );
+  const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+async function git(cwd: string, ...args: string[]) {
+  const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "piped" })
+    .output();
+  return new TextDecoder().decode(out.stdout);
+}
+
+Deno.test("a run leaves one commit per phase, each coder commit holding only its task's file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lao_git_" });
+  try {
+    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+    await runExample(dir, server.url);
+    const ws = join(dir, "example_plan");
+    const subjects = (await git(ws, "log", "--reverse", "--format=%s")).trim().split("\n");
+    assert.deepEqual(subjects, [
+      "lao(plan): add plan snapshot for example_plan",
+      "lao(architect): decompose plan example_plan into 2 tasks",
+      "lao(coder): task #1 Greeting library",
+      "lao(reviewer): approved task #1 Greeting library",
+      "lao(coder): task #2 Greeting tests",
+      "lao(reviewer): approved task #2 Greeting tests",
+      "lao(report): update quality report",
+    ]);
+    const coder1 = (await git(ws, "log", "--format=%H", "--grep", "^lao(coder): task #1")).trim();
+    assert.deepEqual(
+      (await git(ws, "show", "--name-only", "--format=", coder1)).trim().split("\n"),
+      [
+        "greeting/__init__.py",
+      ],
+    );
+    assert.match(await git(ws, "show", "-s", "--format=%B", coder1), /LAO-Task-ID: 1/);
+    const log = await runLao(dir, ["log"]);
+    assert.equal(log.code, 0, log.stderr);
+    assert.match(log.stdout, /coder.*#1/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lao undo refuses while a later task depends on the change, then reverts and re-queues", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lao_undo_" });
+  try {
+    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+    await runExample(dir, server.url);
+    const ws = join(dir, "example_plan");
+    const refused = await runLao(dir, ["undo", "1"]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /Cannot undo task #1: later task #2 "Greeting tests" depends on it/,
+    );
+    assert.ok(await Deno.stat(join(ws, "greeting", "__init__.py")));
+
+    const undo = await runLao(dir, ["undo", "2", "--note", "use pytest instead"]);
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.match(undo.stdout, /Task #2 is pending again/);
+    await assert.rejects(
+      () => Deno.stat(join(ws, "tests", "test_greeting.py")),
+      Deno.errors.NotFound,
+    );
+    const status = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    assert.deepEqual([status.tasks.completed, status.tasks.pending], [1, 1]);
+
+    // The next run codes the task again and finishes the plan.
+    const again = await runLao(dir, ["run", "--single-run", "--plain"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(
+      await Deno.readTextFile(join(ws, "tests", "test_greeting.py")),
+      EXAMPLE_TASKS[1]!.content,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--no-git leaves the plan workspace without a repository", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lao_nogit_" });
+  try {
+    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+    await Deno.mkdir(join(dir, "plans"));
+    await Deno.copyFile(
+      join(REPO, "plans", "example_plan.md"),
+      join(dir, "plans", "example_plan.md"),
+    );
+    await Deno.writeTextFile(join(dir, "factory.yaml"), `lm_studio_base_url: ${server.url}\n`);
+    const r = await runLao(dir, ["run", "--single-run", "--plain", "--no-git"]);
+    assert.equal(r.code, 0, r.stderr);
+    await assert.rejects(() => Deno.stat(join(dir, "example_plan", ".git")), Deno.errors.NotFound);
+    assert.ok(await Deno.stat(join(dir, "example_plan", "greeting", "__init__.py")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
