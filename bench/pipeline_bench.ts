@@ -10,82 +10,39 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { defaultConfig } from "../src/config/defaults.ts";
-import { EventBus } from "../src/events/bus.ts";
 import { createOpenAiClient } from "../src/llm/openai_client.ts";
-import { buildPipelineDeps } from "../src/pipeline/build_deps.ts";
 import { runPipeline } from "../src/pipeline/run.ts";
-import { Store } from "../src/store/store.ts";
-import { createTestingFs } from "../src/tools/testing_fs.ts";
-import { start } from "../tests/fake_server/server.ts";
-import { KEYS, scriptedSession, type ScriptedTask } from "../tests/pipeline/scripted.ts";
-
-const py = (name: string) => `def ${name}():\n    return "${name}"\n`;
-const TASKS: ScriptedTask[] = [
-  { title: "Task a", file: "pkg/a.py", content: py("a") },
-  { title: "Task b", file: "pkg/b.py", content: py("b"), dependencies: ["Task a"] },
-  { title: "Task c", file: "pkg/c.py", content: py("c"), dependencies: ["Task b"] },
-  { title: "Task d", file: "pkg/d.py", content: py("d"), dependencies: ["Task c"] },
-  { title: "Task e", file: "pkg/e.py", content: py("e") },
-  { title: "Task f", file: "pkg/f.py", content: py("f"), dependencies: ["Task e"] },
-  { title: "Task g", file: "pkg/g.py", content: py("g") },
-  { title: "Task h", file: "pkg/h.py", content: py("h"), dependencies: ["Task g"] },
-  { title: "Task i", file: "pkg/i.py", content: py("i"), dependencies: ["Task h"] },
-  { title: "Task j", file: "pkg/j.py", content: py("j"), rejectTimes: 1 },
-];
+import { harness } from "../tests/pipeline/harness.ts";
+import { KEYS, scriptedSession, TEN_PLAN, TEN_TASKS } from "../tests/pipeline/scripted.ts";
 
 /** One pipeline run; returns its measurements. */
 export async function benchPipeline() {
-  const dir = await Deno.makeTempDir({ prefix: "lao_bench_" });
-  await using server = await start({ respond: scriptedSession(TASKS) });
-  const config = defaultConfig(dir);
-  config.lm_studio_base_url = server.url;
-  config.server.kind = "lmstudio";
-  config.orchestration.retry_cooldown_base_s = 0;
-  await Deno.mkdir(join(dir, "plans"), { recursive: true });
-  await Deno.writeTextFile(
-    join(dir, "plans", "ten.md"),
-    "# Ten tasks\n\n" + TASKS.map((t) => `- ${t.title}: ${t.file}`).join("\n") + "\n",
-  );
-  const store = Store.open(join(dir, ".lao", "state.db"));
-  try {
-    const deps = await buildPipelineDeps({
-      config,
-      configDir: dir,
-      store,
-      bus: new EventBus(),
-      signal: new AbortController().signal,
-      stopping: () => false,
-      version: "bench",
-      workspaceFs: async (ws) => {
-        await Deno.mkdir(ws, { recursive: true });
-        return createTestingFs(await Deno.realPath(ws));
-      },
-    });
-    const t0 = performance.now();
-    const result = await runPipeline(deps, { singleRun: true });
-    const pipelineMs = performance.now() - t0;
-    const chats = server.requests.filter((r) => r.path === "/v1/chat/completions").length;
+  await using h = await harness(scriptedSession(TEN_TASKS));
+  await h.addPlan("ten.md", TEN_PLAN);
+  const t0 = performance.now();
+  const result = await runPipeline(h.deps, { singleRun: true });
+  const pipelineMs = performance.now() - t0;
+  const chats = h.server.requests.filter((r) => r.path === "/v1/chat/completions").length;
 
-    // Baseline: the same number of bare chat requests, straight to the server.
-    const client = createOpenAiClient({ baseUrl: server.url, apiKey: "x", timeoutMs: 30_000 });
-    const t1 = performance.now();
-    for (let i = 0; i < chats; i++) {
-      await client.chat({
-        role: "reviewer",
-        model: KEYS.reviewer,
-        messages: [{ role: "user", content: "## Task Specification: Task a\n\nbench" }],
-      });
-    }
-    const baselineMs = performance.now() - t1;
-    const tasks = store.listTasks();
-    const tokens = store.tokensByRole();
-    return { result, pipelineMs, baselineMs, chats, tasks: tasks.length, tokens };
-  } finally {
-    store.close();
-    await Deno.remove(dir, { recursive: true });
+  // Baseline: the same number of bare chat requests, straight to the server.
+  const client = createOpenAiClient({ baseUrl: h.server.url, apiKey: "x", timeoutMs: 30_000 });
+  const t1 = performance.now();
+  for (let i = 0; i < chats; i++) {
+    await client.chat({
+      role: "reviewer",
+      model: KEYS.reviewer,
+      messages: [{ role: "user", content: "## Task Specification: Task a\n\nbench" }],
+    });
   }
+  const baselineMs = performance.now() - t1;
+  return {
+    result,
+    pipelineMs,
+    baselineMs,
+    chats,
+    tasks: h.store.listTasks().length,
+    tokens: h.store.tokensByRole(),
+  };
 }
 
 /** Prints the pipeline benchmark. */
@@ -95,9 +52,7 @@ export async function printPipelineBench() {
   const perRequest = b.baselineMs / b.chats;
   console.log("pipeline: 10-task plan, fake server, zero generation time");
   console.log(`  model requests: ${b.chats} chat completions`);
-  console.log(
-    `  pipeline wall time / bare requests: ${(b.pipelineMs / b.baselineMs).toFixed(2)}x`,
-  );
+  console.log(`  pipeline wall time / bare requests: ${(b.pipelineMs / b.baselineMs).toFixed(2)}x`);
   console.log(
     `  orchestration overhead per task: ${(perTask / perRequest).toFixed(2)}x one bare request`,
   );

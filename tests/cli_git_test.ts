@@ -1,21 +1,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { start } from "./fake_server/server.ts";
-import { REPO, runLao } from "./lao_process.ts";
+import { exampleProject, runLao } from "./lao_process.ts";
 import { EXAMPLE_TASKS, scriptedSession } from "./pipeline/scripted.ts";
 
-async function runExample(dir: string, url: string) {
-  await Deno.mkdir(join(dir, "plans"));
-  await Deno.copyFile(
-    join(REPO, "plans", "example_plan.md"),
-    join(dir, "plans", "example_plan.md"),
-  );
-  await Deno.writeTextFile(
-    join(dir, "factory.yaml"),
-    `lm_studio_base_url: ${url}\norchestration:\n  retry_cooldown_base_s: 0\ngit:\n  commit_trailers: true\n`,
+async function runExample(url: string): Promise<string> {
+  const dir = await exampleProject(
+    url,
+    "orchestration:\n  retry_cooldown_base_s: 0\ngit:\n  commit_trailers: true\n",
   );
   const r = await runLao(dir, ["run", "--single-run", "--plain"]);
   assert.equal(r.code, 0, r.stderr);
+  return dir;
 }
 
 async function git(cwd: string, ...args: string[]) {
@@ -25,10 +21,9 @@ async function git(cwd: string, ...args: string[]) {
 }
 
 Deno.test("a run leaves one commit per phase, each coder commit holding only its task's file", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lao_git_" });
+  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  const dir = await runExample(server.url);
   try {
-    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-    await runExample(dir, server.url);
     const ws = join(dir, "example_plan");
     const subjects = (await git(ws, "log", "--reverse", "--format=%s")).trim().split("\n");
     assert.deepEqual(subjects, [
@@ -57,10 +52,9 @@ Deno.test("a run leaves one commit per phase, each coder commit holding only its
 });
 
 Deno.test("lao undo refuses while a later task depends on the change, then reverts and re-queues", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lao_undo_" });
+  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  const dir = await runExample(server.url);
   try {
-    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-    await runExample(dir, server.url);
     const ws = join(dir, "example_plan");
     const refused = await runLao(dir, ["undo", "1"]);
     assert.equal(refused.code, 1);
@@ -93,15 +87,9 @@ Deno.test("lao undo refuses while a later task depends on the change, then rever
 });
 
 Deno.test("--no-git leaves the plan workspace without a repository", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lao_nogit_" });
+  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  const dir = await exampleProject(server.url);
   try {
-    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-    await Deno.mkdir(join(dir, "plans"));
-    await Deno.copyFile(
-      join(REPO, "plans", "example_plan.md"),
-      join(dir, "plans", "example_plan.md"),
-    );
-    await Deno.writeTextFile(join(dir, "factory.yaml"), `lm_studio_base_url: ${server.url}\n`);
     const r = await runLao(dir, ["run", "--single-run", "--plain", "--no-git"]);
     assert.equal(r.code, 0, r.stderr);
     await assert.rejects(() => Deno.stat(join(dir, "example_plan", ".git")), Deno.errors.NotFound);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { start } from "./fake_server/server.ts";
-import { REPO, runLao } from "./lao_process.ts";
-import { KEYS } from "./pipeline/scripted.ts";
+import { exampleProject, REPO, runLao } from "./lao_process.ts";
+import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./pipeline/scripted.ts";
 
 async function inTemp(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "lao_cli_run_" });
@@ -73,18 +73,9 @@ Deno.test("lao health names a missing model and suggests the closest available k
 });
 
 Deno.test("lao run --single-run completes a plan against the fake server and prints the summary", async () => {
-  await inTemp(async (dir) => {
-    const { scriptedSession, EXAMPLE_TASKS } = await import("./pipeline/scripted.ts");
-    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-    await Deno.mkdir(join(dir, "plans"));
-    await Deno.copyFile(
-      join(REPO, "plans", "example_plan.md"),
-      join(dir, "plans", "example_plan.md"),
-    );
-    await Deno.writeTextFile(
-      join(dir, "factory.yaml"),
-      `lm_studio_base_url: ${server.url}\norchestration:\n  retry_cooldown_base_s: 0\n`,
-    );
+  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
+  try {
     const r = await runLao(dir, ["run", "--single-run", "--plain"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /LAO run finished/);
@@ -97,7 +88,9 @@ Deno.test("lao run --single-run completes a plan against the fake server and pri
     assert.equal(json.code, 0, json.stderr);
     for (const line of nonEmpty(json.stdout)) JSON.parse(line);
     assert.match(json.stdout, /"type":"run.summary"/);
-  });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("deno task demo runs the example plan offline and leaves the checkout clean", async () => {

@@ -76,3 +76,31 @@ export async function runLao(
     stderr: withoutDenoNotices(dec.decode(out.stderr)),
   };
 }
+
+/**
+ * Creates a temp project with `plans/example_plan.md` and a `factory.yaml`
+ * pointing at `serverUrl` (rework cooldown off), plus `extraYaml` lines
+ * under `orchestration:`/other sections as given.
+ */
+export async function exampleProject(serverUrl: string, extraYaml = ""): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "lao_project_" });
+  await Deno.mkdir(`${dir}/plans`);
+  await Deno.copyFile(`${REPO}/plans/example_plan.md`, `${dir}/plans/example_plan.md`);
+  await Deno.writeTextFile(
+    `${dir}/factory.yaml`,
+    `lm_studio_base_url: ${serverUrl}\nserver:\n  kind: lmstudio\n${extraYaml}`,
+  );
+  return dir;
+}
+
+/** Starts `lao ARGS` in `dir` as a child process (stdout and stderr piped). */
+export function spawnLao(dir: string, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(denoPath(), {
+    args: [...laoCommand(), ...args],
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}

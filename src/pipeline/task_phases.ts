@@ -49,20 +49,91 @@ async function signatureOf(deps: PipelineDeps, workspace: string, paths: string[
   return files.length ? codeSignature(files) : "";
 }
 
+/** What differs between the coder and reviewer stages when a phase fails. */
+interface Stage {
+  phase: "coder" | "reviewer";
+  label: string;
+  /** Hands the task back untouched (interrupt, infrastructure). */
+  handBack: "release_claim" | "recover_review";
+  rework: "coder_rework" | "review_rework";
+  fail: "coder_fail" | "review_fail";
+  failReason: string;
+  cap: (o: PipelineDeps["config"]["orchestration"]) => number;
+}
+
+const CODER: Stage = {
+  phase: "coder",
+  label: "Coder",
+  handBack: "release_claim",
+  rework: "coder_rework",
+  fail: "coder_fail",
+  failReason: "coder_exception",
+  cap: (o) => o.retry_cap_coder,
+};
+
+const REVIEWER: Stage = {
+  phase: "reviewer",
+  label: "Reviewer",
+  handBack: "recover_review",
+  rework: "review_rework",
+  fail: "review_fail",
+  failReason: "reviewer_exception",
+  cap: (o) => o.retry_cap_reviewer,
+};
+
+function emitPhase(deps: PipelineDeps, stage: Stage, plan: PlanRow, task: Task, ok?: boolean) {
+  if (ok === undefined) {
+    deps.emit({
+      type: "phase.start",
+      phase: stage.phase,
+      planId: plan.id,
+      taskId: task.id,
+      title: task.title,
+      attempt: task.attempt + 1,
+      maxAttempts: task.max_attempts,
+    });
+  } else {
+    deps.emit({ type: "phase.end", phase: stage.phase, planId: plan.id, taskId: task.id, ok });
+  }
+}
+
+/** Puts a task back to pending with feedback, an attempt used and a cooldown. */
+function rework(deps: PipelineDeps, task: Task, stage: Stage, feedback: string, reason: string) {
+  deps.store.transition(task.id, stage.rework, {
+    feedback,
+    attempt: task.attempt + 1,
+    next_eligible_at: cooldownIso(deps, task.attempt),
+  }, reason);
+}
+
+/**
+ * A phase threw: interrupts and infrastructure failures hand the task back
+ * untouched; anything else uses an attempt (or fails the task at its cap).
+ */
+function phaseFailed(deps: PipelineDeps, task: Task, stage: Stage, err: unknown): PhaseResult {
+  if (err instanceof InterruptedError) {
+    deps.store.transition(task.id, stage.handBack, {}, "interrupted");
+    throw err;
+  }
+  if (isInfra(err)) {
+    deps.store.transition(task.id, stage.handBack, {}, `paused: ${err.message}`);
+    return { kind: "infra", error: err.message };
+  }
+  const message = `${stage.label} error: ${errorMessage(err)}`;
+  if (atCap(task.attempt, task.max_attempts, stage.cap(deps.config.orchestration))) {
+    deps.store.transition(task.id, stage.fail, {
+      feedback: message,
+      escalation_reason: stage.failReason,
+    }, message);
+  } else rework(deps, task, stage, message, message);
+  return { kind: "done" };
+}
+
 /** Codes one pending task (claims it first). */
 export async function codeTask(deps: PipelineDeps, task: Task): Promise<PhaseResult> {
   const plan = planOf(deps, task);
   if (!deps.store.transition(task.id, "start_coding")) return { kind: "skipped" };
-  const o = deps.config.orchestration;
-  deps.emit({
-    type: "phase.start",
-    phase: "coder",
-    planId: plan.id,
-    taskId: task.id,
-    title: task.title,
-    attempt: task.attempt + 1,
-    maxAttempts: task.max_attempts,
-  });
+  emitPhase(deps, CODER, plan, task);
   try {
     const out = await runCoder(deps, plan, task);
     const signature = await signatureOf(deps, plan.workspace!, [
@@ -85,32 +156,11 @@ export async function codeTask(deps: PipelineDeps, task: Task): Promise<PhaseRes
       title: task.title,
       files: out.changedFiles,
     });
-    deps.emit({ type: "phase.end", phase: "coder", planId: plan.id, taskId: task.id, ok: true });
+    emitPhase(deps, CODER, plan, task, true);
     return { kind: "done" };
   } catch (err) {
-    deps.emit({ type: "phase.end", phase: "coder", planId: plan.id, taskId: task.id, ok: false });
-    if (err instanceof InterruptedError) {
-      deps.store.transition(task.id, "release_claim", {}, "interrupted");
-      throw err;
-    }
-    if (isInfra(err)) {
-      deps.store.transition(task.id, "release_claim", {}, `paused: ${err.message}`);
-      return { kind: "infra", error: err.message };
-    }
-    const message = `Coder error: ${errorMessage(err)}`;
-    if (atCap(task.attempt, task.max_attempts, o.retry_cap_coder)) {
-      deps.store.transition(task.id, "coder_fail", {
-        feedback: message,
-        escalation_reason: "coder_exception",
-      }, message);
-    } else {
-      deps.store.transition(task.id, "coder_rework", {
-        feedback: message,
-        attempt: task.attempt + 1,
-        next_eligible_at: cooldownIso(deps, task.attempt),
-      }, message);
-    }
-    return { kind: "done" };
+    emitPhase(deps, CODER, plan, task, false);
+    return phaseFailed(deps, task, CODER, err);
   }
 }
 
@@ -122,23 +172,16 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
   const git = deps.git(plan.workspace!, plan.id);
   const commit = (verdict: "approved" | "rejected" | "failed") =>
     git.commitReview({ planId: plan.id, taskId: task.id, title: task.title, verdict });
-  deps.emit({
-    type: "phase.start",
-    phase: "reviewer",
-    planId: plan.id,
-    taskId: task.id,
-    title: task.title,
-    attempt: task.attempt + 1,
-    maxAttempts: task.max_attempts,
-  });
+  emitPhase(deps, REVIEWER, plan, task);
   try {
     const outcome = await runReviewer(deps, plan, task);
-    deps.emit({ type: "phase.end", phase: "reviewer", planId: plan.id, taskId: task.id, ok: true });
+    emitPhase(deps, REVIEWER, plan, task, true);
     if (outcome.kind === "approved") {
       deps.store.transition(task.id, "approve", { feedback: outcome.summary || null }, "approved");
       await commit("approved");
       return { kind: "done" };
     }
+    // Validation-gate rejections make no commit (spec §6); model rejections do.
     const validation = outcome.stage === "validation";
     const cap = validation ? o.retry_cap_validation : o.retry_cap_reviewer;
     const stuck = task.attempt + 1 >= o.no_progress_repeat_limit &&
@@ -148,6 +191,7 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
         previousCodeSignature: task.prev_code_signature,
         currentCodeSignature: task.code_signature,
       });
+    let verdict: "rejected" | "failed" = "rejected";
     if (atCap(task.attempt, task.max_attempts, cap)) {
       const reason = validation ? "repeated_validation_failure" : "max_attempts_reached";
       const prefix = validation
@@ -157,55 +201,26 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
         feedback: prefix + outcome.feedback,
         escalation_reason: reason,
       }, reason);
-      if (!validation) await commit("failed");
+      verdict = "failed";
     } else if (stuck) {
       deps.store.transition(task.id, "review_fail", {
         feedback:
           `No progress: the same problems came back on unchanged code.\n${outcome.feedback}`,
         escalation_reason: "no_progress_rework_loop",
       }, "no_progress_rework_loop");
-      if (!validation) await commit("rejected");
     } else {
-      const feedback = validation
-        ? `Validation gate failed:\n${outcome.feedback}`
-        : outcome.feedback;
-      deps.store.transition(task.id, "review_rework", {
-        feedback,
-        attempt: task.attempt + 1,
-        next_eligible_at: cooldownIso(deps, task.attempt),
-      }, validation ? "validation gate rejected" : "reviewer rejected");
-      if (!validation) await commit("rejected");
+      rework(
+        deps,
+        task,
+        REVIEWER,
+        validation ? `Validation gate failed:\n${outcome.feedback}` : outcome.feedback,
+        validation ? "validation gate rejected" : "reviewer rejected",
+      );
     }
+    if (!validation) await commit(verdict);
     return { kind: "done" };
   } catch (err) {
-    deps.emit({
-      type: "phase.end",
-      phase: "reviewer",
-      planId: plan.id,
-      taskId: task.id,
-      ok: false,
-    });
-    if (err instanceof InterruptedError) {
-      deps.store.transition(task.id, "recover_review", {}, "interrupted");
-      throw err;
-    }
-    if (isInfra(err)) {
-      deps.store.transition(task.id, "recover_review", {}, `paused: ${err.message}`);
-      return { kind: "infra", error: err.message };
-    }
-    const message = `Reviewer error: ${errorMessage(err)}`;
-    if (atCap(task.attempt, task.max_attempts, o.retry_cap_reviewer)) {
-      deps.store.transition(task.id, "review_fail", {
-        feedback: message,
-        escalation_reason: "reviewer_exception",
-      }, message);
-    } else {
-      deps.store.transition(task.id, "review_rework", {
-        feedback: message,
-        attempt: task.attempt + 1,
-        next_eligible_at: cooldownIso(deps, task.attempt),
-      }, message);
-    }
-    return { kind: "done" };
+    emitPhase(deps, REVIEWER, plan, task, false);
+    return phaseFailed(deps, task, REVIEWER, err);
   }
 }

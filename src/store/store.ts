@@ -9,7 +9,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { createHash } from "node:crypto";
 import type { Emit } from "../events/bus.ts";
-import type { LaoEvent, PlanStatus, Role, TaskStatus } from "../events/types.ts";
+import type { LaoEvent, PlanStatus, TaskStatus } from "../events/types.ts";
 import { openDatabase, transaction } from "./db.ts";
 import { TASK_STATUSES, type Transition, TRANSITIONS } from "./task_machine.ts";
 
@@ -78,15 +78,8 @@ export interface TaskPatch {
   escalation_reason?: string | null;
 }
 
-/** A recorded model call. */
-export interface LlmCallRecord {
-  role: Role;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  seconds: number;
-  ok: boolean;
-  error?: string;
+/** A recorded model call: the `llm.call` event plus what it was for. */
+export interface LlmCallRecord extends Omit<Extract<LaoEvent, { type: "llm.call" }>, "type"> {
   taskId?: number | null;
   planId?: string | null;
 }
@@ -102,6 +95,18 @@ export interface FindingRecord {
   analyzer_id?: string | null;
   analyzer_kind?: string | null;
   confidence?: number | null;
+}
+
+/** A stored validation run. */
+export interface ValidationRunRow {
+  task_id: number;
+  kind: string;
+  command: string;
+  return_code: number | null;
+  success: number;
+  output: string;
+  started_at: string;
+  finished_at: string;
 }
 
 /** Result of {@linkcode Store.registerPlan}. */
@@ -661,28 +666,10 @@ export class Store {
   }
 
   /** Validation runs of a plan's tasks. */
-  planValidationRuns(planId: string): {
-    task_id: number;
-    kind: string;
-    command: string;
-    return_code: number | null;
-    success: number;
-    output: string;
-    started_at: string;
-    finished_at: string;
-  }[] {
+  planValidationRuns(planId: string): ValidationRunRow[] {
     return this.db.prepare(
       `SELECT v.* FROM validation_runs v JOIN tasks t ON t.id = v.task_id WHERE t.plan_id = ? ORDER BY v.id`,
-    ).all(planId) as unknown as {
-      task_id: number;
-      kind: string;
-      command: string;
-      return_code: number | null;
-      success: number;
-      output: string;
-      started_at: string;
-      finished_at: string;
-    }[];
+    ).all(planId) as unknown as ValidationRunRow[];
   }
 
   /** Records a validation command run. */

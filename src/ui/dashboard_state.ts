@@ -7,15 +7,9 @@
 import type { LaoEvent, LogLevel, Role, TaskStatus } from "../events/types.ts";
 import { attemptText, clock, describeEvent, taskExtras } from "./describe_event.ts";
 
-/** Every task status, in pipeline order. */
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  "pending",
-  "coding",
-  "coded",
-  "review",
-  "completed",
-  "failed",
-];
+/** Every task status, in pipeline order (re-exported from the store's state machine). */
+export { TASK_STATUSES } from "../store/task_machine.ts";
+import { TASK_STATUSES } from "../store/task_machine.ts";
 
 /** The task being worked on. */
 export interface CurrentTask {

@@ -3,21 +3,10 @@ import { join } from "node:path";
 import { Store } from "../../src/store/store.ts";
 import type { ChatBody, Reply } from "../fake_server/server.ts";
 import { start } from "../fake_server/server.ts";
-import { laoCommand } from "../lao_process.ts";
+import { exampleProject, spawnLao } from "../lao_process.ts";
 import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./scripted.ts";
 
-const EXAMPLE = new URL("../../plans/example_plan.md", import.meta.url);
-
-function startLao(dir: string) {
-  return new Deno.Command("deno", {
-    args: [...laoCommand(), "run", "--single-run", "--plain"],
-    cwd: dir,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+const startLao = (dir: string) => spawnLao(dir, ["run", "--single-run", "--plain"]);
 
 function firstUser(body: ChatBody): string {
   const m = (body.messages ?? []).find((x) => x.role === "user");
@@ -30,7 +19,7 @@ function firstUser(body: ChatBody): string {
  * task coded again.
  */
 async function killAndResume(killAt: number) {
-  const dir = await Deno.makeTempDir({ prefix: "lao_crash_" });
+  let dir = "";
   const session = scriptedSession(EXAMPLE_TASKS);
   const approved = new Set<string>();
   const violations: string[] = [];
@@ -60,23 +49,9 @@ async function killAndResume(killAt: number) {
     },
   });
   try {
-    await Deno.mkdir(join(dir, "plans"));
-    await Deno.writeTextFile(
-      join(dir, "plans", "example_plan.md"),
-      await Deno.readTextFile(EXAMPLE),
-    );
-    await Deno.writeTextFile(
-      join(dir, "factory.yaml"),
-      [
-        `lm_studio_base_url: ${server.url}`,
-        "server:",
-        "  kind: lmstudio",
-        "orchestration:",
-        "  retry_cooldown_base_s: 0",
-        "  run_lock_ttl_s: 1",
-        "memory_gate:",
-        "  settle_timeout_s: 1",
-      ].join("\n") + "\n",
+    dir = await exampleProject(
+      server.url,
+      "orchestration:\n  retry_cooldown_base_s: 0\n  run_lock_ttl_s: 1\nmemory_gate:\n  settle_timeout_s: 1\n",
     );
     child = startLao(dir);
     const first = await child.output();
@@ -101,7 +76,7 @@ async function killAndResume(killAt: number) {
     assert.deepEqual(violations, []);
   } finally {
     await server.close();
-    await Deno.remove(dir, { recursive: true });
+    if (dir) await Deno.remove(dir, { recursive: true });
   }
 }
 

@@ -33,6 +33,7 @@ export interface Harness extends AsyncDisposable {
 export async function harness(
   respond: Respond,
   tune: (c: Config) => void = () => {},
+  opts: { record?: string } = {},
 ): Promise<Harness> {
   const dir = await Deno.makeTempDir({ prefix: "lao_e2e_" });
   const server = await start({ respond });
@@ -60,6 +61,7 @@ export async function harness(
     signal: controller.signal,
     stopping: () => false,
     version: "test",
+    ...(opts.record ? { record: opts.record } : {}),
     workspaceFs: async (ws) => {
       await Deno.mkdir(ws, { recursive: true });
       return await WorkspaceGuard.open(ws);

@@ -2,33 +2,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Store } from "../../src/store/store.ts";
 import { type Reply, start } from "../fake_server/server.ts";
-import { denoPath, laoCommand, REPO } from "../lao_process.ts";
+import { exampleProject, spawnLao } from "../lao_process.ts";
 import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./scripted.ts";
 
-async function project(url: string) {
-  const dir = await Deno.makeTempDir({ prefix: "lao_sigint_" });
-  await Deno.mkdir(join(dir, "plans"));
-  await Deno.copyFile(
-    join(REPO, "plans", "example_plan.md"),
-    join(dir, "plans", "example_plan.md"),
-  );
-  await Deno.writeTextFile(
-    join(dir, "factory.yaml"),
-    `lm_studio_base_url: ${url}\norchestration:\n  retry_cooldown_base_s: 0\n  llm_request_timeout_s: 30\n`,
-  );
-  return dir;
-}
+const project = (url: string) =>
+  exampleProject(url, "orchestration:\n  retry_cooldown_base_s: 0\n  llm_request_timeout_s: 30\n");
 
-function spawnRun(dir: string) {
-  return new Deno.Command(denoPath(), {
-    args: [...laoCommand(), "run", "--single-run", "--plain"],
-    cwd: dir,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+const spawnRun = (dir: string) => spawnLao(dir, ["run", "--single-run", "--plain"]);
 
 function tasks(dir: string) {
   const store = Store.open(join(dir, ".lao", "state.db"));

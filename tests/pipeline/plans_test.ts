@@ -3,25 +3,10 @@ import { join } from "node:path";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import type { ChatBody, Reply } from "../fake_server/server.ts";
 import { harness } from "./harness.ts";
-import { KEYS, scriptedSession, type ScriptedTask } from "./scripted.ts";
+import { KEYS, py, scriptedSession, type ScriptedTask, TEN_PLAN, TEN_TASKS } from "./scripted.ts";
 
-const py = (name: string) => `def ${name}():\n    return "${name}"\n`;
-
-/** A: chain a→b→c→d; two independent branches e→f and g→h→i; j is rejected once. */
-const TEN: ScriptedTask[] = [
-  { title: "Task a", file: "pkg/a.py", content: py("a") },
-  { title: "Task b", file: "pkg/b.py", content: py("b"), dependencies: ["Task a"] },
-  { title: "Task c", file: "pkg/c.py", content: py("c"), dependencies: ["Task b"] },
-  { title: "Task d", file: "pkg/d.py", content: py("d"), dependencies: ["Task c"] },
-  { title: "Task e", file: "pkg/e.py", content: py("e") },
-  { title: "Task f", file: "pkg/f.py", content: py("f"), dependencies: ["Task e"] },
-  { title: "Task g", file: "pkg/g.py", content: py("g") },
-  { title: "Task h", file: "pkg/h.py", content: py("h"), dependencies: ["Task g"] },
-  { title: "Task i", file: "pkg/i.py", content: py("i"), dependencies: ["Task h"] },
-  { title: "Task j", file: "pkg/j.py", content: py("j"), rejectTimes: 1 },
-];
-
-const PLAN = "# Ten tasks\n\n" + TEN.map((t) => `- ${t.title}: ${t.file}`).join("\n") + "\n";
+const TEN = TEN_TASKS;
+const PLAN = TEN_PLAN;
 
 Deno.test("a 10-task plan with a chain, two branches and a rejected-then-approved task completes", async () => {
   const session = scriptedSession(TEN);

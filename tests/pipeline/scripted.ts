@@ -158,3 +158,27 @@ export const EXAMPLE_TASKS: ScriptedTask[] = [
     ].join("\n"),
   },
 ];
+
+const py = (name: string) => `def ${name}():\n    return "${name}"\n`;
+
+/** A 10-task plan: a chain a→b→c→d, two branches e→f and g→h→i, and j rejected once. */
+export const TEN_TASKS: ScriptedTask[] = [
+  { title: "Task a", file: "pkg/a.py", content: py("a") },
+  { title: "Task b", file: "pkg/b.py", content: py("b"), dependencies: ["Task a"] },
+  { title: "Task c", file: "pkg/c.py", content: py("c"), dependencies: ["Task b"] },
+  { title: "Task d", file: "pkg/d.py", content: py("d"), dependencies: ["Task c"] },
+  { title: "Task e", file: "pkg/e.py", content: py("e") },
+  { title: "Task f", file: "pkg/f.py", content: py("f"), dependencies: ["Task e"] },
+  { title: "Task g", file: "pkg/g.py", content: py("g") },
+  { title: "Task h", file: "pkg/h.py", content: py("h"), dependencies: ["Task g"] },
+  { title: "Task i", file: "pkg/i.py", content: py("i"), dependencies: ["Task h"] },
+  { title: "Task j", file: "pkg/j.py", content: py("j"), rejectTimes: 1 },
+];
+
+/** The markdown plan of {@linkcode TEN_TASKS}. */
+export const TEN_PLAN = "# Ten tasks\n\n" +
+  TEN_TASKS.map((t) => `- ${t.title}: ${t.file}`).join("\n") +
+  "\n";
+
+/** A one-function Python file, for scripted tasks. */
+export { py };
