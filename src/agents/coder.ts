@@ -14,7 +14,7 @@ import type { PipelineDeps } from "../pipeline/deps.ts";
 import { callModel } from "../pipeline/model_call.ts";
 import type { PlanRow, Task } from "../store/store.ts";
 import { findRelevantFiles } from "../tools/find_relevant_files.ts";
-import { executeToolCall, toolDefinitions } from "../tools/registry.ts";
+import { executeToolCall, toolDefinitions, TOOLS } from "../tools/registry.ts";
 import { RepeatedFailureDetector } from "../tools/repeated_failure.ts";
 import { trimTranscript } from "../tools/transcript.ts";
 import type { ToolContext, ToolResult } from "../tools/types.ts";
@@ -78,7 +78,11 @@ export async function runCoder(
     embed: (texts) => deps.llm("embedder").embed(embedder, texts, deps.signal),
     signal: deps.signal,
   };
-  const tools: ToolDefinition[] = role.supports_tools ? toolDefinitions() as ToolDefinition[] : [];
+  // A disabled shell is not offered at all: fewer tokens, no futile calls.
+  const offered = TOOLS.filter((t) => t.name !== "shell_exec" || shell !== undefined);
+  const tools: ToolDefinition[] = role.supports_tools
+    ? toolDefinitions(offered) as ToolDefinition[]
+    : [];
   const reserve = role.max_completion;
   const budget = role.context_length - reserve;
   const estimate = (m: ChatMessage) =>

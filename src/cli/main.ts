@@ -15,6 +15,9 @@ import { statusCommand } from "./commands/status.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { registerExtraCommands } from "./commands/extra.ts";
+import { homeScreen } from "./commands/home.ts";
+import { healthCommand } from "./commands/health.ts";
+import { runCommand } from "./commands/run.ts";
 
 export { VERSION } from "./version.ts";
 import { VERSION } from "./version.ts";
@@ -80,6 +83,16 @@ export function buildProgram(
 
   registerExtraCommands(program, run);
 
+  program.command("home", { hidden: true }).description("the interactive home screen (bare lao)")
+    .action(run(async (ctx) => {
+      const choice = await homeScreen(ctx);
+      if (choice === "exit") return 0;
+      if (choice === "status") return statusCommand(ctx, {});
+      if (choice === "init") return initCommand(ctx.deps, { interactive: false });
+      if (choice === "health") return await healthCommand(ctx, {});
+      return await runCommand(ctx, {});
+    }));
+
   for (const name of ["configure-models", "pilot", "projects"]) {
     program.command(name).description(`${name} (not built yet)`).allowUnknownOption()
       .argument("[args...]").action(run(() => {
@@ -116,7 +129,8 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
       );
     }
     const program = buildProgram(full, run);
-    const argv = args.length === 0 ? ["run"] : args;
+    const interactive = full.output.isTty && Deno.stdin.isTerminal();
+    const argv = args.length === 0 ? [interactive ? "home" : "run"] : args;
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {

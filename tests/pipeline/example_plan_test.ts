@@ -24,6 +24,15 @@ Deno.test("the example plan completes and its files are exactly what the scripte
   assert.equal(h.store.getPlan(result.plans[0]!.id)!.status, "completed");
   const report = JSON.parse(await Deno.readTextFile(join(ws, "quality_report.json")));
   assert.equal(report.task_counts.completed, 2);
+  // No shell in this harness: the coder is not offered shell_exec at all.
+  const coderRequest = h.server.requests.find((r) =>
+    r.path === "/v1/chat/completions" &&
+    (r.body as { model?: string }).model === "qwen/qwen3-coder-30b"
+  )!;
+  const offered = (coderRequest.body as { tools: { function: { name: string } }[] }).tools
+    .map((t) => t.function.name);
+  assert.ok(offered.includes("file_write"));
+  assert.ok(!offered.includes("shell_exec"));
   const loads = result.loadsPerPlan["example_plan.md"]!;
   assert.deepEqual(loads, { loads: 5, lowerBound: 5 });
 });
