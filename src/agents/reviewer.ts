@@ -31,32 +31,55 @@ export type ReviewOutcome =
     findings: Finding[];
   };
 
-/** Builds the review request text within `budget` tokens (the diff is cut to fit). */
+/** A file shown to the reviewer beside the diff. */
+export interface Excerpt {
+  path: string;
+  text: string;
+}
+
+/**
+ * Builds the review request within the reviewer's budget: task, the diff
+ * (cut from the end when it does not fit), then whole excerpts of modified
+ * files for context, each only while it still fits.
+ */
 export function reviewInput(
   task: Task,
   diff: string,
   summary: string,
   fits: (text: string) => boolean,
+  excerpts: readonly Excerpt[] = [],
 ): string {
   const head = `## Task Specification: ${task.title}\n\n${task.description}\n\n` +
     (task.file_paths.length ? `Target files: ${task.file_paths.join(", ")}\n\n` : "");
   const tail = `\n\n## Coder summary\n${summary.slice(0, 1000)}`;
   const lines = diff.split("\n");
-  let keep = lines.length;
-  const build = (n: number) => {
+  const build = (n: number, context: string) => {
     const cut = n < lines.length
       ? `\n... diff cut: ${lines.length - n} more lines not shown ...`
       : "";
     return `${head}## Change (unified diff)\n\`\`\`diff\n${
       lines.slice(0, n).join("\n")
-    }${cut}\n\`\`\`${tail}`;
+    }${cut}\n\`\`\`${context}${tail}`;
   };
-  let text = build(keep);
+  let keep = lines.length;
+  let text = build(keep, "");
   while (!fits(text) && keep > 20) {
     keep = Math.floor(keep * 0.8);
-    text = build(keep);
+    text = build(keep, "");
   }
-  return text;
+  if (keep < lines.length) return text;
+  let context = "";
+  for (const e of excerpts) {
+    const candidate = `${context}\n\n### Current file: ${e.path}\n\`\`\`\n${e.text}\n\`\`\``;
+    if (!fits(build(keep, candidate))) break;
+    context = candidate;
+  }
+  return build(keep, context);
+}
+
+/** Modified (not newly created) files of a diff, which the reviewer may see whole. */
+export function modifiedFiles(diff: string): string[] {
+  return [...diff.matchAll(/^--- a\/(.+)$/gm)].map((m) => m[1]!.trim());
 }
 
 function toFinding(f: Verdict["findings"][number]): Finding {
@@ -154,9 +177,15 @@ export async function runReviewer(
   const fits = (text: string) =>
     Math.ceil(estimateMessages(deps.count, [system, { role: "user", content: text }]) * factor) <=
       role.context_length - reserve;
+  const diff = task.diff ?? "";
+  const excerpts: Excerpt[] = [];
+  for (const path of modifiedFiles(diff).slice(0, 5)) {
+    const text = await fs.readText(path).catch(() => null);
+    if (text !== null) excerpts.push({ path, text: text.split("\n").slice(0, 200).join("\n") });
+  }
   const messages: ChatMessage[] = [
     system,
-    { role: "user", content: reviewInput(task, task.diff ?? "", task.coder_output, fits) },
+    { role: "user", content: reviewInput(task, diff, task.coder_output, fits, excerpts) },
   ];
   const first = await ask(deps, messages, reserve, meta);
   let verdict = parseVerdict(first.content, first.reasoning);

@@ -27,7 +27,10 @@ export async function callModel(
   const model = await deps.models.ensureLoaded(role, deps.signal);
   const started = deps.now().getTime();
   try {
-    const result = await deps.llm(role).chat({ ...req, role, model }, { signal: deps.signal });
+    // Streamed: local models are slow, and a stream shows a stalled server early.
+    const result = await deps.llm(role).chat({ stream: true, ...req, role, model }, {
+      signal: deps.signal,
+    });
     const estimate = estimateMessages(deps.count, req.messages, req.tools ?? []);
     if (result.usage.promptTokens > 0) {
       deps.calibration.observe(deps.config.models[role].key, estimate, result.usage.promptTokens);

@@ -390,7 +390,9 @@ export class Store {
     const rows =
       (planId
         ? this.db.prepare(`SELECT * FROM tasks WHERE plan_id = ? ORDER BY priority, id`).all(planId)
-        : this.db.prepare(`SELECT * FROM tasks ORDER BY plan_id, priority, id`).all()) as Row[];
+        : this.db.prepare(
+          `SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id ORDER BY p.created_at, t.plan_id, t.priority, t.id`,
+        ).all()) as Row[];
     return rows.map((r) => this.#decode(r));
   }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import type { ChatBody, Reply } from "../fake_server/server.ts";
+import type { ChatBody, Reply, Respond } from "../fake_server/server.ts";
 import { harness } from "./harness.ts";
 import { KEYS, py, scriptedSession, type ScriptedTask, TEN_PLAN, TEN_TASKS } from "./scripted.ts";
 
@@ -159,3 +159,112 @@ Deno.test("single-run waits out a rework cooldown instead of exiting with work l
   assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed"]);
   assert.ok(waits.some((ms) => ms >= 29_000 && ms <= 31_000), `waits: ${waits}`);
 });
+
+Deno.test("--plan restricts the run to that plan and --architect-only stops after decomposition", async () => {
+  const a: ScriptedTask[] = [{ title: "Alpha", file: "alpha.py", content: py("alpha") }];
+  const b: ScriptedTask[] = [{ title: "Beta", file: "beta.py", content: py("beta") }];
+  const sa = scriptedSession(a);
+  const sb = scriptedSession(b);
+  await using h = await harness((body, ctx) => {
+    const text = JSON.stringify(body.messages);
+    return text.includes("beta") || text.includes("Beta") ? sb(body, ctx) : sa(body, ctx);
+  });
+  const alpha = await h.addPlan("alpha.md", "# Alpha\n- alpha.py\n");
+  await h.addPlan("beta.md", "# Beta\n- beta.py\n");
+  await runPipeline(h.deps, { planPath: alpha, singleRun: true, architectOnly: true });
+  assert.deepEqual(h.store.listPlans().map((p) => p.filename), ["alpha.md"]);
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [["Alpha", "pending"]]);
+  await runPipeline(h.deps, { planPath: alpha, singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [["Alpha", "completed"]]);
+  await runPipeline(h.deps, { singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [
+    ["Alpha", "completed"],
+    ["Beta", "completed"],
+  ]);
+});
+
+Deno.test("an edited plan becomes a new revision that supersedes the old pending tasks", async () => {
+  const v1: ScriptedTask[] = [{ title: "Old", file: "old.py", content: py("old") }];
+  const v2: ScriptedTask[] = [{ title: "New", file: "new.py", content: py("new") }];
+  const s1 = scriptedSession(v1);
+  const s2 = scriptedSession(v2);
+  await using h = await harness((body, ctx) =>
+    JSON.stringify(body.messages).includes("new.py") ||
+      JSON.stringify(body.messages).includes("New")
+      ? s2(body, ctx)
+      : s1(body, ctx)
+  );
+  await h.addPlan("evolve.md", "# Evolve\n- old.py\n");
+  await runPipeline(h.deps, { singleRun: true, architectOnly: true });
+  await h.addPlan("evolve.md", "# Evolve\n- new.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  const plans = h.store.listPlans();
+  assert.deepEqual(plans.map((p) => p.status), ["superseded", "completed"]);
+  assert.equal(plans[1]!.revision_of, plans[0]!.id);
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status, t.escalation_reason]), [
+    ["Old", "failed", "superseded"],
+    ["New", "completed", null],
+  ]);
+});
+
+Deno.test("the same plan under another name is not processed twice", async () => {
+  const tasks: ScriptedTask[] = [{ title: "Once", file: "once.py", content: py("once") }];
+  await using h = await harness(scriptedSession(tasks));
+  await h.addPlan("first.md", "# Once\n- once.py\n");
+  await h.addPlan("copy.md", "# Once\n- once.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  assert.equal(h.store.listPlans().length, 1);
+  assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed"]);
+});
+
+/** A coder that never uses native tool calls: it prints them as text in `style`. */
+function textCoder(style: "file_block" | "hermes" | "qwen_xml" | "wrong_args"): Respond {
+  const tasks: ScriptedTask[] = [{ title: "Texty", file: "texty.py", content: py("texty") }];
+  const base = scriptedSession(tasks);
+  return (body, ctx) => {
+    if (body.model !== KEYS.coder) return base(body, ctx);
+    const last = (body.messages ?? []).at(-1)!;
+    if (last.role === "tool" || String(last.content).startsWith("Tool results:")) {
+      return { content: "Done: wrote texty.py." };
+    }
+    const content = py("texty");
+    switch (style) {
+      case "file_block":
+        return {
+          content: `Here it is.\n--- FILE: texty.py ---\n${content}--- END FILE ---\nWrote it.`,
+        };
+      case "hermes":
+        return {
+          content: `<tool_call>\n${
+            JSON.stringify({ name: "file_write", arguments: { path: "texty.py", content } })
+          }\n</tool_call>`,
+        };
+      case "qwen_xml":
+        return {
+          content:
+            `<tool_call>\n<function=file_write>\n<parameter=path>\ntexty.py\n</parameter>\n<parameter=content>\n${content}\n</parameter>\n</function>\n</tool_call>`,
+        };
+      case "wrong_args":
+        return {
+          toolCalls: [{
+            name: "write_file",
+            arguments: { file_path: "texty.py", contents: content },
+          }],
+        };
+    }
+  };
+}
+
+for (const style of ["file_block", "hermes", "qwen_xml", "wrong_args"] as const) {
+  Deno.test(`a coder whose tool calls arrive as ${style} still writes the file`, async () => {
+    await using h = await harness(textCoder(style), (c) => {
+      if (style === "file_block") c.models.coder.supports_tools = false;
+    });
+    await h.addPlan("texty.md", "# Texty\n- texty.py\n");
+    await runPipeline(h.deps, { singleRun: true });
+    assert.deepEqual(h.store.listTasks().map((t) => [t.status, t.changed_files]), [["completed", [
+      "texty.py",
+    ]]]);
+    assert.equal(await Deno.readTextFile(join(h.dir, "texty", "texty.py")), py("texty"));
+  });
+}

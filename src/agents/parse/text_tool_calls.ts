@@ -131,7 +131,8 @@ const searchReplace: Extractor = (text) => {
 const EXTRACTORS: Extractor[] = [
   searchReplace,
   regexHits(
-    /---+\s*FILE:\s*([^\n]+?)\s*-*\s*\n([\s\S]*?)\n?---+\s*END\s+FILE\s*-*/gi,
+    // The newline before the END marker ends the file's last line: it is content.
+    /---+\s*FILE:\s*([^\n]+?)\s*-*\s*\n([\s\S]*?)---+\s*END\s+FILE\s*-*/gi,
     (m) => [{ name: "file_write", arguments: { path: cleanPath(m[1]!), content: unfence(m[2]!) } }],
   ),
   regexHits(/\[TOOL_REQUEST\]([\s\S]*?)(?:\[END_TOOL_REQUEST\]|$)/g, (m) => jsonCalls(m[1]!)),
