@@ -35,6 +35,8 @@ export interface BuildOptions {
   bus: EventBus;
   signal: AbortSignal;
   stopping: () => boolean;
+  /** Aborted on the first Ctrl+C (wakes idle waits). */
+  stopSignal?: AbortSignal;
   version: string;
   /** Append every model exchange to this cassette. */
   record?: string;
@@ -99,6 +101,7 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     calibration: new TokenCalibration(),
     signal: o.signal,
     stopping: o.stopping,
+    ...(o.stopSignal ? { stopSignal: o.stopSignal } : {}),
     now: () => new Date(),
     sleep: abortableSleep,
     version: o.version,

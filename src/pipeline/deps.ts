@@ -43,6 +43,8 @@ export interface PipelineDeps {
   signal: AbortSignal;
   /** True after the first Ctrl+C: finish the current step, then stop. */
   stopping: () => boolean;
+  /** Aborted on the first Ctrl+C: wakes idle waits (watching, cooldowns). */
+  stopSignal?: AbortSignal;
   now: () => Date;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** LAO version (for snapshots). */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import type { PlanRow, Store } from "../store/store.ts";
@@ -108,48 +108,64 @@ export function readPlanText(plan: PlanRow, snapshotName: string): string | null
 }
 
 /**
- * Waits until something changes in `dir` or `timeoutMs` passes (a periodic
- * rescan is the fallback when file watching is unavailable).
+ * Watches the plans folder for `*.md` changes (`Deno.watchFs`; a periodic
+ * rescan is the fallback when watching is unavailable). Changes that happen
+ * while the pipeline works are remembered, so a plan dropped between a scan
+ * and the next wait is never missed.
  */
-export async function waitForPlanChange(
-  dir: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  let watcher: Deno.FsWatcher | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = () => watcher?.close();
-  try {
-    if (existsSync(dir)) watcher = Deno.watchFs(dir, { recursive: false });
-  } catch {
-    watcher = undefined;
-  }
-  try {
-    await new Promise<void>((resolveWait) => {
-      timer = setTimeout(() => {
-        watcher?.close();
-        resolveWait();
-      }, timeoutMs);
-      signal.addEventListener("abort", () => {
-        onAbort();
-        resolveWait();
-      }, { once: true });
-      if (!watcher) return;
-      (async () => {
-        try {
-          for await (const ev of watcher!) {
-            if (ev.paths.some((p) => /\.md$/i.test(p))) break;
-          }
-        } catch {
-          // closed
-        }
-        resolveWait();
-      })();
-    });
-  } finally {
-    clearTimeout(timer);
+export class PlanWatcher {
+  #fs: Deno.FsWatcher | undefined;
+  #changed = false;
+  #wake: (() => void) | undefined;
+
+  /** Starts watching `dir` (created if missing). */
+  constructor(dir: string) {
     try {
-      watcher?.close();
+      mkdirSync(dir, { recursive: true });
+      this.#fs = Deno.watchFs(dir, { recursive: false });
+    } catch {
+      this.#fs = undefined;
+    }
+    if (this.#fs) this.#consume(this.#fs);
+  }
+
+  async #consume(fs: Deno.FsWatcher) {
+    try {
+      for await (const ev of fs) {
+        if (!ev.paths.some((p) => /\.md$/i.test(p))) continue;
+        this.#changed = true;
+        this.#wake?.();
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  /** Forgets changes seen so far (call right before scanning). */
+  clear(): void {
+    this.#changed = false;
+  }
+
+  /** Resolves on the next change (or one since `clear`), after `timeoutMs`, or on abort. */
+  wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.#changed || signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal.addEventListener("abort", done, { once: true });
+      this.#wake = done;
+    });
+  }
+
+  /** Stops watching. */
+  close(): void {
+    try {
+      this.#fs?.close();
     } catch {
       // already closed
     }

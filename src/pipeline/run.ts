@@ -11,7 +11,7 @@ import { decomposePlan, decompositionBackoff } from "../agents/architect.ts";
 import { InterruptedError } from "../errors.ts";
 import type { PlanRow } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { readPlanText, registerPlanFile, scanPlans, waitForPlanChange } from "./intake.ts";
+import { PlanWatcher, readPlanText, registerPlanFile, scanPlans } from "./intake.ts";
 import { dependencyDepth, loadLowerBound } from "./load_plan.ts";
 import { writePlanReports } from "./reports.ts";
 import { newSchedulerState, processQueue } from "./scheduler.ts";
@@ -75,8 +75,10 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
   let interrupted = false;
   const touched = new Set<string>();
 
+  const watcher = onlyPlan || opts.singleRun ? null : new PlanWatcher(config.paths.plans);
   try {
     while (!deps.stopping()) {
+      watcher?.clear();
       if (!onlyPlan) {
         for (const item of scanPlans(store, deps.configDir, config.paths.plans)) {
           log(
@@ -160,7 +162,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
             pause / 1000
           }s, no task attempts used`,
         );
-        await deps.sleep(pause, deps.signal);
+        await idle(deps, () => deps.sleep(pause, idleSignal(deps)));
         continue;
       }
       infraPauses = 0;
@@ -172,7 +174,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         if (remaining instanceof Date) {
           const wait = Math.max(0, remaining.getTime() - deps.now().getTime());
           log("info", `waiting ${Math.ceil(wait / 1000)}s for a rework cooldown`);
-          await deps.sleep(wait + 5, deps.signal);
+          await idle(deps, () => deps.sleep(wait + 5, idleSignal(deps)));
           continue;
         }
         break;
@@ -187,13 +189,15 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         )
         : config.orchestration.plan_watch_interval_s * 1000;
       log("info", `idle: watching ${config.paths.plans} for plans`);
-      await waitForPlanChange(config.paths.plans, until, deps.signal);
+      if (watcher) await watcher.wait(until, idleSignal(deps));
+      else await idle(deps, () => deps.sleep(until, idleSignal(deps)));
     }
   } catch (err) {
     if (!(err instanceof InterruptedError)) throw err;
     interrupted = true;
   } finally {
     unsubscribe();
+    watcher?.close();
   }
   interrupted ||= deps.stopping();
 
@@ -219,6 +223,20 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     loadsPerPlan,
     wallSeconds: (deps.now().getTime() - started) / 1000,
   };
+}
+
+/** Aborts on the second Ctrl+C, and on the first one too when only waiting. */
+function idleSignal(deps: PipelineDeps): AbortSignal {
+  return deps.stopSignal ? AbortSignal.any([deps.signal, deps.stopSignal]) : deps.signal;
+}
+
+/** Runs an idle wait; being woken by the first Ctrl+C is not an interruption of work. */
+async function idle(deps: PipelineDeps, wait: () => Promise<void>): Promise<void> {
+  try {
+    await wait();
+  } catch (err) {
+    if (!(err instanceof InterruptedError) || deps.signal.aborted) throw err;
+  }
 }
 
 /** "now" when a task can move now, a Date when only cooldowns remain, null when nothing is left. */

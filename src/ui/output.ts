@@ -18,6 +18,17 @@ export interface Output {
 
 const encoder = new TextEncoder();
 
+/** Writes a line; a reader that went away (`lao status | head`) is not an error. */
+function write(stream: { writeSync(p: Uint8Array): number }, line: string): void {
+  const bytes = encoder.encode(line + "\n");
+  try {
+    let written = 0;
+    while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  } catch (err) {
+    if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
+  }
+}
+
 /** The real terminal. */
 export function denoOutput(env: (name: string) => string | undefined): Output {
   const isTty = Deno.stdout.isTerminal();
@@ -26,8 +37,8 @@ export function denoOutput(env: (name: string) => string | undefined): Output {
     ? /^(1|true|yes|on)$/i.test(forced)
     : isTty && env("NO_COLOR") === undefined;
   return {
-    out: (line) => Deno.stdout.writeSync(encoder.encode(line + "\n")),
-    err: (line) => Deno.stderr.writeSync(encoder.encode(line + "\n")),
+    out: (line) => write(Deno.stdout, line),
+    err: (line) => write(Deno.stderr, line),
     isTty,
     color,
   };

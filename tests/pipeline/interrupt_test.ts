@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Store } from "../../src/store/store.ts";
 import { type Reply, start } from "../fake_server/server.ts";
-import { exampleProject, spawnLao } from "../lao_process.ts";
+import { exampleProject, REPO, spawnLao } from "../lao_process.ts";
 import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./scripted.ts";
 
 const project = (url: string) =>
@@ -79,6 +79,56 @@ Deno.test("a second Ctrl+C aborts a hanging model call at once and hands the tas
     const state = tasks(dir);
     assert.deepEqual(state[0], ["Greeting library", "pending", 0]);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a long-running lao run picks up a plan dropped into plans/ while it watches", async () => {
+  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  const dir = await exampleProject(
+    server.url,
+    "orchestration:\n  retry_cooldown_base_s: 0\n  plan_watch_interval_s: 30\n",
+  );
+  await Deno.remove(join(dir, "plans", "example_plan.md"));
+  const child = spawnLao(dir, ["run", "--plain", "--no-pilot"]);
+  try {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    const waitFor = async (pattern: RegExp) => {
+      while (!pattern.test(seen)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`lao run ended before ${pattern}:\n${seen}`);
+        seen += value;
+      }
+    };
+    await waitFor(/idle: watching/);
+    const dropped = Date.now();
+    await Deno.copyFile(
+      join(REPO, "plans", "example_plan.md"),
+      join(dir, "plans", "example_plan.md"),
+    );
+    await waitFor(/approved task #2/);
+    // Picked up by the file watcher, well before the 30 s rescan.
+    assert.ok(Date.now() - dropped < 25_000);
+    const stopped = Date.now();
+    child.kill("SIGINT");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const status = await child.status;
+    assert.equal(status.code, 130);
+    // Idle: the first Ctrl+C ends the wait at once and the summary says how to resume.
+    assert.ok(Date.now() - stopped < 10_000);
+    assert.match(seen, /LAO run interrupted/);
+    assert.match(seen, /Run `lao run` to resume/);
+    assert.deepEqual(tasks(dir).map((t) => t[1]), ["completed", "completed"]);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await child.stderr.cancel().catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
 });

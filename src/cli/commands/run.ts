@@ -47,11 +47,13 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
   const planPath = g.plan ? resolvePlanPath(g.plan, ctx.deps.cwd, config.paths.plans) : undefined;
   const bus = new EventBus();
   const controller = new AbortController();
+  const stopController = new AbortController();
   let stopRequests = 0;
   const onSignal = () => {
     stopRequests++;
     if (stopRequests === 1) {
       out.err("Stopping after the current step (Ctrl+C again to abort now)...");
+      stopController.abort();
     } else controller.abort();
   };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
@@ -99,6 +101,7 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
         bus,
         signal: controller.signal,
         stopping: () => stopRequests > 0,
+        stopSignal: stopController.signal,
         version: VERSION,
         ...(record ? { record } : {}),
         ...(replay ? { replay } : {}),
