@@ -78,3 +78,40 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "lao run on a terminal draws the live dashboard and ends with the summary",
+  ignore: !hasTmux,
+  fn: async () => {
+    const { scriptedSession, EXAMPLE_TASKS } = await import("./pipeline/scripted.ts");
+    const { exampleProject } = await import("./lao_process.ts");
+    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+    const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
+    const session = `lao-dash-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      const command = [denoPath(), ...laoCommand(), "run", "--single-run"].map(shellQuote).join(
+        " ",
+      );
+      await tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
+      );
+      const screen = await waitForScreen(session, /exit=\d+/, 60_000);
+      assert.match(screen, /LAO · .* · plan example_plan\.md/);
+      assert.match(screen, /\[█+\] 2\/2 tasks completed/);
+      assert.match(screen, /completed 2 · failed 0/);
+      assert.match(screen, /LAO run finished/);
+      assert.match(screen, /exit=0/);
+    } finally {
+      await tmux("kill-session", "-t", session).catch(() => "");
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

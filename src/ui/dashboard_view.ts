@@ -45,7 +45,9 @@ function header(state: DashboardState, elapsed: number | undefined): Piece[] {
   add(state.phase ?? "starting");
   if (state.plan) add(`plan ${state.plan}`);
   add(state.model ? `model ${state.model.key}` : "no model loaded");
-  if (state.sandbox) add(`sandbox ${state.sandbox}`);
+  if (state.sandbox) {
+    add(state.sandbox.startsWith("sandbox:") ? state.sandbox : `sandbox ${state.sandbox}`);
+  }
   if (elapsed !== undefined) add(formatSeconds(elapsed));
   return parts;
 }

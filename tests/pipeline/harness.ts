@@ -48,8 +48,8 @@ export async function harness(
   config.orchestration.llm_retry_backoff_base_s = 0.01;
   config.memory_gate.settle_timeout_s = 1;
   tune(config);
-  const store = Store.open(join(dir, ".lao", "state.db"));
   const bus = new EventBus();
+  const store = Store.open(join(dir, ".lao", "state.db"), { emit: bus.emit });
   const events: (LaoEvent & { at: string })[] = [];
   bus.subscribe((e) => events.push(e));
   const controller = new AbortController();

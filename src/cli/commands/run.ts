@@ -15,6 +15,7 @@ import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
 import { runPipeline, type RunResult } from "../../pipeline/run.ts";
 import { acquireRunLock } from "../../store/run_lock.ts";
+import { Store } from "../../store/store.ts";
 import { attachUi } from "../../ui/attach.ts";
 import { runLogPath } from "../../ui/run_log.ts";
 import { selectUiMode } from "../../ui/select_mode.ts";
@@ -73,7 +74,8 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
       ports.close();
       throw err;
     }
-    const store = ctx.store;
+    // Every state change the store makes goes onto the run's event bus.
+    const store = new Store(ctx.store.db, { emit: bus.emit });
     const ttlMs = config.orchestration.run_lock_ttl_s * 1000;
     const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: Math.max(100, ttlMs / 5) });
     const mode = selectUiMode({
