@@ -148,3 +148,31 @@ Deno.test("--sandbox required without bubblewrap on PATH exits 78 with the reaso
     );
   });
 });
+
+Deno.test("a cassette that does not match the run stops it with the first mismatching request", async () => {
+  await inTemp(async (dir) => {
+    await Deno.mkdir(join(dir, "plans"));
+    await Deno.copyFile(
+      join(REPO, "plans", "example_plan.md"),
+      join(dir, "plans", "example_plan.md"),
+    );
+    const tape = await Deno.readTextFile(join(REPO, "plans", "example_plan.cassette.jsonl"));
+    await Deno.writeTextFile(join(dir, "tape.jsonl"), tape);
+    await Deno.writeTextFile(join(dir, "factory.yaml"), "tools:\n  shell:\n    enabled: false\n");
+    const r = await runLao(dir, [
+      "run",
+      "--plain",
+      "--replay",
+      "tape.jsonl",
+      "--coder-model",
+      "some/other-coder",
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(
+      nonEmpty(r.stderr).at(-1)!,
+      /^lao: Cassette mismatch at coder request #1: expected model "qwen\/qwen3-coder-30b", got "some\/other-coder"/,
+    );
+    const status = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    assert.deepEqual([status.tasks.pending, status.tasks.failed], [2, 0]);
+  });
+});

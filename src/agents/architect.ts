@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { errorMessage, InterruptedError } from "../errors.ts";
+import { errorMessage, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
@@ -120,7 +120,7 @@ export async function decomposePlan(
     deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: true });
     return { ok: true, taskIds: ids, warnings };
   } catch (err) {
-    if (err instanceof InterruptedError) throw err;
+    if (err instanceof InterruptedError || err instanceof UserError) throw err;
     const infrastructure = err instanceof LlmError && err.infrastructure;
     const error = errorMessage(err);
     deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: false });

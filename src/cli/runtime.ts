@@ -59,11 +59,21 @@ export async function workspacePorts(
   opts: WorkspacePortsOptions = {},
 ): Promise<WorkspacePorts> {
   const cfg = config.tools.shell;
-  const decision = await decideSandbox(cfg, {
-    probe: () => probeSandbox(realProbeDeps()),
-    isTty: opts.isTty ?? false,
-    ...(opts.emit ? { emit: opts.emit } : {}),
-  });
+  const decision: SandboxDecision = cfg.enabled
+    ? await decideSandbox(cfg, {
+      probe: () => probeSandbox(realProbeDeps()),
+      isTty: opts.isTty ?? false,
+      ...(opts.emit ? { emit: opts.emit } : {}),
+    })
+    : {
+      mode: cfg.sandbox,
+      backend: { kind: "none", reason: "tools.shell.enabled is false" },
+      statusLine: "sandbox: not needed (shell tool disabled: tools.shell.enabled is false)",
+      warnings: [],
+      shellEnabled: false,
+      disabledReason: "The shell tool is disabled in this project (tools.shell.enabled: false).",
+      confirmEachCommand: false,
+    };
   const workers = new Map<string, Promise<WorkerWorkspaceFs>>();
   const runners = new Map<string, ShellRunner>();
   const homeAllow = cfg.home_allow.map(expandHome);

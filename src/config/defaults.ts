@@ -68,6 +68,7 @@ export function defaultConfig(configDir: string): Config {
     git: { enabled: true, plan_file_name: "LAO_PLAN.md", commit_trailers: false },
     tools: {
       shell: {
+        enabled: true,
         sandbox: "auto",
         network: false,
         timeout_s: 60,

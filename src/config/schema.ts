@@ -157,6 +157,8 @@ export const configSchema = z.strictObject({
   }),
   tools: z.strictObject({
     shell: z.strictObject({
+      /** False: the coder gets no shell tool and validators run no commands. */
+      enabled: z.boolean(),
       /** `auto`: best OS sandbox; `required`: refuse to run without one; `off`: no sandbox. */
       sandbox: z.enum(["auto", "required", "off"]),
       /** Network access for sandboxed commands. */

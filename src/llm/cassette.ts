@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ExitCode, UserError } from "../errors.ts";
 import type { RoleName } from "../config/schema.ts";
 import type { CallOptions, ChatRequest, ChatResult, LlmClient } from "./types.ts";
 
@@ -125,8 +126,9 @@ export function replayClient(file: string, options: ReplayOptions = {}): LlmClie
     const ofRole = entries.filter((e) => e.role === role);
     const entry = ofRole[n - 1];
     if (!entry) {
-      throw new Error(
+      throw new UserError(
         `Cassette exhausted at ${role} request #${n}: "${file}" holds only ${ofRole.length} ${role} requests`,
+        ExitCode.Failure,
       );
     }
     return [entry, n, ofRole.length];
@@ -138,7 +140,10 @@ export function replayClient(file: string, options: ReplayOptions = {}): LlmClie
         ? `expected an embedding request, got a chat`
         : requestMismatch(entry.request, req, options.strict);
       if (problem || entry.kind !== "chat") {
-        throw new Error(`Cassette mismatch at ${req.role} request #${n}: ${problem}`);
+        throw new UserError(
+          `Cassette mismatch at ${req.role} request #${n}: ${problem}`,
+          ExitCode.Failure,
+        );
       }
       return structuredClone(entry.response);
     },
@@ -148,8 +153,9 @@ export function replayClient(file: string, options: ReplayOptions = {}): LlmClie
         entry.kind !== "embed" || entry.model !== model ||
         entry.request.texts.length !== texts.length
       ) {
-        throw new Error(
+        throw new UserError(
           `Cassette mismatch at embedder request #${n}: expected model "${entry.model}", got "${model}" with ${texts.length} texts`,
+          ExitCode.Failure,
         );
       }
       return structuredClone(entry.response);

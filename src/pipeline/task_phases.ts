@@ -8,7 +8,7 @@
  */
 import { runCoder } from "../agents/coder.ts";
 import { runReviewer } from "../agents/reviewer.ts";
-import { errorMessage, InterruptedError } from "../errors.ts";
+import { errorMessage, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { PlanRow, Task } from "../store/store.ts";
 import { atCap, cooldownSeconds } from "../store/task_machine.ts";
@@ -111,8 +111,9 @@ function rework(deps: PipelineDeps, task: Task, stage: Stage, feedback: string, 
  * untouched; anything else uses an attempt (or fails the task at its cap).
  */
 function phaseFailed(deps: PipelineDeps, task: Task, stage: Stage, err: unknown): PhaseResult {
-  if (err instanceof InterruptedError) {
-    deps.store.transition(task.id, stage.handBack, {}, "interrupted");
+  if (err instanceof InterruptedError || err instanceof UserError) {
+    // An interrupt, or a problem of the setup (not of the task): hand it back and stop.
+    deps.store.transition(task.id, stage.handBack, {}, errorMessage(err));
     throw err;
   }
   if (isInfra(err)) {

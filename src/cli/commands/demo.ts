@@ -21,7 +21,16 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   await Deno.writeTextFile(tape, cassette);
   await Deno.writeTextFile(
     join(dir, "factory.yaml"),
-    "# Demo settings: replayed model session, no cooldown between attempts.\norchestration:\n  retry_cooldown_base_s: 0\n",
+    [
+      "# Demo settings: a replayed model session, no cooldown between attempts, and no",
+      "# shell tool, so the session is the same on every machine.",
+      "orchestration:",
+      "  retry_cooldown_base_s: 0",
+      "tools:",
+      "  shell:",
+      "    enabled: false",
+      "",
+    ].join("\n"),
   );
   ctx.out.out(`demo: running plans/example_plan.md in ${dir} (replaying a recorded model session)`);
   const demo = new CliContext(
