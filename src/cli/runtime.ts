@@ -6,7 +6,7 @@
  * @module
  */
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { expandHome } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import type { RunCommand } from "../pipeline/validate/command_runner.ts";
@@ -48,11 +48,6 @@ export interface WorkspacePortsOptions {
   confirm?: ConfirmCommand;
 }
 
-function expandHome(p: string): string {
-  const home = Deno.env.get("HOME");
-  return p.startsWith("~/") && home ? join(home, p.slice(2)) : p;
-}
-
 /** Builds the workspace ports for a run (probes the sandbox once). */
 export async function workspacePorts(
   config: Config,
@@ -76,7 +71,7 @@ export async function workspacePorts(
     };
   const workers = new Map<string, Promise<WorkerWorkspaceFs>>();
   const runners = new Map<string, ShellRunner>();
-  const homeAllow = cfg.home_allow.map(expandHome);
+  const homeAllow = cfg.home_allow.map((p) => expandHome(p, (name) => Deno.env.get(name)));
   const runner = (workspace: string) => {
     let r = runners.get(workspace);
     if (!r) {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import YAML, { isMap, isScalar, LineCounter, type Node, type Pair } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.ts";
@@ -155,7 +155,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
             (hint ? ` (did you mean "${[...path, hint].join(".")}"?)` : "") + ", ignored",
         );
       });
-      mergeYaml(config, raw, [], configDir);
+      mergeYaml(config, raw, [], configDir, opts.env);
     }
   }
 
@@ -253,12 +253,13 @@ function mergeYaml(
   raw: Record<string, unknown>,
   path: string[],
   configDir: string,
+  env: (name: string) => string | undefined,
 ): void {
   for (const [key, value] of Object.entries(raw)) {
     const here = [...path, key];
     const joined = here.join(".");
     if (joined === "paths.plans" || joined === "paths.database" || joined === "paths.workspace") {
-      target[key] = typeof value === "string" ? resolvePath(configDir, value) : value;
+      target[key] = typeof value === "string" ? resolve(configDir, expandHome(value, env)) : value;
     } else if (joined === "orchestration.validation_profiles") {
       // Replaced wholesale; each profile gets the profile defaults.
       const profiles: Record<string, unknown> = {};
@@ -267,26 +268,21 @@ function mergeYaml(
           const base = structuredClone(
             defaultConfig(configDir).orchestration.validation_profiles["default"],
           ) as unknown as Record<string, unknown>;
-          if (isPlainObject(profile)) mergeYaml(base, profile, [...here, name], configDir);
+          if (isPlainObject(profile)) mergeYaml(base, profile, [...here, name], configDir, env);
           profiles[name] = isPlainObject(profile) ? base : profile;
         }
         target[key] = profiles;
       } else target[key] = value;
     } else if (isPlainObject(value) && isPlainObject(target[key])) {
-      mergeYaml(target[key] as Record<string, unknown>, value, here, configDir);
+      mergeYaml(target[key] as Record<string, unknown>, value, here, configDir, env);
     } else {
       target[key] = value;
     }
   }
 }
 
-function resolvePath(base: string, p: string): string {
-  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
-  const expanded = p.startsWith("~/") && home ? join(home, p.slice(2)) : p;
-  return isAbsolute(expanded) ? expanded : resolve(base, expanded);
-}
-
-function expandHome(p: string, env: (name: string) => string | undefined): string {
+/** Expands a leading `~/` to the home folder. */
+export function expandHome(p: string, env: (name: string) => string | undefined): string {
   const home = env("HOME") ?? env("USERPROFILE");
   return p.startsWith("~/") && home ? join(home, p.slice(2)) : p;
 }

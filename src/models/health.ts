@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { editDistance } from "../config/suggest.ts";
 import { type Config, type RoleName, ROLES } from "../config/schema.ts";
 import type { MemoryProbe, MemoryReading } from "./memory/probe.ts";
 import type { HealthInfo, LoadedModel, ModelManager } from "./types.ts";
@@ -36,20 +37,6 @@ export interface HealthReport {
   memory?: MemoryReading;
   /** One-line fixes. */
   hints: string[];
-}
-
-/** Levenshtein distance. */
-export function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }
 
 /** The available key closest to `key`, if any is reasonably close. */

@@ -109,6 +109,13 @@ export interface ValidationRunRow {
   finished_at: string;
 }
 
+/** Which queued tasks to return. */
+export interface QueueFilter {
+  limit?: number;
+  phase?: string | null;
+  planId?: string | null;
+}
+
 /** Result of {@linkcode Store.registerPlan}. */
 export interface RegisterResult {
   plan: PlanRow;
@@ -452,29 +459,17 @@ export class Store {
    * completed, ordered by plan age then priority. Tasks with a failed
    * dependency are failed first (cascading), with the reason.
    */
-  runnable(opts: { limit?: number; phase?: string | null; planId?: string | null } = {}): Task[] {
+  runnable(opts: QueueFilter = {}): Task[] {
     this.failBlocked();
-    const now = this.nowIso();
-    const rows = this.db.prepare(
-      `SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id
-       WHERE t.status = 'pending'
-         AND (t.next_eligible_at IS NULL OR t.next_eligible_at <= ?)
-         AND (? IS NULL OR t.phase_name = ?)
-         AND (? IS NULL OR t.plan_id = ?)
-         AND NOT EXISTS (
-           SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on
-           WHERE d.task_id = t.id AND dt.status != 'completed')
-       ORDER BY p.created_at, t.priority, t.id
-       LIMIT ?`,
-    ).all(
-      now,
-      opts.phase ?? null,
-      opts.phase ?? null,
-      opts.planId ?? null,
-      opts.planId ?? null,
-      opts.limit ?? 1_000_000,
-    ) as Row[];
-    return rows.map((r) => this.#decode(r));
+    return this.#queue(
+      "pending",
+      `AND (t.next_eligible_at IS NULL OR t.next_eligible_at <= ?)
+       AND NOT EXISTS (
+         SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on
+         WHERE d.task_id = t.id AND dt.status != 'completed')`,
+      [this.nowIso()],
+      opts,
+    );
   }
 
   /** The earliest future `next_eligible_at` among pending tasks, if any (for waiting out cooldowns). */
@@ -487,12 +482,20 @@ export class Store {
   }
 
   /** Coded tasks waiting for review, oldest plan and priority first. */
-  coded(opts: { limit?: number; phase?: string | null; planId?: string | null } = {}): Task[] {
+  coded(opts: QueueFilter = {}): Task[] {
+    return this.#queue("coded", "", [], opts);
+  }
+
+  /** Tasks in `status` (plus `extra` conditions) by plan age and priority. */
+  #queue(status: TaskStatus, extra: string, params: SQLInputValue[], opts: QueueFilter): Task[] {
     const rows = this.db.prepare(
       `SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id
-       WHERE t.status = 'coded' AND (? IS NULL OR t.phase_name = ?) AND (? IS NULL OR t.plan_id = ?)
+       WHERE t.status = ? ${extra}
+         AND (? IS NULL OR t.phase_name = ?) AND (? IS NULL OR t.plan_id = ?)
        ORDER BY p.created_at, t.priority, t.id LIMIT ?`,
     ).all(
+      status,
+      ...params,
       opts.phase ?? null,
       opts.phase ?? null,
       opts.planId ?? null,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { editDistance } from "../../config/suggest.ts";
 import type { ArchitectTask } from "./architect.ts";
 
 /** Result of {@linkcode resolveDependencies}. */
@@ -35,16 +36,7 @@ export function normalizeTitle(title: string): string {
 export function similarity(a: string, b: string): number {
   if (a === b) return 1;
   if (!a.length || !b.length) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return 1 - prev[b.length]! / Math.max(a.length, b.length);
+  return 1 - editDistance(a, b) / Math.max(a.length, b.length);
 }
 
 const FUZZY_ACCEPT = 0.8;
