@@ -43,6 +43,10 @@ Deno.test("a run leaves one commit per phase, each coder commit holding only its
       ],
     );
     assert.match(await git(ws, "show", "-s", "--format=%B", coder1), /LAO-Task-ID: 1/);
+    // A second run with nothing to do leaves the history (and the reports) alone.
+    const again = await runLao(dir, ["run", "--single-run", "--plain"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await git(ws, "log", "--format=%s")).trim().split("\n").length, subjects.length);
     const log = await runLao(dir, ["log"]);
     assert.equal(log.code, 0, log.stderr);
     assert.match(log.stdout, /coder.*#1/);

@@ -73,7 +73,11 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
   let infraPauses = 0;
   let infraError: string | undefined;
   let interrupted = false;
+  // Plans whose tasks or status changed since their reports were last written.
   const touched = new Set<string>();
+  const unwatchChanges = deps.bus.subscribe((e) => {
+    if (e.type === "task.transition" || e.type === "plan.status") touched.add(e.planId);
+  });
 
   const watcher = onlyPlan || opts.singleRun ? null : new PlanWatcher(config.paths.plans);
   try {
@@ -113,7 +117,6 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         }
         const result = await decomposePlan(deps, plan, text);
         if (result.ok) {
-          touched.add(plan.id);
           const tasks = store.listTasks(plan.id);
           await git.commitArchitect({
             planId: plan.id,
@@ -137,16 +140,11 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 
       // Coder and reviewer waves.
       currentPlan = onlyPlan;
-      const before = new Set(
-        store.listTasks().filter((t) => t.status !== "pending").map((t) => t.plan_id),
-      );
       const queue = await processQueue(deps, scheduler, {
         planId: onlyPlan,
         phase: opts.planPhase ?? null,
       });
       processed += queue.processed;
-      for (const id of before) touched.add(id);
-      for (const t of store.listTasks()) if (t.status !== "pending") touched.add(t.plan_id);
       store.closeFinishedPlans();
       await reportTouched(deps, touched);
       infraThisPass ??= queue.infraError;
@@ -197,6 +195,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     interrupted = true;
   } finally {
     unsubscribe();
+    unwatchChanges();
     watcher?.close();
   }
   interrupted ||= deps.stopping();
