@@ -40,6 +40,11 @@ export interface ChunkBudget {
   maxCompletion: number;
   /** Room always left for the answer (default 1024). */
   margin?: number;
+  /**
+   * Expected answer size relative to the chunk text: the architect restates
+   * every item as a task with a description (default 1.5).
+   */
+  outputRatio?: number;
 }
 
 /** Splits a plan before each heading, bullet or numbered item; empty sections dropped. */
@@ -70,7 +75,16 @@ export function chunkPlan(
 ): { chunks: Chunk[]; preflight: Preflight } {
   const target = targetContext(budget);
   const margin = budget.margin ?? 1024;
-  const fitsBudget = (text: string) => estimate(text) + budget.reservedTokens + margin <= target;
+  const overhead = estimate("");
+  // A chunk fits when its prompt and its expected answer both fit: the answer
+  // within max_completion, and prompt + answer within the target context.
+  const expectedOutput = (text: string) =>
+    Math.ceil((estimate(text) - overhead) * (budget.outputRatio ?? 1.5));
+  const fitsBudget = (text: string) => {
+    const answer = Math.max(margin, expectedOutput(text));
+    return answer <= budget.maxCompletion &&
+      estimate(text) + budget.reservedTokens + answer <= target;
+  };
   const full = estimate(plan);
   const texts: string[] = [];
   if (fitsBudget(plan)) texts.push(plan.trim());

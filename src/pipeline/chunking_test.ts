@@ -56,3 +56,22 @@ Deno.test("the completion budget is the headroom, capped by max_completion", () 
   assert.equal(chunkCompletionBudget(1000, b), 2000);
   assert.equal(chunkCompletionBudget(4000, b), 900);
 });
+
+Deno.test("a plan whose prompt fits but whose answer would not is split by the output budget", () => {
+  const bullets = Array.from({ length: 100 }, (_, i) => `- item ${i} ${"word ".repeat(8)}`);
+  const plan = ["# Plan", ...bullets].join("\n");
+  // ~1000 words of prompt fit a 32k context, but 1.5x that does not fit 600 completion tokens.
+  const budget = {
+    contextLength: 32768,
+    maxContextUtilization: 0.85,
+    reservedTokens: 256,
+    maxCompletion: 600,
+    margin: 100,
+  };
+  const { chunks, preflight } = chunkPlan(plan, budget, words);
+  assert.equal(preflight.fit, false);
+  assert.ok(chunks.length >= 3, `${chunks.length} chunks`);
+  for (const c of chunks) {
+    assert.ok(words(c.text) * 1.5 <= 600, `chunk ${c.index}: ${words(c.text)} words`);
+  }
+});
