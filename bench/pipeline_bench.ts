@@ -19,6 +19,19 @@ import { KEYS, scriptedSession, TEN_PLAN, TEN_TASKS } from "../tests/pipeline/sc
 export async function benchPipeline() {
   await using h = await harness(scriptedSession(TEN_TASKS));
   await h.addPlan("ten.md", TEN_PLAN);
+  // Where the time goes: each gap between events is charged to the event that ends it.
+  const shares = { git: 0, validators: 0, models: 0, other: 0 };
+  let last = performance.now();
+  h.deps.bus.subscribe((e) => {
+    const now = performance.now();
+    const gap = now - last;
+    last = now;
+    if (e.type === "git.commit") shares.git += gap;
+    else if (e.type === "log" && e.message.startsWith("Validated ")) shares.validators += gap;
+    else if (e.type === "llm.call" || e.type.startsWith("model.") || e.type === "memory.gate") {
+      shares.models += gap;
+    } else shares.other += gap;
+  });
   const t0 = performance.now();
   const result = await runPipeline(h.deps, { singleRun: true });
   const pipelineMs = performance.now() - t0;
@@ -37,12 +50,17 @@ export async function benchPipeline() {
   const baselineMs = performance.now() - t1;
   return {
     result,
+    shares,
     pipelineMs,
     baselineMs,
     chats,
     tasks: h.store.listTasks().length,
     tokens: h.store.tokensByRole(),
   };
+}
+
+function pct(part: number, total: number): string {
+  return `${((100 * part) / Math.max(1, total)).toFixed(0)}%`;
 }
 
 /** Prints the pipeline benchmark. */
@@ -55,6 +73,12 @@ export async function printPipelineBench() {
   console.log(`  pipeline wall time / bare requests: ${(b.pipelineMs / b.baselineMs).toFixed(2)}x`);
   console.log(
     `  orchestration overhead per task: ${(perTask / perRequest).toFixed(2)}x one bare request`,
+  );
+  const total = Object.values(b.shares).reduce((a, x) => a + x, 0);
+  console.log(
+    `  share of wall time: git ${pct(b.shares.git, total)}, validators ${
+      pct(b.shares.validators, total)
+    }, model server ${pct(b.shares.models, total)}, the rest ${pct(b.shares.other, total)}`,
   );
   console.log("  prompt tokens per task by role:");
   for (const [role, t] of Object.entries(b.tokens)) {
