@@ -115,3 +115,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "lao init on a terminal asks for the server and memory, then writes matching settings",
+  ignore: !hasTmux,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "lao_init_" });
+    const session = `lao-init-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      const command = [denoPath(), ...laoCommand(), "init"].map(shellQuote).join(" ");
+      await tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "120",
+        "-y",
+        "30",
+        `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
+      );
+      await waitForScreen(session, /Model server URL/);
+      await tmux("send-keys", "-t", session, "-l", "http://10.1.2.3:1234");
+      await tmux("send-keys", "-t", session, "Enter");
+      await waitForScreen(session, /RAM\/VRAM in GB/);
+      await tmux("send-keys", "-t", session, "-l", "16");
+      await tmux("send-keys", "-t", session, "Enter");
+      const done = await waitForScreen(session, /exit=\d+/);
+      assert.match(done, /wrote factory\.yaml/);
+      assert.match(done, /exit=0/);
+      const yaml = await Deno.readTextFile(`${dir}/factory.yaml`);
+      assert.match(yaml, /^lm_studio_base_url: http:\/\/10\.1\.2\.3:1234$/m);
+      assert.match(yaml, /^total_ram_gb: 16$/m);
+      // A small machine gets the 7B suggestions, comments kept.
+      assert.match(yaml, /key: qwen2\.5-coder-7b-instruct/);
+      assert.match(yaml, /# Model per role/);
+    } finally {
+      await tmux("kill-session", "-t", session).catch(() => "");
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
