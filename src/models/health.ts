@@ -9,6 +9,12 @@ import { type Config, type RoleName, ROLES } from "../config/schema.ts";
 import type { MemoryProbe, MemoryReading } from "./memory/probe.ts";
 import type { HealthInfo, LoadedModel, ModelManager } from "./types.ts";
 
+/** Roles LAO can run without, and what happens instead. */
+export const OPTIONAL_ROLES = {
+  embedder: "file retrieval falls back to keyword (BM25) ranking",
+  pilot: "only the Pilot chat needs it",
+} as const;
+
 /** One role's model check. */
 export interface RoleCheck {
   /** Role. */
@@ -17,6 +23,8 @@ export interface RoleCheck {
   key: string;
   /** Whether the server has it. */
   present: boolean;
+  /** False for roles LAO can run without (see {@linkcode OPTIONAL_ROLES}). */
+  required: boolean;
   /** Closest available key when missing. */
   suggestion?: string;
 }
@@ -81,15 +89,21 @@ export async function checkHealth(config: Config, deps: HealthDeps): Promise<Hea
     const key = config.models[role].key;
     const present = keys.includes(key);
     const suggestion = present ? undefined : closestKey(key, keys);
-    return { role, key, present, ...(suggestion ? { suggestion } : {}) };
+    const required = !(role in OPTIONAL_ROLES);
+    return { role, key, present, required, ...(suggestion ? { suggestion } : {}) };
   });
-  const hints = roles.filter((r) => !r.present).map((r) =>
+  const missing = roles.filter((r) => !r.present);
+  const hints = missing.map((r) =>
     `Model "${r.key}" for ${r.role} is not on the server: ${
       r.suggestion ? `did you mean "${r.suggestion}"? ` : ""
-    }download it or set models.${r.role}.key`
+    }download it or set models.${r.role}.key${
+      r.required ? "" : ` (optional: ${OPTIONAL_ROLES[r.role as keyof typeof OPTIONAL_ROLES]})`
+    }`
   );
+  // Required problems first: the first hint is the one a refusing command prints.
+  hints.sort((a, b) => Number(a.includes("(optional:")) - Number(b.includes("(optional:")));
   return {
-    ok: hints.length === 0,
+    ok: missing.every((r) => !r.required),
     ...base,
     roles,
     loaded: await deps.manager.loaded(),
@@ -113,9 +127,9 @@ export function formatHealth(report: HealthReport): string {
   ];
   for (const r of report.roles) {
     lines.push(
-      `${r.role.padEnd(8)} ${r.key}  ${r.present ? "present" : "MISSING"}${
-        r.suggestion ? ` (closest: ${r.suggestion})` : ""
-      }`,
+      `${r.role.padEnd(8)} ${r.key}  ${
+        r.present ? "present" : r.required ? "MISSING" : "missing (optional)"
+      }${r.suggestion ? ` (closest: ${r.suggestion})` : ""}`,
     );
   }
   for (const m of report.loaded) {

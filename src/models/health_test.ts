@@ -40,9 +40,20 @@ Deno.test("a missing role key suggests the closest available key", async () => {
     role: "coder",
     key: "qwen/qwen3-coder-32b",
     present: false,
+    required: true,
     suggestion: "qwen/qwen3-coder-30b",
   });
   assert.match(formatHealth(health), /did you mean "qwen\/qwen3-coder-30b"/);
+});
+
+Deno.test("a missing embedder is reported but does not make the server unhealthy", async () => {
+  await using fake = await start();
+  const health = await report(fake.url, (c) => c.models.embedder.key = "no-such-embedder");
+  assert.equal(health.ok, true);
+  const embedder = health.roles.find((r) => r.role === "embedder")!;
+  assert.deepEqual([embedder.present, embedder.required], [false, false]);
+  assert.match(health.hints[0]!, /optional: file retrieval falls back to keyword \(BM25\) ranking/);
+  assert.match(formatHealth(health), /no-such-embedder  missing \(optional\)/);
 });
 
 Deno.test("a stopped server gives ok=false and a one-line fix", async () => {
