@@ -5,10 +5,11 @@
  * @module
  */
 import type { Config, RoleName } from "../config/schema.ts";
+import type { Emit } from "../events/bus.ts";
 import type { LoadedModel, ManagerStats, ModelInfo, ModelManager } from "./types.ts";
 
-/** Creates the replay manager; every configured key is "available". */
-export function replayModelManager(config: Config): ModelManager {
+/** Creates the replay manager; every configured key is "available". Loads emit `model.load`. */
+export function replayModelManager(config: Config, emit: Emit = () => {}): ModelManager {
   const stats: ManagerStats = {
     loads: 0,
     unloads: 0,
@@ -35,12 +36,15 @@ export function replayModelManager(config: Config): ModelManager {
     ensureLoaded(role: RoleName) {
       const key = config.models[role].key;
       if (role === "embedder" || key === resident) return Promise.resolve(key);
+      const swap = resident !== undefined;
       if (resident) {
         stats.unloads++;
         stats.swaps++;
+        emit({ type: "model.unload", model: resident, seconds: 0 });
       }
       stats.loads++;
       resident = key;
+      emit({ type: "model.load", role, model: key, seconds: 0, swap });
       return Promise.resolve(key);
     },
     unload(id: string) {

@@ -66,11 +66,12 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     }
     return client;
   };
-  const models = o.models ?? (o.replay ? replayModelManager(config) : createModelManager(config, {
-    backend: await backendFor(config),
-    probe: await defaultMemoryProbe(),
-    emit: o.bus.emit,
-  }));
+  const models = o.models ??
+    (o.replay ? replayModelManager(config, o.bus.emit) : createModelManager(config, {
+      backend: await backendFor(config),
+      probe: await defaultMemoryProbe(),
+      emit: o.bus.emit,
+    }));
   const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
   const gits = new Map<string, PlanGitPort>();
   const fsCache = new Map<string, Promise<WorkspaceFs>>();
