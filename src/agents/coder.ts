@@ -17,6 +17,7 @@ import { findRelevantFiles } from "../tools/find_relevant_files.ts";
 import { executeToolCall, toolDefinitions, TOOLS } from "../tools/registry.ts";
 import { RepeatedFailureDetector } from "../tools/repeated_failure.ts";
 import { trimTranscript } from "../tools/transcript.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { ToolContext, ToolResult } from "../tools/types.ts";
 import { parseTextToolCalls } from "./parse/text_tool_calls.ts";
 import { stripThink } from "./parse/think.ts";
@@ -39,6 +40,7 @@ export interface CoderOutcome {
 /** Rounds of tool use before the coder is stopped. */
 export const MAX_CODER_ROUNDS = 12;
 const CONTEXT_FILES = 3;
+const MAX_CONTEXT_FILES = 5;
 const CONTEXT_LINES = 100;
 
 /** Builds the task message: title, description, targets, previous feedback, context files. */
@@ -59,6 +61,41 @@ export function taskMessage(task: Task, context: { path: string; text: string }[
     for (const c of context) parts.push(`### ${c.path}`, "```", c.text, "```");
   }
   return parts.join("\n");
+}
+
+/**
+ * Files shown to the coder up front, most useful first: the task's own target
+ * files that exist, the files its dependencies changed (the API it must use),
+ * then a lexical ranking of the workspace. Added while `fits` allows.
+ */
+async function gatherContext(
+  deps: PipelineDeps,
+  fs: WorkspaceFs,
+  task: Task,
+  fits: (candidate: { path: string; text: string }[]) => boolean,
+): Promise<{ path: string; text: string }[]> {
+  const context: { path: string; text: string }[] = [];
+  try {
+    const fromDeps = task.dependencies.flatMap((id) => deps.store.getTask(id)?.changed_files ?? []);
+    const ranked = await findRelevantFiles(fs, `${task.title} ${task.description}`, {
+      topK: CONTEXT_FILES,
+      signal: deps.signal,
+    });
+    const paths = [...new Set([...task.file_paths, ...fromDeps, ...ranked.map((r) => r.path)])];
+    for (const path of paths) {
+      if (context.length >= MAX_CONTEXT_FILES) break;
+      if (!await fs.isFile(path)) continue;
+      const text = (await fs.readText(path).catch(() => null))?.split("\n").slice(0, CONTEXT_LINES)
+        .join("\n");
+      if (text === undefined) continue;
+      const candidate = [...context, { path, text }];
+      if (!fits(candidate)) break;
+      context.push({ path, text });
+    }
+  } catch (err) {
+    if (err instanceof InterruptedError) throw err;
+  }
+  return context;
 }
 
 /** Runs the coder on `task` inside `plan`'s workspace. Throws on model-server errors. */
@@ -92,25 +129,15 @@ export async function runCoder(
     content: (role.supports_tools ? systemWithTools : systemNoTools).trim(),
   };
 
-  // Context retrieval: a few relevant files, only as far as the budget allows.
-  const context: { path: string; text: string }[] = [];
-  try {
-    const ranked = await findRelevantFiles(fs, `${task.title} ${task.description}`, {
-      topK: CONTEXT_FILES,
-      signal: deps.signal,
-    });
-    for (const r of ranked) {
-      const text = (await fs.readText(r.path)).split("\n").slice(0, CONTEXT_LINES).join("\n");
-      const candidate = [...context, { path: r.path, text }];
-      const size = estimate(system) +
-        estimate({ role: "user", content: taskMessage(task, candidate) }) +
-        estimateMessages(deps.count, [], tools);
-      if (size > budget * 0.6) break;
-      context.push({ path: r.path, text });
-    }
-  } catch (err) {
-    if (err instanceof InterruptedError) throw err;
-  }
+  const toolTokens = estimateMessages(deps.count, [], tools);
+  const context = await gatherContext(
+    deps,
+    fs,
+    task,
+    (candidate) =>
+      estimate(system) + estimate({ role: "user", content: taskMessage(task, candidate) }) +
+          toolTokens <= budget * 0.6,
+  );
 
   const messages: ChatMessage[] = [system, { role: "user", content: taskMessage(task, context) }];
   const changed = new Set<string>();
@@ -118,7 +145,7 @@ export async function runCoder(
   let toolCalls = 0;
   let summary = "";
   let rounds = 0;
-  const toolBudget = budget - estimateMessages(deps.count, [], tools);
+  const toolBudget = budget - toolTokens;
 
   const run = async (name: string, args: string | object): Promise<ToolResult> => {
     throwIfAborted(deps.signal);

@@ -33,6 +33,16 @@ Deno.test("the example plan completes and its files are exactly what the scripte
     .map((t) => t.function.name);
   assert.ok(offered.includes("file_write"));
   assert.ok(!offered.includes("shell_exec"));
+  // The tests task sees the library it depends on before writing anything.
+  const testsTurn = h.server.requests.find((r) =>
+    r.path === "/v1/chat/completions" && JSON.stringify(r.body).includes("## Task: Greeting tests")
+  )!;
+  const messages = (testsTurn.body as { messages: { role: string; content: string }[] }).messages;
+  assert.ok(
+    messages[1]!.content.includes(
+      '## Existing files for context\n### greeting/__init__.py\n```\n"""A tiny greeting library."""',
+    ),
+  );
   const loads = result.loadsPerPlan["example_plan.md"]!;
   assert.deepEqual(loads, { loads: 5, lowerBound: 5 });
 });
