@@ -53,7 +53,7 @@ Deno.test("a missing embedder is reported but does not make the server unhealthy
   const embedder = health.roles.find((r) => r.role === "embedder")!;
   assert.deepEqual([embedder.present, embedder.required], [false, false]);
   assert.match(health.hints[0]!, /optional: file retrieval falls back to keyword \(BM25\) ranking/);
-  assert.match(formatHealth(health), /no-such-embedder  missing \(optional\)/);
+  assert.match(formatHealth(health), /no-such-embedder {2}missing \(optional\)/);
 });
 
 Deno.test("a stopped server gives ok=false and a one-line fix", async () => {
