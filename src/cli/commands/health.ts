@@ -11,7 +11,9 @@ import { checkHealth, formatHealth, type HealthReport } from "../../models/healt
 import { createModelManager } from "../../models/manager.ts";
 import { defaultMemoryProbe } from "../../models/memory/probe.ts";
 import type { CliContext } from "../context.ts";
-import { probeSandbox, realProbeDeps } from "../../sandbox/probe.ts";
+import { probeSandbox, realProbeDeps, type SandboxBackend } from "../../sandbox/probe.ts";
+import { expandHome } from "../../config/load.ts";
+import { toolchainWarning } from "../runtime.ts";
 import { sandboxStatusLine } from "../../sandbox/status.ts";
 
 /** Runs `lao health`. */
@@ -36,18 +38,29 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
     report = await checkHealth(config, { manager, ...(probe ? { probe } : {}) });
   }
   const shell = config.tools.shell;
+  const sandboxBackend: SandboxBackend = shell.sandbox === "off"
+    ? { kind: "none", reason: "tools.shell.sandbox is off" }
+    : await probeSandbox(realProbeDeps());
   const sandbox = sandboxStatusLine({
-    backend: shell.sandbox === "off"
-      ? { kind: "none", reason: "tools.shell.sandbox is off" }
-      : await probeSandbox(realProbeDeps()),
+    backend: sandboxBackend,
     mode: shell.sandbox,
     network: shell.network,
   });
+  const toolchains = sandboxBackend.kind === "none"
+    ? null
+    : toolchainWarning(shell.home_allow.map((p) => expandHome(p, ctx.deps.env)));
   if (opts.json) {
-    ctx.out.out(JSON.stringify({ ...report, sandbox }, null, 2));
+    ctx.out.out(
+      JSON.stringify(
+        { ...report, sandbox, ...(toolchains ? { sandbox_hint: toolchains } : {}) },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const line of formatHealth(report).split("\n")) ctx.out.out(line);
     ctx.out.out(sandbox);
+    if (toolchains) ctx.out.out(`  ${toolchains}`);
     if (!report.ok && report.hints[0]) ctx.out.err(`lao: ${report.hints[0]}`);
   }
   return report.ok ? ExitCode.Ok : ExitCode.Failure;

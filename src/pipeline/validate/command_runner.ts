@@ -53,7 +53,11 @@ export const RUN_OUTPUT_LIMIT = 4000;
 /** Maximum output quoted in a fix hint. */
 export const HINT_OUTPUT_LIMIT = 400;
 
-/** Runs each command in order; a non-zero exit becomes a major `<kind>_command_failed`. */
+/**
+ * Runs each command in order; a non-zero exit becomes a major
+ * `<kind>_command_failed`, except a command that could not start at all
+ * (exit 126/127, refused): that is an `info` finding about the setup.
+ */
 export async function runValidationCommands(
   specs: CommandSpec[],
   options: RunCommandsOptions,
@@ -85,7 +89,25 @@ export async function runValidationCommands(
       finishedAt: now().toISOString(),
     });
     if (success) continue;
-    const status = exitCode === null ? "could not run" : `exited with code ${exitCode}`;
+    if (exitCode === null || exitCode === 126 || exitCode === 127) {
+      // The command could not start here (not found, refused, not executable):
+      // a problem of this machine's setup, not of the task's code.
+      findings.push(validatorFinding({
+        severity: "info",
+        file_path: null,
+        issue_class: "validation_command_unavailable",
+        message: `${spec.kind} command "${spec.command}" could not run here (${
+          exitCode === null ? "it did not start" : `exit ${exitCode}`
+        })`,
+        fix_hint:
+          "Not a problem of the code: make the tool visible to the sandbox (tools.shell.home_allow) or change the command.",
+        analyzer_id: `command:${spec.kind}`,
+        analyzer_kind: "runtime",
+        confidence: 0.97,
+      }));
+      continue;
+    }
+    const status = `exited with code ${exitCode}`;
     findings.push(validatorFinding({
       severity: "major",
       file_path: null,
