@@ -176,3 +176,41 @@ Deno.test("a cassette that does not match the run stops it with the first mismat
     assert.deepEqual([status.tasks.pending, status.tasks.failed], [2, 0]);
   });
 });
+
+Deno.test("the coder's shell runs in the sandbox: status line first, no secrets, workspace writable", async () => {
+  const session = scriptedSession(EXAMPLE_TASKS);
+  let shellResult = "";
+  await using server = await start({
+    respond: (body, ctx) => {
+      const msgs = body.messages ?? [];
+      const last = msgs.at(-1);
+      if (
+        body.model === KEYS.coder && String(msgs[1]?.content).includes("## Task: Greeting library")
+      ) {
+        if (last?.role === "user") {
+          return {
+            toolCalls: [{
+              name: "shell_exec",
+              arguments: { command: 'echo sandboxed > proof.txt; echo "key=[$OPENAI_API_KEY]"' },
+            }],
+          };
+        }
+        if (last?.role === "tool" && !shellResult) shellResult = String(last.content);
+      }
+      return session(body, ctx);
+    },
+  });
+  const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
+  try {
+    const r = await runLao(dir, ["run", "--single-run", "--plain"], {
+      env: { OPENAI_API_KEY: "sk-very-secret" },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(shellResult, /^sandbox: bwrap \(/);
+    assert.match(shellResult, /key=\[\]/);
+    assert.doesNotMatch(shellResult, /sk-very-secret/);
+    assert.equal(await Deno.readTextFile(join(dir, "example_plan", "proof.txt")), "sandboxed\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
