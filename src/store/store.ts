@@ -7,141 +7,33 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { createHash } from "node:crypto";
 import type { Emit } from "../events/bus.ts";
 import type { LaoEvent, PlanStatus, TaskStatus } from "../events/types.ts";
 import { openDatabase, transaction } from "./db.ts";
+import { RecordStore } from "./records.ts";
 import { TASK_STATUSES, type Transition, TRANSITIONS } from "./task_machine.ts";
+import {
+  type NewTask,
+  planId,
+  type PlanRow,
+  type QueueFilter,
+  type RegisterResult,
+  type Task,
+  type TaskPatch,
+} from "./types.ts";
 
-/** A plan row. */
-export interface PlanRow {
-  id: string;
-  filename: string;
-  stem: string;
-  source_path: string | null;
-  status: PlanStatus;
-  revision_of: string | null;
-  workspace: string | null;
-  preflight_json: string | null;
-  error: string | null;
-  decompose_attempts: number;
-  next_attempt_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** A task row, JSON columns decoded. */
-export interface Task {
-  id: number;
-  plan_id: string;
-  title: string;
-  description: string;
-  file_paths: string[];
-  phase_name: string | null;
-  deliverable_ids: string[];
-  status: TaskStatus;
-  coder_output: string | null;
-  feedback: string | null;
-  code_signature: string | null;
-  prev_code_signature: string | null;
-  changed_files: string[];
-  /** Unified diff of the last coder run. */
-  diff: string | null;
-  attempt: number;
-  max_attempts: number;
-  next_eligible_at: string | null;
-  escalation_reason: string | null;
-  priority: number;
-  dependencies: number[];
-}
-
-/** A task as the architect produced it, dependencies as indexes into the same list. */
-export interface NewTask {
-  title: string;
-  description: string;
-  file_paths: string[];
-  phase?: string | null;
-  deliverable_ids?: string[];
-  dependsOn: number[];
-}
-
-/** Extra column updates allowed with a transition. */
-export interface TaskPatch {
-  coder_output?: string | null;
-  feedback?: string | null;
-  code_signature?: string | null;
-  prev_code_signature?: string | null;
-  changed_files?: string[];
-  diff?: string | null;
-  attempt?: number;
-  next_eligible_at?: string | null;
-  escalation_reason?: string | null;
-}
-
-/** A recorded model call: the `llm.call` event plus what it was for. */
-export interface LlmCallRecord extends Omit<Extract<LaoEvent, { type: "llm.call" }>, "type"> {
-  taskId?: number | null;
-  planId?: string | null;
-}
-
-/** A stored finding. */
-export interface FindingRecord {
-  source: string;
-  severity: string;
-  file_path: string | null;
-  issue_class: string;
-  message: string;
-  fix_hint?: string | null;
-  analyzer_id?: string | null;
-  analyzer_kind?: string | null;
-  confidence?: number | null;
-}
-
-/** A stored validation run. */
-export interface ValidationRunRow {
-  task_id: number;
-  kind: string;
-  command: string;
-  return_code: number | null;
-  success: number;
-  output: string;
-  started_at: string;
-  finished_at: string;
-}
-
-/** Which queued tasks to return. */
-export interface QueueFilter {
-  limit?: number;
-  phase?: string | null;
-  planId?: string | null;
-}
-
-/** Result of {@linkcode Store.registerPlan}. */
-export interface RegisterResult {
-  plan: PlanRow;
-  /** False when identical content was already registered (dedupe). */
-  created: boolean;
-  /** The plan this one replaces (an edited plan file), if any. */
-  supersedes: PlanRow | null;
-}
-
-/** First 16 hex chars of SHA-256 of the plan text (the plan id). */
-export function planId(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
-}
+export * from "./types.ts";
 
 type Row = Record<string, SQLInputValue>;
 
 /** The state store. Construct with {@linkcode Store.open}. */
-export class Store {
-  /** The underlying connection. */
-  readonly db: DatabaseSync;
+export class Store extends RecordStore {
   #emit: Emit;
   #now: () => Date;
 
   /** Wraps an open connection. */
   constructor(db: DatabaseSync, opts: { emit?: Emit; now?: () => Date } = {}) {
-    this.db = db;
+    super(db);
     this.#emit = opts.emit ?? (() => {});
     this.#now = opts.now ?? (() => new Date());
   }
@@ -595,135 +487,6 @@ export class Store {
       }
     }
     return closed;
-  }
-
-  // ---------------------------------------------------------------- records
-
-  /** Records one model call. */
-  recordLlmCall(r: LlmCallRecord): void {
-    this.db.prepare(
-      `INSERT INTO llm_calls (task_id, plan_id, role, model, prompt_tokens, completion_tokens, duration_s, success, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      r.taskId ?? null,
-      r.planId ?? null,
-      r.role,
-      r.model,
-      r.promptTokens,
-      r.completionTokens,
-      r.seconds,
-      r.ok ? 1 : 0,
-      r.error ?? null,
-    );
-  }
-
-  /** Prompt/completion token sums by role. */
-  tokensByRole(): Record<string, { prompt: number; completion: number; calls: number }> {
-    const rows = this.db.prepare(
-      `SELECT role, SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, COUNT(*) AS n FROM llm_calls GROUP BY role ORDER BY role`,
-    ).all() as { role: string; p: number; c: number; n: number }[];
-    return Object.fromEntries(
-      rows.map((r) => [r.role, { prompt: r.p, completion: r.c, calls: r.n }]),
-    );
-  }
-
-  /** Stores findings for one attempt of a task (history is kept across attempts). */
-  addFindings(taskId: number, attempt: number, findings: FindingRecord[]): void {
-    transaction(this.db, () => {
-      const stmt = this.db.prepare(
-        `INSERT INTO task_findings (task_id, attempt, source, severity, file_path, issue_class, message, fix_hint, analyzer_id, analyzer_kind, confidence)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const f of findings) {
-        stmt.run(
-          taskId,
-          attempt,
-          f.source,
-          f.severity,
-          f.file_path,
-          f.issue_class,
-          f.message,
-          f.fix_hint ?? null,
-          f.analyzer_id ?? null,
-          f.analyzer_kind ?? null,
-          f.confidence ?? null,
-        );
-      }
-    });
-  }
-
-  /** Findings of a task, optionally of one attempt. */
-  findings(taskId: number, attempt?: number): (FindingRecord & { attempt: number })[] {
-    return this.db.prepare(
-      `SELECT * FROM task_findings WHERE task_id = ? AND (? IS NULL OR attempt = ?) ORDER BY id`,
-    ).all(taskId, attempt ?? null, attempt ?? null) as unknown as (FindingRecord & {
-      attempt: number;
-    })[];
-  }
-
-  /** Findings of each task's latest reviewed attempt, for a plan's report. */
-  planFindings(planId: string): (FindingRecord & { task_id: number; attempt: number })[] {
-    return this.db.prepare(
-      `SELECT f.* FROM task_findings f JOIN tasks t ON t.id = f.task_id
-       WHERE t.plan_id = ? AND f.attempt = (SELECT MAX(attempt) FROM task_findings WHERE task_id = f.task_id)
-       ORDER BY f.id`,
-    ).all(planId) as unknown as (FindingRecord & { task_id: number; attempt: number })[];
-  }
-
-  /** Validation runs of a plan's tasks. */
-  planValidationRuns(planId: string): ValidationRunRow[] {
-    return this.db.prepare(
-      `SELECT v.* FROM validation_runs v JOIN tasks t ON t.id = v.task_id WHERE t.plan_id = ? ORDER BY v.id`,
-    ).all(planId) as unknown as ValidationRunRow[];
-  }
-
-  /** Records a validation command run. */
-  addValidationRun(r: {
-    taskId: number;
-    attempt: number;
-    kind: string;
-    command: string;
-    returnCode: number | null;
-    success: boolean;
-    output: string;
-    startedAt: string;
-    finishedAt: string;
-  }): void {
-    this.db.prepare(
-      `INSERT INTO validation_runs (task_id, attempt, kind, command, return_code, success, output, started_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      r.taskId,
-      r.attempt,
-      r.kind,
-      r.command,
-      r.returnCode,
-      r.success ? 1 : 0,
-      r.output.slice(0, 4000),
-      r.startedAt,
-      r.finishedAt,
-    );
-  }
-
-  /** Appends a pilot conversation message (tool calls included). */
-  addPilotMessage(
-    m: {
-      sessionId: string;
-      role: string;
-      content: string | null;
-      toolCalls?: unknown;
-      toolCallId?: string;
-    },
-  ): void {
-    this.db.prepare(
-      `INSERT INTO pilot_messages (session_id, role, content, tool_calls, tool_call_id) VALUES (?, ?, ?, ?, ?)`,
-    ).run(
-      m.sessionId,
-      m.role,
-      m.content,
-      m.toolCalls === undefined ? null : JSON.stringify(m.toolCalls),
-      m.toolCallId ?? null,
-    );
   }
 
   /** Records an event that is not a transition (e.g. a model swap) in the event log. */
