@@ -68,6 +68,14 @@ export type LaoEvent =
     ok: boolean;
     error?: string;
   }
+  | {
+    type: "llm.progress";
+    role: Role;
+    model: string;
+    /** Rough tokens received so far (characters / 4). */
+    tokens: number;
+    seconds: number;
+  }
   | { type: "tool.call"; tool: string; ok: boolean; summary: string; taskId?: number }
   | { type: "git.commit"; subject: string; sha: string; workspace: string }
   | { type: "sandbox.status"; line: string };

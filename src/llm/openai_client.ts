@@ -106,7 +106,11 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }
   }
 
-  async function streamed(req: ChatRequest, signal: AbortSignal): Promise<AssembledAnswer> {
+  async function streamed(
+    req: ChatRequest,
+    signal: AbortSignal,
+    onProgress?: CallOptions["onProgress"],
+  ): Promise<AssembledAnswer> {
     const body = { ...requestBody(req), stream: true, stream_options: { include_usage: true } };
     // The SDK's types do not know LM Studio's extra fields; the body is built by requestBody.
     const stream = await sdk.chat.completions.create(
@@ -114,7 +118,14 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       { signal },
     );
     const state = newStreamState();
-    for await (const chunk of stream) applyChunk(state, chunk);
+    for await (const chunk of stream) {
+      applyChunk(state, chunk);
+      if (onProgress) {
+        let chars = state.content.length + state.reasoning.length;
+        for (const t of state.tools.values()) chars += t.arguments.length;
+        onProgress({ chars });
+      }
+    }
     if (state.finishReason === null) {
       throw new MalformedResponseError(
         `Stream from model "${req.model}" ended before a finish reason`,
@@ -135,7 +146,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       const answer = await withDeadline(
         opts?.signal,
         req.model,
-        (signal) => req.stream ? streamed(req, signal) : whole(req, signal),
+        (signal) => req.stream ? streamed(req, signal, opts?.onProgress) : whole(req, signal),
       );
       requireAnswer(answer, req.model);
       return { ...answer, seconds: (now() - started) / 1000 };

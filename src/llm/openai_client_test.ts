@@ -232,3 +232,17 @@ Deno.test("the retry wrapper recovers from one 500 without real sleeping", async
   assert.equal((await c.chat(request())).content, "second time lucky");
   assert.equal(delays.length, 1);
 });
+
+Deno.test("a streamed answer reports its growth through onProgress, also through the retry wrapper", async () => {
+  const long = "word ".repeat(200);
+  await using fake = await start({ queues: { [CODER]: [{ content: long }] } });
+  const seen: number[] = [];
+  const retrying = retryingClient(client(fake.url), { attempts: 2, baseDelayMs: 1 });
+  const result = await retrying.chat(request({ stream: true }), {
+    onProgress: ({ chars }) => seen.push(chars),
+  });
+  assert.equal(result.content, long);
+  assert.ok(seen.length > 1, `progress calls: ${seen.length}`);
+  assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+  assert.equal(seen.at(-1), long.length);
+});

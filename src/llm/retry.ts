@@ -83,7 +83,7 @@ export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClie
   return {
     chat(req: ChatRequest, opts?: CallOptions): Promise<ChatResult> {
       const signal = opts?.signal ?? options.signal;
-      return withRetry(() => inner.chat(req, { signal }), { ...options, signal });
+      return withRetry(() => inner.chat(req, { ...opts, signal }), { ...options, signal });
     },
     embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
       const s = signal ?? options.signal;

@@ -102,6 +102,14 @@ export interface ChatResult {
 export interface CallOptions {
   /** Aborts the call; the client then throws `InterruptedError`. */
   signal?: AbortSignal;
+  /** Called as a streamed answer grows (streamed requests only). */
+  onProgress?: (progress: StreamProgress) => void;
+}
+
+/** How far a streamed answer has come. */
+export interface StreamProgress {
+  /** Characters of answer, reasoning and tool arguments received so far. */
+  chars: number;
 }
 
 /** A chat and embedding client for one server. */

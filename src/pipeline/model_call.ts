@@ -11,6 +11,9 @@ import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatRequest, ChatResult } from "../llm/types.ts";
 import type { PipelineDeps } from "./deps.ts";
 
+/** How often a long streamed answer reports its progress. */
+export const PROGRESS_EVERY_MS = 10_000;
+
 /** What a call is for (accounting). */
 export interface CallMeta {
   taskId?: number;
@@ -28,8 +31,22 @@ export async function callModel(
   const started = deps.now().getTime();
   try {
     // Streamed: local models are slow, and a stream shows a stalled server early.
+    let lastReport = started;
     const result = await deps.llm(role).chat({ stream: true, ...req, role, model }, {
       signal: deps.signal,
+      // Slow local models: say how far a long answer has come, every few seconds.
+      onProgress: ({ chars }) => {
+        const now = deps.now().getTime();
+        if (now - lastReport < PROGRESS_EVERY_MS) return;
+        lastReport = now;
+        deps.emit({
+          type: "llm.progress",
+          role,
+          model,
+          tokens: Math.round(chars / 4),
+          seconds: (now - started) / 1000,
+        });
+      },
     });
     const estimate = estimateMessages(deps.count, req.messages, req.tools ?? []);
     if (result.usage.promptTokens > 0) {

@@ -177,6 +177,8 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
       };
     case "memory.gate":
       return { ...state, memoryGateSeconds: state.memoryGateSeconds + event.seconds };
+    case "llm.progress":
+      return state;
     case "llm.call": {
       const used = state.tokens[event.role] ?? { prompt: 0, completion: 0 };
       const tokens = {

@@ -160,6 +160,13 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
       }
       return { text: `${head} ${tokens} in ${formatSeconds(event.seconds)}`, level: "debug" };
     }
+    case "llm.progress":
+      return {
+        text: `${event.role} still answering: ~${event.tokens} tokens after ${
+          formatSeconds(event.seconds)
+        }`,
+        level: "info",
+      };
     case "tool.call": {
       const who = event.taskId === undefined ? "" : `task #${event.taskId} `;
       const mark = event.ok ? "" : " failed";
