@@ -59,6 +59,9 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
     );
   } else {
     for (const line of formatHealth(report).split("\n")) ctx.out.out(line);
+    if (config.total_ram_gb !== null) {
+      ctx.out.out(`RAM      ${config.total_ram_gb} GB (total_ram_gb, informational)`);
+    }
     ctx.out.out(sandbox);
     if (toolchains) ctx.out.out(`  ${toolchains}`);
     if (!report.ok && report.hints[0]) ctx.out.err(`lao: ${report.hints[0]}`);
