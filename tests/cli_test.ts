@@ -158,3 +158,44 @@ Deno.test("a narrower permission set gets a one-line hint instead of a stack tra
     assert.match(lines[0]!, /^lao: missing permission: (env|read|write) access/);
   });
 });
+
+Deno.test("status names failed tasks with their reason; retry-failed puts them back", async () => {
+  await inTemp(async (dir) => {
+    const { Store } = await import("../src/store/store.ts");
+    const store = Store.open(join(dir, ".lao", "state.db"));
+    const { plan } = store.registerPlan({ filename: "p.md", stem: "p", text: "# p" });
+    const [a, b] = store.insertTasks(plan.id, [
+      { title: "Base", description: "d", file_paths: ["a.py"], dependsOn: [] },
+      { title: "Top", description: "d", file_paths: ["b.py"], dependsOn: [0] },
+    ], 3);
+    store.transition(a!, "start_coding");
+    store.transition(a!, "coder_fail", {
+      escalation_reason: "coder_exception",
+      feedback: "Coder error: context overflow",
+    });
+    store.failBlocked();
+    store.close();
+    const json = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    assert.deepEqual(json.failed, [
+      {
+        id: a,
+        title: "Base",
+        plan: "p.md",
+        reason: "coder_exception",
+        feedback: "Coder error: context overflow",
+      },
+      {
+        id: b,
+        title: "Top",
+        plan: "p.md",
+        reason: "dependency_blocked",
+        feedback: "Blocked by failed dependencies: Base",
+      },
+    ]);
+    const text = await runLao(dir, ["status"]);
+    assert.match(text.stdout, /#\d+ Base \[p\.md\] coder_exception: Coder error: context overflow/);
+    const retry = await runLao(dir, ["retry-failed"]);
+    assert.equal(retry.stdout.trim(), "Reset 2 failed tasks to pending.");
+    assert.deepEqual(JSON.parse((await runLao(dir, ["status", "--json"])).stdout).failed, []);
+  });
+});

@@ -23,6 +23,8 @@ export interface StatusDocument {
     failed: number;
     total: number;
   }[];
+  /** Failed tasks with why they failed. */
+  failed: { id: number; title: string; plan: string; reason: string | null; feedback: string }[];
   paths: { config: string | null; config_dir: string; database: string; plans: string };
 }
 
@@ -44,11 +46,25 @@ export function buildStatus(ctx: CliContext): StatusDocument {
       total: Object.values(c).reduce((a, b) => a + b, 0),
     };
   });
+  const failed = (store?.listByStatus("failed") ?? [])
+    .filter((t) => t.escalation_reason !== "superseded")
+    .map((t) => ({
+      id: t.id,
+      title: t.title,
+      plan: store!.getPlan(t.plan_id)?.filename ?? t.plan_id,
+      reason: t.escalation_reason,
+      feedback:
+        (t.feedback ?? "").split("\n").find((l) =>
+          l.trim() && !l.startsWith("finding_signature")
+        ) ??
+          "",
+    }));
   return {
     tasks,
     total: Object.values(tasks).reduce((a, b) => a + b, 0),
     tokens: store?.tokensByRole() ?? {},
     plans,
+    failed,
     paths: {
       config: configFile,
       config_dir: configDir,
@@ -88,6 +104,14 @@ export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number
   for (const p of doc.plans) {
     const failed = p.failed ? `, ${p.failed} failed` : "";
     o.out(`  ${p.filename} [${p.status}] ${p.completed}/${p.total} done${failed}`);
+  }
+  if (doc.failed.length) {
+    o.out(style(o, "bold", "Failed tasks") + " (lao retry-failed puts them back)");
+    for (const f of doc.failed) {
+      o.out(
+        `  #${f.id} ${f.title} [${f.plan}] ${f.reason ?? "failed"}: ${f.feedback.slice(0, 100)}`,
+      );
+    }
   }
   o.out(style(o, "bold", "Paths"));
   o.out(`  config     ${doc.paths.config ?? "(none: defaults)"}`);
