@@ -60,7 +60,12 @@ export async function writePlanReports(
       startedAt: r.started_at,
       finishedAt: r.finished_at,
     })),
-    deliverables: [],
+    deliverables: deps.store.deliverables(plan.id).map((d) => ({
+      deliverable_id: d.deliverable_id,
+      title: d.description,
+      status: d.status,
+      reason: d.status_reason,
+    })),
     preflight: plan.preflight_json ? JSON.parse(plan.preflight_json) : null,
     strictAdherence: deps.config.orchestration.strict_adherence,
     strictClosureAllowedStatuses: deps.config.orchestration.strict_closure_allowed_statuses,

@@ -13,6 +13,7 @@ import type { PlanRow } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { PlanWatcher, readPlanText, registerPlanFile, scanPlans } from "./intake.ts";
 import { dependencyDepth, loadLowerBound } from "./load_plan.ts";
+import { planDeliverables, planPhases } from "./plan_metadata.ts";
 import { writePlanReports } from "./reports.ts";
 import { newSchedulerState, processQueue } from "./scheduler.ts";
 
@@ -106,6 +107,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
           continue;
         }
         mkdirSync(plan.workspace!, { recursive: true });
+        store.seedPlanMetadata(plan.id, planPhases(text), planDeliverables(text));
         const git = deps.git(plan.workspace!, plan.id);
         if (plan.decompose_attempts === 0 && plan.status === "decomposing") {
           await git.commitPlanSnapshot(text, {
@@ -145,7 +147,11 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         phase: opts.planPhase ?? null,
       });
       processed += queue.processed;
-      store.closeFinishedPlans();
+      store.closeFinishedPlans(
+        config.orchestration.strict_adherence
+          ? { allowedStatuses: config.orchestration.strict_closure_allowed_statuses }
+          : undefined,
+      );
       await reportTouched(deps, touched);
       infraThisPass ??= queue.infraError;
 

@@ -179,6 +179,7 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
     emitPhase(deps, REVIEWER, plan, task, true);
     if (outcome.kind === "approved") {
       deps.store.transition(task.id, "approve", { feedback: outcome.summary || null }, "approved");
+      deps.store.setDeliverableStatus(plan.id, task.deliverable_ids, "validated");
       await commit("approved");
       return { kind: "done" };
     }
@@ -210,6 +211,7 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
         escalation_reason: "no_progress_rework_loop",
       }, "no_progress_rework_loop");
     } else {
+      deps.store.setDeliverableStatus(plan.id, task.deliverable_ids, "in_progress");
       rework(
         deps,
         task,

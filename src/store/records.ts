@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { transaction } from "./db.ts";
-import type { FindingRecord, LlmCallRecord, ValidationRunRow } from "./types.ts";
+import type { DeliverableRow, FindingRecord, LlmCallRecord, ValidationRunRow } from "./types.ts";
 
 /** Append-only records on one connection. */
 export class RecordStore {
@@ -143,5 +143,39 @@ export class RecordStore {
       m.toolCalls === undefined ? null : JSON.stringify(m.toolCalls),
       m.toolCallId ?? null,
     );
+  }
+
+  /** Seeds a plan's phases and deliverables (idempotent: existing rows keep their status). */
+  seedPlanMetadata(
+    planId: string,
+    phases: { name: string; index: number }[],
+    deliverables: { id: string; description: string }[],
+  ): void {
+    transaction(this.db, () => {
+      const phase = this.db.prepare(
+        `INSERT OR IGNORE INTO phases (plan_id, phase_name, phase_index) VALUES (?, ?, ?)`,
+      );
+      for (const p of phases) phase.run(planId, p.name, p.index);
+      const deliverable = this.db.prepare(
+        `INSERT OR IGNORE INTO deliverables (plan_id, deliverable_id, description) VALUES (?, ?, ?)`,
+      );
+      for (const d of deliverables) deliverable.run(planId, d.id, d.description);
+    });
+  }
+
+  /** Sets the status of a plan's deliverables (unknown ids are ignored). */
+  setDeliverableStatus(planId: string, ids: string[], status: string, reason?: string): void {
+    const stmt = this.db.prepare(
+      `UPDATE deliverables SET status = ?, status_reason = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+       WHERE plan_id = ? AND deliverable_id = ?`,
+    );
+    for (const id of ids) stmt.run(status, reason ?? null, planId, id);
+  }
+
+  /** A plan's deliverables. */
+  deliverables(planId: string): DeliverableRow[] {
+    return this.db.prepare(
+      `SELECT deliverable_id, description, status, status_reason FROM deliverables WHERE plan_id = ? ORDER BY rowid`,
+    ).all(planId) as unknown as DeliverableRow[];
   }
 }

@@ -474,17 +474,20 @@ export class Store extends RecordStore {
 
   /**
    * Marks every active plan whose tasks are all completed as `completed`.
-   * Failed tasks keep a plan open (fixes spec §11.15). Returns the plans closed.
+   * Failed tasks keep a plan open (fixes spec §11.15). With `strict`, every
+   * deliverable must also be in one of the allowed statuses. Returns the
+   * plans closed.
    */
-  closeFinishedPlans(): string[] {
+  closeFinishedPlans(strict?: { allowedStatuses: string[] }): string[] {
     const closed: string[] = [];
+    const allowed = strict?.allowedStatuses.map((x) => x.trim().toLowerCase()).filter(Boolean);
     for (const plan of this.listPlans().filter((p) => p.status === "active")) {
       const c = this.statusCounts(plan.id);
       const total = Object.values(c).reduce((a, b) => a + b, 0);
-      if (total > 0 && c.completed === total) {
-        this.setPlanStatus(plan.id, "completed", "all tasks completed");
-        closed.push(plan.id);
-      }
+      if (total === 0 || c.completed !== total) continue;
+      if (allowed && this.deliverables(plan.id).some((d) => !allowed.includes(d.status))) continue;
+      this.setPlanStatus(plan.id, "completed", "all tasks completed");
+      closed.push(plan.id);
     }
     return closed;
   }

@@ -102,6 +102,14 @@ export interface ValidationRunRow {
   finished_at: string;
 }
 
+/** A stored deliverable. */
+export interface DeliverableRow {
+  deliverable_id: string;
+  description: string;
+  status: string;
+  status_reason: string | null;
+}
+
 /** Which queued tasks to return. */
 export interface QueueFilter {
   limit?: number;

@@ -268,3 +268,36 @@ for (const style of ["file_block", "hermes", "qwen_xml", "wrong_args"] as const)
     assert.equal(await Deno.readTextFile(join(h.dir, "texty", "texty.py")), py("texty"));
   });
 }
+
+Deno.test("requirement ids in the plan become deliverables, validated when their task is approved", async () => {
+  const tasks: ScriptedTask[] = [
+    { title: "List", file: "list.py", content: py("list"), deliverables: ["REQ-1"] },
+    { title: "Search", file: "search.py", content: py("search"), deliverables: ["REQ-2"] },
+  ];
+  const plan =
+    "# Shop (UTF-8 only)\n\n## Phase 1: catalogue\n- REQ-1: list products\n- REQ-2: search\n- REQ-3: export\n";
+  await using h = await harness(scriptedSession(tasks), (c) => {
+    c.orchestration.strict_adherence = true;
+  });
+  await h.addPlan("shop.md", plan);
+  const result = await runPipeline(h.deps, { singleRun: true });
+  const id = result.plans[0]!.id;
+  assert.deepEqual(h.store.deliverables(id).map((d) => [d.deliverable_id, d.status]), [
+    ["REQ-1", "validated"],
+    ["REQ-2", "validated"],
+    ["REQ-3", "not_started"],
+  ]);
+  // Strict adherence: every task is done, but REQ-3 is not delivered, so the plan stays open.
+  assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed", "completed"]);
+  assert.equal(h.store.getPlan(id)!.status, "active");
+  const report = JSON.parse(await Deno.readTextFile(join(h.dir, "shop", "quality_report.json")));
+  assert.equal(report.traceability_summary.deliverables_total, 3);
+  assert.equal(report.traceability_summary.deliverables_validated, 2);
+  assert.equal(report.contracts.closure_satisfied, false);
+  assert.deepEqual(
+    report.contracts.unresolved_deliverables.map((d: { deliverable_id: string }) =>
+      d.deliverable_id
+    ),
+    ["REQ-3"],
+  );
+});

@@ -22,6 +22,8 @@ export interface ScriptedTask {
   dependencies?: string[];
   /** Reviewer rejects the first N reviews of this task. */
   rejectTimes?: number;
+  /** Requirement ids the architect assigns to this task. */
+  deliverables?: string[];
 }
 
 function lastUser(body: ChatBody): string {
@@ -58,6 +60,7 @@ export function scriptedSession(tasks: ScriptedTask[], opts: SessionOptions = {}
       description: `Implement ${t.file}: ${t.title}.`,
       file_paths: [t.file],
       dependencies: t.dependencies ?? [],
+      deliverable_ids: t.deliverables ?? [],
     })),
   );
   const respond = (body: ChatBody): Reply => {
