@@ -11,7 +11,7 @@ import { decomposePlan, decompositionBackoff } from "../agents/architect.ts";
 import { InterruptedError } from "../errors.ts";
 import type { PlanRow } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { PlanWatcher, readPlanText, registerPlanFile, scanPlans } from "./intake.ts";
+import { listPlanFiles, PlanWatcher, readPlanText, registerPlanFile, scanPlans } from "./intake.ts";
 import { dependencyDepth, loadLowerBound } from "./load_plan.ts";
 import { planDeliverables, planPhases } from "./plan_metadata.ts";
 import { writePlanReports } from "./reports.ts";
@@ -80,6 +80,14 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     if (e.type === "task.transition" || e.type === "plan.status") touched.add(e.planId);
   });
 
+  if (
+    !onlyPlan && store.listPlans().length === 0 && listPlanFiles(config.paths.plans).length === 0
+  ) {
+    log(
+      "info",
+      `no plans yet: put a markdown plan (*.md) in ${config.paths.plans}/`,
+    );
+  }
   const watcher = onlyPlan || opts.singleRun ? null : new PlanWatcher(config.paths.plans);
   try {
     while (!deps.stopping()) {
