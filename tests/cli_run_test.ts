@@ -214,3 +214,20 @@ Deno.test("the coder's shell runs in the sandbox: status line first, no secrets,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a single run that leaves failed tasks exits 1 and says what to do", async () => {
+  const { TEN_TASKS } = await import("./pipeline/scripted.ts");
+  const failing = [{ ...TEN_TASKS[0]!, rejectTimes: 99 }];
+  await using server = await start({ respond: scriptedSession(failing) });
+  const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
+  try {
+    const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      nonEmpty(r.stderr).at(-1)!,
+      /^lao: 1 task\(s\) failed: see lao status, then lao retry-failed or edit the plan$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -134,6 +134,25 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
       out.err(`lao: stopped: the model server stayed unavailable (${result.infraError})`);
       return ExitCode.Failure;
     }
+    // A finished single run tells scripts whether everything it ran went through.
+    const failedTasks = result.plans.flatMap((p) =>
+      store.listTasks(p.id).filter((t) =>
+        t.status === "failed" && t.escalation_reason !== "superseded"
+      )
+    );
+    const undecomposed = result.plans.filter((p) =>
+      store.getPlan(p.id)?.status === "decomposition_failed"
+    );
+    if (failedTasks.length || undecomposed.length) {
+      const parts = [
+        failedTasks.length ? `${failedTasks.length} task(s) failed` : "",
+        undecomposed.length
+          ? `${undecomposed.map((p) => p.filename).join(", ")} could not be decomposed`
+          : "",
+      ].filter(Boolean);
+      out.err(`lao: ${parts.join("; ")}: see lao status, then lao retry-failed or edit the plan`);
+      return ExitCode.Failure;
+    }
     return ExitCode.Ok;
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
