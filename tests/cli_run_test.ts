@@ -195,7 +195,16 @@ Deno.test("the coder's shell runs in the sandbox: status line first, no secrets,
             }],
           };
         }
-        if (last?.role === "tool" && !shellResult) shellResult = String(last.content);
+        if (last?.role === "tool" && !shellResult) {
+          shellResult = String(last.content);
+          const lib = EXAMPLE_TASKS[0]!;
+          return {
+            toolCalls: [{
+              name: "file_write",
+              arguments: { path: lib.file, content: lib.content },
+            }],
+          };
+        }
       }
       return session(body, ctx);
     },
@@ -210,6 +219,15 @@ Deno.test("the coder's shell runs in the sandbox: status line first, no secrets,
     assert.match(shellResult, /key=\[\]/);
     assert.doesNotMatch(shellResult, /sk-very-secret/);
     assert.equal(await Deno.readTextFile(join(dir, "example_plan", "proof.txt")), "sandboxed\n");
+    // The file the shell wrote belongs to the task: it is in the task's commit.
+    const shown = await new Deno.Command("git", {
+      args: ["log", "--name-only", "--format=%s", "--grep", "^lao(coder): task #1"],
+      cwd: join(dir, "example_plan"),
+      stdout: "piped",
+    }).output();
+    const files = new TextDecoder().decode(shown.stdout);
+    assert.match(files, /proof\.txt/);
+    assert.match(files, /greeting\/__init__\.py/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

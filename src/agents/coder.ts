@@ -18,7 +18,7 @@ import { executeToolCall, toolDefinitions, TOOLS } from "../tools/registry.ts";
 import { RepeatedFailureDetector } from "../tools/repeated_failure.ts";
 import { trimTranscript } from "../tools/transcript.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import type { ToolContext, ToolResult } from "../tools/types.ts";
+import type { ShellPort, ToolContext, ToolResult } from "../tools/types.ts";
 import { parseTextToolCalls } from "./parse/text_tool_calls.ts";
 import { stripThink } from "./parse/think.ts";
 import { recordingFs } from "./recording_fs.ts";
@@ -61,6 +61,19 @@ export function taskMessage(task: Task, context: { path: string; text: string }[
     for (const c of context) parts.push(`### ${c.path}`, "```", c.text, "```");
   }
   return parts.join("\n");
+}
+
+/** Size and modification time of every file in the workspace. */
+async function snapshot(fs: WorkspaceFs): Promise<Map<string, string>> {
+  const files = await fs.walk({ limit: 5000 }).catch(() => []);
+  return new Map(
+    files.filter((e) => e.kind === "file").map((e) => [e.path, `${e.size}:${e.mtimeMs ?? ""}`]),
+  );
+}
+
+/** Paths created or modified between two snapshots. */
+export function changedSince(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([path, stamp]) => before.get(path) !== stamp).map(([path]) => path);
 }
 
 /**
@@ -107,7 +120,15 @@ export async function runCoder(
   const role = deps.config.models.coder;
   const workspace = plan.workspace!;
   const fs = recordingFs(await deps.workspaceFs(workspace));
-  const shell = deps.shell(workspace);
+  const changed = new Set<string>();
+  // Files a shell command creates or modifies count as the task's changes too.
+  const rawShell = deps.shell(workspace);
+  const shell: ShellPort | undefined = rawShell && (async (command, timeoutS, signal) => {
+    const before = await snapshot(fs);
+    const output = await rawShell(command, timeoutS, signal);
+    for (const path of changedSince(before, await snapshot(fs))) changed.add(path);
+    return output;
+  });
   const embedder = deps.config.models.embedder.key;
   const ctx: ToolContext = {
     fs,
@@ -140,7 +161,6 @@ export async function runCoder(
   );
 
   const messages: ChatMessage[] = [system, { role: "user", content: taskMessage(task, context) }];
-  const changed = new Set<string>();
   const detector = new RepeatedFailureDetector();
   let toolCalls = 0;
   let summary = "";

@@ -269,7 +269,12 @@ export class WorkspaceGuard implements WorkspaceFs {
           if (depth < maxDepth) await visit(abs, depth + 1);
         } else if (e.isFile) {
           const info = await maybe(() => Deno.lstat(abs));
-          out.push({ path, kind: "file", size: info?.size ?? 0 });
+          out.push({
+            path,
+            kind: "file",
+            size: info?.size ?? 0,
+            ...(info?.mtime ? { mtimeMs: info.mtime.getTime() } : {}),
+          });
         } else {
           out.push({ path, kind: "other" });
         }

@@ -43,11 +43,13 @@ Deno.test("WorkspaceGuard.walk() skips .git and node_modules unless asked, and h
     await Deno.mkdir(join(ws, "node_modules", "x"), { recursive: true });
     await Deno.mkdir(join(ws, "src", "lib"), { recursive: true });
     await Deno.writeTextFile(join(ws, "src", "lib", "m.ts"), "x");
-    assert.deepEqual(await g.walk(), [
+    const entries = await g.walk();
+    assert.deepEqual(entries.map(({ mtimeMs: _, ...e }) => e), [
       { path: "src", kind: "dir" },
       { path: "src/lib", kind: "dir" },
       { path: "src/lib/m.ts", kind: "file", size: 1 },
     ]);
+    assert.equal(typeof entries[2]!.mtimeMs, "number");
     assert.deepEqual((await g.walk({ maxDepth: 1 })).map((e) => e.path), ["src"]);
     const all = (await g.walk({ includeIgnored: true })).map((e) => e.path);
     assert.ok(all.includes(".git") && all.includes("node_modules/x"));

@@ -18,6 +18,8 @@ export interface WorkspaceEntry {
   kind: "file" | "dir" | "symlink" | "other";
   /** Size in bytes (files only). */
   size?: number;
+  /** Last modification time in ms since the epoch (files only, when known). */
+  mtimeMs?: number;
 }
 
 /** Options of {@linkcode WorkspaceFs.walk}. */
