@@ -199,3 +199,12 @@ Deno.test("status names failed tasks with their reason; retry-failed puts them b
     assert.deepEqual(JSON.parse((await runLao(dir, ["status", "--json"])).stdout).failed, []);
   });
 });
+
+Deno.test("running in the home folder warns but carries on", async () => {
+  await inTemp(async (dir) => {
+    const r = await runLao(dir, ["status", "--json"], { env: { HOME: dir } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^warning: running in your home folder/m);
+    JSON.parse(r.stdout);
+  });
+});

@@ -128,6 +128,12 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
         `Cannot run from the filesystem root "${full.cwd}": cd into a project folder first`,
       );
     }
+    const home = full.env("HOME") ?? full.env("USERPROFILE");
+    if (home && full.cwd.replace(/\/+$/, "") === home.replace(/\/+$/, "") && args.length > 0) {
+      full.output.err(
+        "warning: running in your home folder: LAO keeps plans/, .lao/ and plan workspaces here; a project folder is usually better",
+      );
+    }
     const program = buildProgram(full, run);
     const interactive = full.output.isTty && Deno.stdin.isTerminal();
     const argv = args.length === 0 ? [interactive ? "home" : "run"] : args;
