@@ -39,27 +39,37 @@ function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Starts `lao ARGS` in `dir` inside a new detached tmux session; returns the session name. */
+async function laoInTmux(dir: string, args: string[], rows = 30): Promise<string> {
+  const session = `lao-${crypto.randomUUID().slice(0, 8)}`;
+  const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    session,
+    "-x",
+    "120",
+    "-y",
+    String(rows),
+    `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
+  );
+  return session;
+}
+
 Deno.test({
   name: "bare lao on a terminal shows the folder's state and runs the chosen action",
   ignore: !hasTmux,
   fn: async () => {
     await using server = await start({});
     const dir = await Deno.makeTempDir({ prefix: "lao_home_" });
-    const session = `lao-home-${crypto.randomUUID().slice(0, 8)}`;
+    await Deno.writeTextFile(
+      `${dir}/factory.yaml`,
+      `lm_studio_base_url: ${server.url}
+`,
+    );
+    const session = await laoInTmux(dir, []);
     try {
-      await Deno.writeTextFile(`${dir}/factory.yaml`, `lm_studio_base_url: ${server.url}\n`);
-      const command = [denoPath(), ...laoCommand()].map(shellQuote).join(" ");
-      await tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "120",
-        "-y",
-        "30",
-        `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
-      );
       const home = await waitForScreen(session, /What next\?/);
       assert.match(home, /LAO \d+\.\d+\.\d+/);
       assert.match(home, /config ok · server ok · models ok · 0 plan\(s\)/);
@@ -87,22 +97,8 @@ Deno.test({
     const { exampleProject } = await import("./lao_process.ts");
     await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
     const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
-    const session = `lao-dash-${crypto.randomUUID().slice(0, 8)}`;
+    const session = await laoInTmux(dir, ["run", "--single-run"], 40);
     try {
-      const command = [denoPath(), ...laoCommand(), "run", "--single-run"].map(shellQuote).join(
-        " ",
-      );
-      await tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
-      );
       const screen = await waitForScreen(session, /exit=\d+/, 60_000);
       assert.match(screen, /LAO · .* · plan example_plan\.md/);
       assert.match(screen, /\[█+\] 2\/2 tasks completed/);
@@ -121,20 +117,8 @@ Deno.test({
   ignore: !hasTmux,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "lao_init_" });
-    const session = `lao-init-${crypto.randomUUID().slice(0, 8)}`;
+    const session = await laoInTmux(dir, ["init"]);
     try {
-      const command = [denoPath(), ...laoCommand(), "init"].map(shellQuote).join(" ");
-      await tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "120",
-        "-y",
-        "30",
-        `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
-      );
       await waitForScreen(session, /Model server URL/);
       await tmux("send-keys", "-t", session, "-l", "http://10.1.2.3:1234");
       await tmux("send-keys", "-t", session, "Enter");

@@ -13,6 +13,7 @@ import { abortableSleep } from "../llm/retry.ts";
 import { type GateClock, runMemoryGate } from "./memory/gate.ts";
 import type { MemoryProbe } from "./memory/probe.ts";
 import {
+  emptyStats,
   type HealthInfo,
   type LoadedModel,
   loadedOf,
@@ -52,14 +53,7 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
   const { backend } = deps;
   const clock = deps.clock ?? realClock;
   const emit = deps.emit ?? (() => {});
-  const stats: ManagerStats = {
-    loads: 0,
-    unloads: 0,
-    swaps: 0,
-    loadSeconds: 0,
-    unloadSeconds: 0,
-    gateSeconds: 0,
-  };
+  const stats: ManagerStats = emptyStats();
   const embedderKey = config.models.embedder.key;
 
   async function unload(id: string): Promise<void> {

@@ -6,18 +6,17 @@
  */
 import type { Config, RoleName } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
-import type { LoadedModel, ManagerStats, ModelInfo, ModelManager } from "./types.ts";
+import {
+  emptyStats,
+  type LoadedModel,
+  type ManagerStats,
+  type ModelInfo,
+  type ModelManager,
+} from "./types.ts";
 
 /** Creates the replay manager; every configured key is "available". Loads emit `model.load`. */
 export function replayModelManager(config: Config, emit: Emit = () => {}): ModelManager {
-  const stats: ManagerStats = {
-    loads: 0,
-    unloads: 0,
-    swaps: 0,
-    loadSeconds: 0,
-    unloadSeconds: 0,
-    gateSeconds: 0,
-  };
+  const stats: ManagerStats = emptyStats();
   let resident: string | undefined;
   const keys = [...new Set(Object.values(config.models).map((m) => m.key))];
   return {

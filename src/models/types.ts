@@ -74,6 +74,11 @@ export interface ManagerStats {
   gateSeconds: number;
 }
 
+/** Counters at zero. */
+export function emptyStats(): ManagerStats {
+  return { loads: 0, unloads: 0, swaps: 0, loadSeconds: 0, unloadSeconds: 0, gateSeconds: 0 };
+}
+
 /** Keeps the right model loaded for each role. */
 export interface ModelManager {
   /** Probes the server. Never loads a model. */

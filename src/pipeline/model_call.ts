@@ -82,7 +82,7 @@ function record(
   ok: boolean,
   error?: string,
 ) {
-  deps.store.recordLlmCall({
+  const call = {
     role,
     model,
     promptTokens,
@@ -90,17 +90,7 @@ function record(
     seconds,
     ok,
     ...(error ? { error } : {}),
-    taskId: meta.taskId ?? null,
-    planId: meta.planId ?? null,
-  });
-  deps.emit({
-    type: "llm.call",
-    role,
-    model,
-    promptTokens,
-    completionTokens,
-    seconds,
-    ok,
-    ...(error ? { error } : {}),
-  });
+  };
+  deps.store.recordLlmCall({ ...call, taskId: meta.taskId ?? null, planId: meta.planId ?? null });
+  deps.emit({ type: "llm.call", ...call });
 }
