@@ -25,6 +25,9 @@ import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { calibrateFromServer } from "../llm/server_calibration.ts";
+import architectSystem from "../agents/prompts/architect_system.md" with { type: "text" };
+import coderSystem from "../agents/prompts/coder_system.md" with { type: "text" };
 import type { RunCommand } from "./validate/command_runner.ts";
 
 /** Inputs of {@linkcode buildPipelineDeps}. */
@@ -66,12 +69,17 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     }
     return client;
   };
+  const backend = o.models || o.replay ? undefined : await backendFor(config);
   const models = o.models ??
-    (o.replay ? replayModelManager(config, o.bus.emit) : createModelManager(config, {
-      backend: await backendFor(config),
-      probe: await defaultMemoryProbe(),
-      emit: o.bus.emit,
-    }));
+    (backend
+      ? createModelManager(config, { backend, probe: await defaultMemoryProbe(), emit: o.bus.emit })
+      : replayModelManager(config, o.bus.emit));
+  const count = await cl100k();
+  const calibration = new TokenCalibration();
+  if (backend?.kind === "llamacpp") {
+    // llama.cpp counts with the model's own tokenizer: start from its ratio.
+    await calibrateFromServer(config, `${architectSystem}\n${coderSystem}`, count, calibration);
+  }
   const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
   const gits = new Map<string, PlanGitPort>();
   const fsCache = new Map<string, Promise<WorkspaceFs>>();
@@ -98,8 +106,8 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     },
     emit: o.bus.emit,
     bus: o.bus,
-    count: await cl100k(),
-    calibration: new TokenCalibration(),
+    count,
+    calibration,
     signal: o.signal,
     stopping: o.stopping,
     ...(o.stopSignal ? { stopSignal: o.stopSignal } : {}),
