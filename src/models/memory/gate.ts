@@ -64,7 +64,9 @@ export async function runMemoryGate(input: GateInput): Promise<GateResult> {
     const now = await probe.read();
     const fitsAlready = input.needBytes !== undefined &&
       now.availableBytes >= input.needBytes + GATE_HEADROOM_BYTES;
-    if (now.availableBytes >= target || fitsAlready) {
+    // macOS: while the kernel reports critical pressure, freed pages are not really back.
+    const critical = now.pressure !== undefined && now.pressure >= 4;
+    if ((now.availableBytes >= target || fitsAlready) && !critical) {
       return { reason: "released", seconds: seconds(), polls };
     }
     if (now.swapUsedBytes - before.swapUsedBytes > swapLimit) {

@@ -125,3 +125,20 @@ Deno.test("an abort signal interrupts the gate", async () => {
     InterruptedError,
   );
 });
+
+Deno.test("on macOS the gate keeps waiting while the kernel reports critical pressure", async () => {
+  const clock = fakeClock();
+  const result = await runMemoryGate({
+    before: { availableBytes: 4 * GB, swapUsedBytes: 0 },
+    freedBytes: 20 * GB,
+    settings,
+    probe: scripted([
+      { availableBytes: 30 * GB, swapUsedBytes: 0, pressure: 4 },
+      { availableBytes: 30 * GB, swapUsedBytes: 0, pressure: 4 },
+      { availableBytes: 30 * GB, swapUsedBytes: 0, pressure: 1 },
+    ]),
+    clock,
+  });
+  assert.deepEqual([result.reason, result.polls], ["released", 3]);
+  assert.deepEqual(clock.slept, [250, 250]);
+});
