@@ -77,10 +77,7 @@ export async function commitFiles(
   const paths = [...addable, ...deleted];
   if (paths.length === 0) return { kind: "nothing" };
 
-  const status = await git(["status", "--porcelain", "-z", "--untracked-files=no", "--", ...paths]);
-  if (!status.ok) return failed(status);
-  if (status.stdout.trim() === "") return { kind: "nothing" };
-
+  // Unchanged paths: git itself says "nothing to commit" (handled below), no status call needed.
   const commit = await git([
     "commit",
     "--only",
