@@ -301,3 +301,22 @@ Deno.test("requirement ids in the plan become deliverables, validated when their
     ["REQ-3"],
   );
 });
+
+Deno.test("--plan-phase codes and reviews only that phase's tasks", async () => {
+  const tasks: ScriptedTask[] = [
+    { title: "Lib", file: "lib.py", content: py("lib"), phase: "Phase 1: library" },
+    { title: "Docs", file: "docs.py", content: py("docs"), phase: "Phase 2: docs" },
+  ];
+  await using h = await harness(scriptedSession(tasks));
+  await h.addPlan(
+    "phased.md",
+    "# Phased\n## Phase 1: library\n- lib.py\n## Phase 2: docs\n- docs.py\n",
+  );
+  await runPipeline(h.deps, { singleRun: true, planPhase: "Phase 1: library" });
+  assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.phase_name, t.status]), [
+    ["Lib", "Phase 1: library", "completed"],
+    ["Docs", "Phase 2: docs", "pending"],
+  ]);
+  await runPipeline(h.deps, { singleRun: true });
+  assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed", "completed"]);
+});

@@ -24,6 +24,8 @@ export interface ScriptedTask {
   rejectTimes?: number;
   /** Requirement ids the architect assigns to this task. */
   deliverables?: string[];
+  /** Phase the architect assigns to this task. */
+  phase?: string;
 }
 
 function lastUser(body: ChatBody): string {
@@ -61,6 +63,7 @@ export function scriptedSession(tasks: ScriptedTask[], opts: SessionOptions = {}
       file_paths: [t.file],
       dependencies: t.dependencies ?? [],
       deliverable_ids: t.deliverables ?? [],
+      phase: t.phase ?? null,
     })),
   );
   const respond = (body: ChatBody): Reply => {
