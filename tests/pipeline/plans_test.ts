@@ -320,3 +320,48 @@ Deno.test("--plan-phase codes and reviews only that phase's tasks", async () => 
   await runPipeline(h.deps, { singleRun: true });
   assert.deepEqual(h.store.listTasks().map((t) => t.status), ["completed", "completed"]);
 });
+
+const hasPython = (() => {
+  try {
+    return new Deno.Command("python3", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name:
+    "the validation gate sends broken code back without asking the reviewer; off lets it through",
+  ignore: !hasPython,
+  fn: async () => {
+    const broken: ScriptedTask[] = [{
+      title: "Broken",
+      file: "broken.py",
+      content: "def broken(:\n    pass\n",
+    }];
+    await using strict = await harness(scriptedSession(broken), (c) => {
+      c.orchestration.max_task_attempts = 2;
+    });
+    await strict.addPlan("broken.md", "# Broken\n- broken.py\n");
+    await runPipeline(strict.deps, { singleRun: true });
+    const task = strict.store.listTasks()[0]!;
+    assert.equal(task.status, "failed");
+    assert.equal(task.escalation_reason, "repeated_validation_failure");
+    assert.match(
+      task.feedback!,
+      /python_syntax_error|python_compile_error|SyntaxError|invalid syntax/i,
+    );
+    const reviews = strict.server.requests.filter((r) =>
+      r.path === "/v1/chat/completions" && (r.body as ChatBody).model === KEYS.reviewer
+    );
+    assert.equal(reviews.length, 0);
+
+    await using lax = await harness(scriptedSession(broken), (c) => {
+      c.orchestration.quality_gate_mode = "off";
+    });
+    await lax.addPlan("broken.md", "# Broken\n- broken.py\n");
+    await runPipeline(lax.deps, { singleRun: true });
+    assert.equal(lax.store.listTasks()[0]!.status, "completed");
+  },
+});
