@@ -13,7 +13,7 @@ import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
-import { callModel } from "../pipeline/model_call.ts";
+import { callModel, callStructured } from "../pipeline/model_call.ts";
 import {
   type Chunk,
   type ChunkBudget,
@@ -149,29 +149,19 @@ function breakCycles(
   return out;
 }
 
-async function askPlanner(
+function askPlanner(
   deps: PipelineDeps,
   plan: PlanRow,
   messages: ChatMessage[],
   maxTokens: number,
 ): Promise<ChatResult> {
-  const base = { messages, max_tokens: maxTokens, temperature: 0.3 };
-  if (deps.features.structuredOutput) {
-    try {
-      return await callModel(
-        deps,
-        "planner",
-        { ...base, response_format: architectResponseFormat },
-        {
-          planId: plan.id,
-        },
-      );
-    } catch (err) {
-      if (!(err instanceof LlmError) || err.kind !== "bad_request") throw err;
-      deps.features.structuredOutput = false; // this server rejects response_format: ask in plain text
-    }
-  }
-  return await callModel(deps, "planner", base, { planId: plan.id });
+  return callStructured(
+    deps,
+    "planner",
+    { messages, max_tokens: maxTokens, temperature: 0.3 },
+    architectResponseFormat,
+    { planId: plan.id },
+  );
 }
 
 type ChunkResult = { ok: true; tasks: ArchitectTask[]; warnings: string[] } | {

@@ -6,11 +6,10 @@
  *
  * @module
  */
-import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
-import { callModel } from "../pipeline/model_call.ts";
+import { callStructured } from "../pipeline/model_call.ts";
 import { evaluateGate } from "../pipeline/validate/gate.ts";
 import type { Finding } from "../pipeline/validate/finding.ts";
 import { buildRepairFeedback } from "../pipeline/validate/repair.ts";
@@ -96,27 +95,19 @@ function toFinding(f: Verdict["findings"][number]): Finding {
   };
 }
 
-async function ask(
+function ask(
   deps: PipelineDeps,
   messages: ChatMessage[],
   maxTokens: number,
   meta: { taskId: number; planId: string },
 ): Promise<ChatResult> {
-  const base = { messages, max_tokens: maxTokens, temperature: 0.1 };
-  if (deps.features.structuredOutput) {
-    try {
-      return await callModel(
-        deps,
-        "reviewer",
-        { ...base, response_format: verdictResponseFormat },
-        meta,
-      );
-    } catch (err) {
-      if (!(err instanceof LlmError) || err.kind !== "bad_request") throw err;
-      deps.features.structuredOutput = false;
-    }
-  }
-  return await callModel(deps, "reviewer", base, meta);
+  return callStructured(
+    deps,
+    "reviewer",
+    { messages, max_tokens: maxTokens, temperature: 0.1 },
+    verdictResponseFormat,
+    meta,
+  );
 }
 
 /** Reviews `task` (already in `review`). Throws on model-server errors. */

@@ -8,7 +8,8 @@
 import type { RoleName } from "../config/schema.ts";
 import { errorMessage } from "../errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
-import type { ChatRequest, ChatResult } from "../llm/types.ts";
+import { LlmError } from "../llm/errors.ts";
+import type { ChatRequest, ChatResult, ResponseFormat } from "../llm/types.ts";
 import type { PipelineDeps } from "./deps.ts";
 
 /** How often a long streamed answer reports its progress. */
@@ -69,6 +70,29 @@ export async function callModel(
     record(deps, role, model, meta, 0, 0, seconds, false, errorMessage(err));
     throw err;
   }
+}
+
+/**
+ * Asks for structured output (`response_format`) while the server accepts it;
+ * the first time a server rejects it as a bad request, LAO remembers that and
+ * asks in plain text from then on (the tolerant parsers read either).
+ */
+export async function callStructured(
+  deps: PipelineDeps,
+  role: RoleName,
+  req: Omit<ChatRequest, "role" | "model" | "response_format">,
+  format: ResponseFormat,
+  meta: CallMeta = {},
+): Promise<ChatResult> {
+  if (deps.features.structuredOutput) {
+    try {
+      return await callModel(deps, role, { ...req, response_format: format }, meta);
+    } catch (err) {
+      if (!(err instanceof LlmError) || err.kind !== "bad_request") throw err;
+      deps.features.structuredOutput = false;
+    }
+  }
+  return await callModel(deps, role, req, meta);
 }
 
 function record(
