@@ -6,9 +6,8 @@
  * @module
  */
 import { ExitCode } from "../../errors.ts";
-import { backendFor } from "../../models/detect.ts";
-import { checkHealth, formatHealth, type HealthReport } from "../../models/health.ts";
-import { createModelManager } from "../../models/manager.ts";
+import { checkServer } from "../../models/check_server.ts";
+import { formatHealth } from "../../models/health.ts";
 import { defaultMemoryProbe } from "../../models/memory/probe.ts";
 import type { CliContext } from "../context.ts";
 import { probeSandbox, realProbeDeps, type SandboxBackend } from "../../sandbox/probe.ts";
@@ -20,23 +19,7 @@ import { sandboxStatusLine } from "../../sandbox/status.ts";
 export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const { config } = ctx.loaded;
   const probe = await defaultMemoryProbe().catch(() => undefined);
-  let report: HealthReport;
-  const backend = await backendFor(config).catch(() => undefined);
-  if (!backend) {
-    report = {
-      ok: false,
-      url: config.lm_studio_base_url,
-      server: { reachable: false, latencyMs: 0, kind: "openai", error: "no answer" },
-      roles: [],
-      loaded: [],
-      hints: [
-        `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
-      ],
-    };
-  } else {
-    const manager = createModelManager(config, { backend });
-    report = await checkHealth(config, { manager, ...(probe ? { probe } : {}) });
-  }
+  const report = await checkServer(config, probe ? { probe } : {});
   const shell = config.tools.shell;
   const sandboxBackend: SandboxBackend = shell.sandbox === "off"
     ? { kind: "none", reason: "tools.shell.sandbox is off" }

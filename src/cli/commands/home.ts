@@ -6,9 +6,7 @@
  * @module
  */
 import { existsSync, readdirSync } from "node:fs";
-import { backendFor } from "../../models/detect.ts";
-import { checkHealth } from "../../models/health.ts";
-import { createModelManager } from "../../models/manager.ts";
+import { checkServer } from "../../models/check_server.ts";
 import { style } from "../../ui/output.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
@@ -62,9 +60,7 @@ export async function homeFacts(ctx: CliContext): Promise<HomeFacts> {
     ? readdirSync(config.paths.plans).filter((f) => /\.md$/i.test(f) && !/^readme\.md$/i.test(f))
       .length
     : 0;
-  const backend = await backendFor(config).catch(() => undefined);
-  if (!backend) return { config: configFile, server: "down", missingModels: [], plans };
-  const health = await checkHealth(config, { manager: createModelManager(config, { backend }) });
+  const health = await checkServer(config);
   return {
     config: configFile,
     server: health.server.reachable ? "ok" : "down",

@@ -8,9 +8,8 @@
  */
 import { EventBus } from "../../events/bus.ts";
 import { ExitCode, UserError } from "../../errors.ts";
-import { backendFor } from "../../models/detect.ts";
-import { checkHealth, formatHealth } from "../../models/health.ts";
-import { createModelManager } from "../../models/manager.ts";
+import { checkServer } from "../../models/check_server.ts";
+import { formatHealth } from "../../models/health.ts";
 import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
 import { runPipeline, type RunResult } from "../../pipeline/run.ts";
@@ -161,17 +160,12 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
 
 /** Refuses to start when the server is unreachable or a configured model is missing. */
 async function requireReadyServer(ctx: CliContext): Promise<void> {
-  const { config } = ctx.loaded;
-  const backend = await backendFor(config).catch(() => undefined);
-  if (!backend) {
-    throw new UserError(
-      `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
-      ExitCode.Failure,
-    );
-  }
-  const health = await checkHealth(config, { manager: createModelManager(config, { backend }) });
+  const health = await checkServer(ctx.loaded.config);
   if (!health.ok) {
-    for (const line of formatHealth(health).split("\n")) ctx.out.err(line);
+    // An unreachable server needs no report: the hint says it all.
+    if (health.server.reachable) {
+      for (const line of formatHealth(health).split("\n")) ctx.out.err(line);
+    }
     throw new UserError(health.hints[0] ?? "the model server is not ready", ExitCode.Failure);
   }
 }
