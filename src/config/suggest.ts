@@ -19,11 +19,22 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Largest distance a suggestion may have, given the word and the best candidate. */
+export type SuggestionLimit = (word: string, best: string) => number;
+
+/** A third of the longer string, minimum 2: for config keys. */
+export const KEY_LIMIT: SuggestionLimit = (word, best) =>
+  Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
+
 /**
- * Returns the candidate closest to `word`, or undefined when none is close
- * enough (distance at most a third of the longer string, minimum 2).
+ * Returns the candidate closest to `word` (case-insensitive), or undefined
+ * when none is within `limit` (default {@linkcode KEY_LIMIT}).
  */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  limit: SuggestionLimit = KEY_LIMIT,
+): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
@@ -35,6 +46,5 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestDistance <= limit ? best : undefined;
+  return bestDistance <= limit(word, best) ? best : undefined;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { editDistance } from "../config/suggest.ts";
+import { closest } from "../config/suggest.ts";
 import { type Config, type RoleName, ROLES } from "../config/schema.ts";
 import type { MemoryProbe, MemoryReading } from "./memory/probe.ts";
 import type { HealthInfo, LoadedModel, ModelManager } from "./types.ts";
@@ -49,13 +49,8 @@ export interface HealthReport {
 
 /** The available key closest to `key`, if any is reasonably close. */
 export function closestKey(key: string, available: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of available) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(3, key.length / 2) ? best : undefined;
+  // Model keys are long and versioned: allow more slack than config keys.
+  return closest(key, available, (word) => Math.max(3, word.length / 2));
 }
 
 /** Dependencies of {@linkcode checkHealth}. */
