@@ -151,13 +151,15 @@ export async function runCoder(
   };
 
   const toolTokens = estimateMessages(deps.count, [], tools);
+  // Fixed part of every request: system prompt and tool schemas, counted once.
+  const fixedTokens = estimate(system) + toolTokens;
   const context = await gatherContext(
     deps,
     fs,
     task,
     (candidate) =>
-      estimate(system) + estimate({ role: "user", content: taskMessage(task, candidate) }) +
-          toolTokens <= budget * 0.6,
+      fixedTokens + estimate({ role: "user", content: taskMessage(task, candidate) }) <=
+        budget * 0.6,
   );
 
   const messages: ChatMessage[] = [system, { role: "user", content: taskMessage(task, context) }];

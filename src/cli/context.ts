@@ -18,6 +18,11 @@ export interface CliDeps {
   signal?: AbortSignal;
 }
 
+/** A command's implementation: returns the exit code. */
+export type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =>
+  | number
+  | Promise<number>;
+
 /** A command's view of the program. */
 export class CliContext {
   readonly deps: CliDeps;

@@ -9,7 +9,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, InterruptedError, NotImplementedError, UserError } from "../errors.ts";
 import { denoOutput } from "../ui/output.ts";
-import { CliContext, type CliDeps } from "./context.ts";
+import { type Action, CliContext, type CliDeps } from "./context.ts";
 import { initCommand } from "./commands/init.ts";
 import { statusCommand } from "./commands/status.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
@@ -21,10 +21,6 @@ import { runCommand } from "./commands/run.ts";
 
 export { VERSION } from "./version.ts";
 import { VERSION } from "./version.ts";
-
-type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =>
-  | number
-  | Promise<number>;
 
 /** Builds the command tree. `run` receives each command's action. */
 export function buildProgram(

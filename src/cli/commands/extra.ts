@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "commander";
-import type { CliContext } from "../context.ts";
+import type { Action } from "../context.ts";
 import { demoCommand } from "./demo.ts";
 import { logCommand, undoCommand } from "./git_commands.ts";
 import { healthCommand } from "./health.ts";
@@ -13,10 +13,6 @@ import { preflightCommand } from "./preflight.ts";
 import { reportCommand } from "./report.ts";
 import { runCommand } from "./run.ts";
 import { sandboxCommand } from "./sandbox.ts";
-
-type Action = (ctx: CliContext, opts: Record<string, unknown>, args: string[]) =>
-  | number
-  | Promise<number>;
 
 /** Adds the pipeline, model-server, git and demo commands. */
 export function registerExtraCommands(
