@@ -55,6 +55,8 @@ function requestBody(req: ChatRequest): Record<string, unknown> {
 /** Throws {@linkcode EmptyAnswerError} when the model produced no usable answer. */
 export function requireAnswer(answer: AssembledAnswer, model: string): AssembledAnswer {
   if (answer.content.trim() || answer.toolCalls.length) return answer;
+  // Cut at max_tokens (e.g. a tool call the server's parser held back): the caller decides.
+  if (answer.finishReason === "length") return answer;
   if (answer.reasoning.trim()) {
     throw new EmptyAnswerError(
       `Model "${model}" reasoned but gave no answer: raise max_tokens or retry`,
