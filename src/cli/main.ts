@@ -20,7 +20,7 @@ import { healthCommand } from "./commands/health.ts";
 import { runCommand } from "./commands/run.ts";
 
 export { VERSION } from "./version.ts";
-import { VERSION } from "./version.ts";
+import { VERSION, versionInfo } from "./version.ts";
 
 /** Builds the command tree. `run` receives each command's action. */
 export function buildProgram(
@@ -37,10 +37,14 @@ export function buildProgram(
       writeErr: (s) => deps.output.err(s.replace(/\n$/, "")),
     });
 
-  program.command("version").description("print the version").action(run(() => {
-    deps.output.out(`lao ${VERSION}`);
-    return 0;
-  }));
+  program.command("version").description("print the version (--json: also Deno, target, permissions)")
+    .option("--json", "print one JSON document: version, deno, target, compiled, permissions")
+    .action(run((_ctx, opts) => {
+      deps.output.out(
+        opts.json === true ? JSON.stringify(versionInfo(), null, 2) : `lao ${VERSION}`,
+      );
+      return 0;
+    }));
 
   program.command("init").description("scaffold factory.yaml, plans/ and .lao/ here")
     .option("--no-interactive", "do not ask questions")

@@ -1,0 +1,45 @@
+/**
+ * The `lao` permission set in deno.json is the one definition of what LAO may
+ * do: tasks run with it, the compiled binary is built with it, `lao version
+ * --json` prints it. `lao-test` may differ from it only by the two programs
+ * the tests start (`deno` to run LAO as users do, `tmux` for terminal tests).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import denoJson from "../deno.json" with { type: "json" };
+import { compileArgs } from "./compile.ts";
+
+const TEST_ONLY_PROGRAMS = ["deno", "tmux"];
+
+Deno.test("lao-test is the lao permission set plus deno and tmux, nothing else", () => {
+  const lao = denoJson.permissions.lao;
+  const test = denoJson.permissions["lao-test"];
+  assert.deepEqual({ ...test, run: undefined }, { ...lao, run: undefined });
+  assert.deepEqual(test.run, [...lao.run, ...TEST_ONLY_PROGRAMS]);
+});
+
+Deno.test("every task that runs LAO, and the compiled binary, use -P=lao", () => {
+  for (const [name, command] of Object.entries(denoJson.tasks)) {
+    if (!/\bmain\.ts\b/.test(command) || name === "test") continue;
+    assert.match(command, /-P=lao(\s|$)/, `task ${name}`);
+  }
+  assert.ok(compileArgs("x86_64-unknown-linux-gnu").includes("-P=lao"));
+  assert.match(denoJson.tasks.test, /deno test -P=lao-test/);
+});
+
+Deno.test("lao version --json prints the lao permission set from deno.json", async () => {
+  const out = await new Deno.Command("deno", {
+    args: ["run", "-q", "-P=lao", "main.ts", "version", "--json"],
+    cwd: new URL("..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.equal(doc.version, denoJson.version);
+  assert.equal(doc.target, Deno.build.target);
+  assert.equal(doc.deno, Deno.version.deno);
+  assert.equal(doc.compiled, false);
+  assert.deepEqual(doc.permissions, { set: "lao", grants: denoJson.permissions.lao });
+});
