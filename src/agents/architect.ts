@@ -11,38 +11,19 @@
 import { errorMessage, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
-import type { ChatMessage, ChatResult } from "../llm/types.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
-import { callModel, callStructured } from "../pipeline/model_call.ts";
-import {
-  type Chunk,
-  type ChunkBudget,
-  chunkCompletionBudget,
-  chunkPlan,
-} from "../pipeline/chunking.ts";
+import { type ChunkBudget, chunkPlan } from "../pipeline/chunking.ts";
 import type { PlanRow } from "../store/store.ts";
-import {
-  architectResponseFormat,
-  type ArchitectTask,
-  parseArchitectReply,
-  repairPrompt,
-} from "./parse/architect.ts";
+import type { ArchitectTask } from "./parse/architect.ts";
 import { mergeDuplicates, resolveDependencies } from "./parse/architect_deps.ts";
-import systemPrompt from "./prompts/architect_system.md" with { type: "text" };
-import compressPrompt from "./prompts/architect_compress.md" with { type: "text" };
+import { architectMessages, decomposeChunk } from "./architect_chunk.ts";
+
+export { architectMessages };
 
 /** Outcome of {@linkcode decomposePlan}. */
 export type DecomposeResult =
   | { ok: true; taskIds: number[]; warnings: string[] }
   | { ok: false; error: string; infrastructure: boolean };
-
-/** The architect's messages for one chunk. */
-export function architectMessages(chunkText: string): ChatMessage[] {
-  return [
-    { role: "system", content: systemPrompt.trim() },
-    { role: "user", content: `Decompose this project plan into micro-tasks:\n\n${chunkText}` },
-  ];
-}
 
 /** The chunk budget from the planner's settings. */
 export function planBudget(deps: PipelineDeps): ChunkBudget {
@@ -87,7 +68,7 @@ export async function decomposePlan(
         all.push(...(JSON.parse(stored.tasks_json) as ArchitectTask[]));
         continue;
       }
-      const result = await decomposeChunk(deps, plan, chunk);
+      const result = await decomposeChunk({ deps, plan, budget: planBudget(deps) }, chunk);
       if (!result.ok) {
         deps.store.finishChunk(plan.id, chunk.hash, { error: result.error });
         throw new ChunkError(`chunk ${chunk.index + 1}/${chunks.length}: ${result.error}`);
@@ -147,86 +128,4 @@ function breakCycles(
     warnings.push(`dependency cycle ${cycle.join(" → ")}: broken by keeping the plan's order`);
   }
   return out;
-}
-
-function askPlanner(
-  deps: PipelineDeps,
-  plan: PlanRow,
-  messages: ChatMessage[],
-  maxTokens: number,
-): Promise<ChatResult> {
-  return callStructured(
-    deps,
-    "planner",
-    { messages, max_tokens: maxTokens, temperature: 0.3 },
-    architectResponseFormat,
-    { planId: plan.id },
-  );
-}
-
-type ChunkResult = { ok: true; tasks: ArchitectTask[]; warnings: string[] } | {
-  ok: false;
-  error: string;
-};
-
-async function decomposeChunk(
-  deps: PipelineDeps,
-  plan: PlanRow,
-  chunk: Chunk,
-): Promise<ChunkResult> {
-  const budget = planBudget(deps);
-  let text = chunk.text;
-  if (chunk.oversized) {
-    const summary = await callModel(deps, "planner", {
-      messages: [
-        { role: "system", content: compressPrompt.trim() },
-        { role: "user", content: chunk.text },
-      ],
-      max_tokens: 1024,
-      temperature: 0.2,
-    }, { planId: plan.id });
-    text = summary.content.trim() || chunk.text.slice(0, 4000);
-  }
-  const messages = architectMessages(text);
-  const prompt = Math.ceil(
-    estimateMessages(deps.count, messages) *
-      deps.calibration.factor(deps.config.models.planner.key),
-  );
-  const maxTokens = chunkCompletionBudget(prompt, budget);
-  if (maxTokens < 256) {
-    return {
-      ok: false,
-      error: `plan section too large for the planner context (${prompt} tokens)`,
-    };
-  }
-  const first = await askPlanner(deps, plan, messages, maxTokens);
-  let parsed = parseArchitectReply(first.content || first.reasoning);
-  const warnings: string[] = [];
-  if (parsed.errors.length > 0) {
-    const errors = first.finishReason === "length"
-      ? [
-        ...parsed.errors,
-        `the reply hit the output limit of ${maxTokens} tokens: keep descriptions shorter`,
-      ]
-      : parsed.errors;
-    const repair = await askPlanner(deps, plan, [
-      ...messages,
-      { role: "assistant", content: first.content || first.reasoning },
-      { role: "user", content: repairPrompt(errors) },
-    ], maxTokens);
-    const second = parseArchitectReply(repair.content || repair.reasoning);
-    if (second.tasks.length >= parsed.tasks.length && second.tasks.length > 0) {
-      if (second.errors.length) {
-        warnings.push(...second.errors.map((e) => `kept valid tasks; ${e}`));
-      }
-      parsed = second;
-    } else {
-      warnings.push(...parsed.errors.map((e) => `kept valid tasks; ${e}`));
-    }
-  }
-  if (parsed.tasks.length === 0) {
-    const reason = parsed.errors[0] ?? "no tasks in the reply";
-    return { ok: false, error: `could not read the architect's reply: ${reason}` };
-  }
-  return { ok: true, tasks: parsed.tasks, warnings };
 }

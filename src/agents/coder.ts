@@ -14,7 +14,7 @@ import type { PipelineDeps } from "../pipeline/deps.ts";
 import { callModel } from "../pipeline/model_call.ts";
 import type { PlanRow, Task } from "../store/store.ts";
 import { findRelevantFiles } from "../tools/find_relevant_files.ts";
-import { executeToolCall, toolDefinitions, TOOLS } from "../tools/registry.ts";
+import { executeToolCall, historyArguments, toolDefinitions, TOOLS } from "../tools/registry.ts";
 import { RepeatedFailureDetector } from "../tools/repeated_failure.ts";
 import { trimTranscript } from "../tools/transcript.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
@@ -22,6 +22,7 @@ import type { ShellPort, ToolContext, ToolResult } from "../tools/types.ts";
 import { parseTextToolCalls } from "./parse/text_tool_calls.ts";
 import { stripThink } from "./parse/think.ts";
 import { recordingFs } from "./recording_fs.ts";
+import { truncatedTurn, wasCutOff } from "./truncation.ts";
 import systemWithTools from "./prompts/coder_system.md" with { type: "text" };
 import systemNoTools from "./prompts/coder_system_notools.md" with { type: "text" };
 
@@ -39,6 +40,8 @@ export interface CoderOutcome {
 
 /** Rounds of tool use before the coder is stopped. */
 export const MAX_CODER_ROUNDS = 12;
+/** Answers in a row cut off at `max_tokens` before the coder gives up on the attempt. */
+export const MAX_CUT_OFF_ANSWERS = 3;
 const CONTEXT_FILES = 3;
 const MAX_CONTEXT_FILES = 5;
 const CONTEXT_LINES = 100;
@@ -167,6 +170,7 @@ export async function runCoder(
   let toolCalls = 0;
   let summary = "";
   let rounds = 0;
+  let cutOff = 0;
   const toolBudget = budget - toolTokens;
 
   const run = async (name: string, args: string | object): Promise<ToolResult> => {
@@ -194,6 +198,27 @@ export async function runCoder(
       ...(tools.length ? { tools, tool_choice: "auto" as const } : {}),
     }, { taskId: task.id, planId: plan.id });
 
+    // A cut-off answer is never executed (its last call is incomplete): ask for smaller pieces.
+    if (wasCutOff(reply)) {
+      cutOff++;
+      messages.push(...truncatedTurn(reply, reserve));
+      deps.emit({
+        type: "log",
+        level: "warn",
+        message: `task #${task.id}: the coder's answer was cut off at max_tokens=${reserve}; ` +
+          "nothing in it was run, asking for smaller pieces",
+        source: "coder",
+      });
+      if (cutOff >= MAX_CUT_OFF_ANSWERS) {
+        summary =
+          `Coder stopped: ${cutOff} answers in a row were cut off at max_tokens=${reserve} ` +
+          `(raise models.coder.max_completion or split the task).`;
+        break;
+      }
+      continue;
+    }
+    cutOff = 0;
+
     if (reply.toolCalls.length > 0) {
       messages.push({
         role: "assistant",
@@ -201,7 +226,8 @@ export async function runCoder(
         tool_calls: reply.toolCalls.map((c) => ({
           id: c.id,
           type: "function" as const,
-          function: { name: c.name, arguments: c.arguments },
+          // Always valid JSON: servers render the history through the chat template.
+          function: { name: c.name, arguments: historyArguments(c.arguments) },
         })),
       });
       for (const call of reply.toolCalls) {

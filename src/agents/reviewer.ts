@@ -18,6 +18,8 @@ import type { PlanRow, Task } from "../store/store.ts";
 import { parseVerdict, type Verdict, verdictResponseFormat } from "./parse/verdict.ts";
 import systemPrompt from "./prompts/reviewer_system.md" with { type: "text" };
 import reaskPrompt from "./prompts/reviewer_reask.md" with { type: "text" };
+import verdictOnlyPrompt from "./prompts/reviewer_verdict_only.md" with { type: "text" };
+import { fillTemplate, wasCutOff } from "./truncation.ts";
 
 /** The reviewer's decision (the scheduler applies caps and cooldowns). */
 export type ReviewOutcome =
@@ -181,17 +183,32 @@ export async function runReviewer(
   const first = await ask(deps, messages, reserve, meta);
   let verdict = parseVerdict(first.content, first.reasoning);
   if (verdict.verdict === "unparseable") {
+    // Cut at max_tokens: ask for the verdict only (the long answer is not repeated).
+    const cut = wasCutOff(first);
+    const quoted = (first.content || first.reasoning).slice(0, cut ? 600 : 2000);
     const again = await ask(
       deps,
       [
         ...messages,
-        { role: "assistant", content: first.content || first.reasoning.slice(0, 2000) },
-        { role: "user", content: reaskPrompt.trim() },
+        { role: "assistant", content: quoted || "(no answer)" },
+        {
+          role: "user",
+          content: cut
+            ? fillTemplate(verdictOnlyPrompt, { max_tokens: reserve })
+            : reaskPrompt.trim(),
+        },
       ],
       reserve,
       meta,
     );
     verdict = parseVerdict(again.content, again.reasoning);
+    if (verdict.verdict === "unparseable" && (cut || wasCutOff(again))) {
+      verdict = {
+        ...verdict,
+        summary: `the review was cut at max_tokens=${reserve} before a verdict ` +
+          `(raise models.reviewer.max_completion): ${verdict.summary.slice(0, 300)}`,
+      };
+    }
   }
   const findings = verdict.findings.map(toFinding);
   deps.store.addFindings(task.id, task.attempt, findings);

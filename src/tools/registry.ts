@@ -17,6 +17,7 @@ import { listDirTool } from "./list_dir.ts";
 import { searchTool } from "./search.ts";
 import { shellExecTool } from "./shell_exec.ts";
 import { fail, type Tool, type ToolContext, type ToolResult } from "./types.ts";
+import { bareToolName, NAME_ALIASES } from "./tool_names.ts";
 import { WorkspaceError } from "./workspace_fs.ts";
 
 /** Every coder tool, in the order offered to the model. */
@@ -35,32 +36,6 @@ export interface ToolDefinition {
   type: "function";
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
-
-/** Other names models use for our tools. */
-const NAME_ALIASES: Record<string, string> = {
-  read_file: "file_read",
-  readfile: "file_read",
-  open_file: "file_read",
-  view_file: "file_read",
-  write_file: "file_write",
-  create_file: "file_write",
-  writefile: "file_write",
-  save_file: "file_write",
-  edit_file: "file_patch",
-  patch_file: "file_patch",
-  replace_in_file: "file_patch",
-  str_replace: "file_patch",
-  list_files: "list_dir",
-  list_directory: "list_dir",
-  ls: "list_dir",
-  grep: "search",
-  search_files: "search",
-  find_files: "find_relevant_files",
-  shell: "shell_exec",
-  bash: "shell_exec",
-  run_command: "shell_exec",
-  execute_command: "shell_exec",
-};
 
 /** Other argument names models use, mapped to ours (applied only when the tool has the target). */
 const ARG_ALIASES: Record<string, string[]> = {
@@ -125,7 +100,7 @@ export function capOutput(text: string, max = MAX_OUTPUT): string {
 }
 
 function resolveName(name: string, tools: readonly Tool[]): Tool | undefined {
-  const n = name.trim().replace(/^functions[.:]/, "").toLowerCase();
+  const n = bareToolName(name).toLowerCase();
   return tools.find((t) => t.name === n) ?? tools.find((t) => t.name === NAME_ALIASES[n]);
 }
 
@@ -142,6 +117,17 @@ function parseArgs(raw: string | object | null | undefined): Record<string, unkn
   return v !== null && typeof v === "object" && !Array.isArray(v)
     ? v as Record<string, unknown>
     : "arguments must be a JSON object";
+}
+
+/**
+ * The arguments of a call as they may be sent back in an assistant message:
+ * always valid JSON (llama.cpp renders the history through the chat template,
+ * which parses them, and answers 500 for invalid JSON). Repairable arguments
+ * are re-serialised; anything else becomes `{}` (the tool result says why).
+ */
+export function historyArguments(raw: string | object | null | undefined): string {
+  const parsed = parseArgs(raw);
+  return JSON.stringify(typeof parsed === "string" ? {} : parsed);
 }
 
 function describeArgs(tool: Tool): string {

@@ -56,22 +56,38 @@ const ALIASES: Record<keyof ArchitectTask, string[]> = {
   ],
 };
 
+/** Longest values LAO accepts per field (the JSON schema says the same to the server). */
+export const TASK_LIMITS = {
+  title: 200,
+  description: 4000,
+  path: 300,
+  phase: 100,
+  deliverable: 64,
+} as const;
+
 const NON_EMPTY = "must be a non-empty string";
 const STRING_LIST = "must be a list of non-empty strings";
-const text = z.string({ error: NON_EMPTY }).trim().min(1, { error: NON_EMPTY });
-const list = z.array(z.string({ error: STRING_LIST }).trim().min(1, { error: STRING_LIST }), {
-  error: STRING_LIST,
-});
+const text = (max: number) =>
+  z.string({ error: NON_EMPTY }).trim().min(1, { error: NON_EMPTY })
+    .max(max, { error: `must be at most ${max} characters` });
+const list = (max: number) =>
+  z.array(
+    z.string({ error: STRING_LIST }).trim().min(1, { error: STRING_LIST })
+      .max(max, { error: `must hold strings of at most ${max} characters` }),
+    { error: STRING_LIST },
+  );
 
 /** Zod schema of one task after alias normalisation. */
 export const architectTaskSchema = z.object({
-  title: text,
-  description: text,
-  file_paths: list,
-  dependencies: list,
-  phase: z.string({ error: "must be a string or null" }).trim().nullable()
+  title: text(TASK_LIMITS.title),
+  description: text(TASK_LIMITS.description),
+  file_paths: list(TASK_LIMITS.path),
+  dependencies: list(TASK_LIMITS.title),
+  phase: z.string({ error: "must be a string or null" }).trim()
+    .max(TASK_LIMITS.phase, { error: `must be at most ${TASK_LIMITS.phase} characters` })
+    .nullable()
     .transform((p) => (p ? p : null)),
-  deliverable_ids: list,
+  deliverable_ids: list(TASK_LIMITS.deliverable),
 });
 
 /** Maps aliased keys to the canonical ones and lifts single values into lists. */
@@ -170,34 +186,32 @@ export function parseArchitectReply(reply: string): ArchitectParse {
   return { tasks, errors, truncated: found.c.truncated };
 }
 
-/** The task list as a JSON schema, for `response_format` (root is `{"tasks": [...]}`). */
-export const architectJsonSchema = {
+const bounded = (max: number) => ({ type: "string", minLength: 1, maxLength: max }) as const;
+const boundedList = (max: number) => ({ type: "array", items: bounded(max) }) as const;
+
+/** JSON schema of one task: the checks of {@linkcode architectTaskSchema}, for grammars. */
+const taskItemSchema = {
   type: "object",
   properties: {
-    tasks: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          title: { type: "string", minLength: 1 },
-          description: { type: "string", minLength: 1 },
-          file_paths: { type: "array", items: { type: "string", minLength: 1 } },
-          dependencies: { type: "array", items: { type: "string", minLength: 1 } },
-          phase: { type: ["string", "null"] },
-          deliverable_ids: { type: "array", items: { type: "string", minLength: 1 } },
-        },
-        required: [
-          "title",
-          "description",
-          "file_paths",
-          "dependencies",
-          "phase",
-          "deliverable_ids",
-        ],
-        additionalProperties: false,
-      },
-    },
+    title: bounded(TASK_LIMITS.title),
+    description: bounded(TASK_LIMITS.description),
+    file_paths: boundedList(TASK_LIMITS.path),
+    dependencies: boundedList(TASK_LIMITS.title),
+    phase: { type: ["string", "null"], maxLength: TASK_LIMITS.phase },
+    deliverable_ids: boundedList(TASK_LIMITS.deliverable),
   },
+  required: ["title", "description", "file_paths", "dependencies", "phase", "deliverable_ids"],
+  additionalProperties: false,
+} as const;
+
+/**
+ * The task list as a JSON schema, for `response_format` (root is
+ * `{"tasks": [...]}`). `minItems: 1`: a grammar-constrained server cannot
+ * let a model answer an empty list.
+ */
+export const architectJsonSchema = {
+  type: "object",
+  properties: { tasks: { type: "array", minItems: 1, items: taskItemSchema } },
   required: ["tasks"],
   additionalProperties: false,
 } as const;
@@ -206,6 +220,21 @@ export const architectJsonSchema = {
 export const architectResponseFormat = {
   type: "json_schema",
   json_schema: { name: "micro_tasks", strict: true, schema: architectJsonSchema },
+} as const;
+
+/** The schema of a continuation after a cut-off answer: the remaining tasks, possibly none. */
+export const architectContinueFormat = {
+  type: "json_schema",
+  json_schema: {
+    name: "remaining_micro_tasks",
+    strict: true,
+    schema: {
+      type: "object",
+      properties: { tasks: { type: "array", items: taskItemSchema } },
+      required: ["tasks"],
+      additionalProperties: false,
+    },
+  },
 } as const;
 
 /** The user message of the single repair turn, quoting the exact validation errors. */
