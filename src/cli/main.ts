@@ -13,6 +13,7 @@ import { type Action, CliContext, type CliDeps } from "./context.ts";
 import { initCommand } from "./commands/init.ts";
 import { statusCommand } from "./commands/status.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
+import { configureHelp } from "./help.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { registerExtraCommands } from "./commands/extra.ts";
 import { homeScreen } from "./commands/home.ts";
@@ -27,7 +28,7 @@ export function buildProgram(
   deps: CliDeps,
   run: (action: Action) => (...a: unknown[]) => Promise<void>,
 ) {
-  const program = addGlobalOptions(new Command("lao"))
+  const program = configureHelp(addGlobalOptions(new Command("lao")))
     .description("LAO: a local multi-phase coding agent (planner → coder → reviewer)")
     .version(`lao ${VERSION}`, "-v, --version", "print the version")
     .showSuggestionAfterError(true)
@@ -37,7 +38,9 @@ export function buildProgram(
       writeErr: (s) => deps.output.err(s.replace(/\n$/, "")),
     });
 
-  program.command("version").description("print the version (--json: also Deno, target, permissions)")
+  program.command("version").description(
+    "print the version (--json: also Deno, target, permissions)",
+  )
     .option("--json", "print one JSON document: version, deno, target, compiled, permissions")
     .action(run((_ctx, opts) => {
       deps.output.out(
@@ -79,7 +82,9 @@ export function buildProgram(
     });
   program.command("retry-failed").description("put every failed task back to pending")
     .option("--plan-id <id>", "only this plan's tasks").action(retry(false));
-  program.command("reset-failed", { hidden: true }).option("--plan-id <id>").action(retry(true));
+  program.command("reset-failed", { hidden: true })
+    .description('deprecated alias of "retry-failed"')
+    .option("--plan-id <id>", "only this plan's tasks").action(retry(true));
 
   registerExtraCommands(program, run);
 
@@ -95,7 +100,7 @@ export function buildProgram(
 
   for (const name of ["configure-models", "pilot", "projects"]) {
     program.command(name).description(`${name} (not built yet)`).allowUnknownOption()
-      .argument("[args...]").action(run(() => {
+      .argument("[args...]", "ignored until it is built").action(run(() => {
         throw new NotImplementedError(name);
       }));
   }
@@ -115,9 +120,11 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
   let ctx: CliContext | undefined;
   const run = (action: Action) => async (...a: unknown[]) => {
     const cmd = a[a.length - 1] as Command;
-    const opts = a[a.length - 2] as Record<string, unknown>;
+    const own = a[a.length - 2] as Record<string, unknown>;
     const positional = a.slice(0, -2).flat().filter((x): x is string => typeof x === "string");
     const globals = cmd.optsWithGlobals() as GlobalOptions;
+    // `lao --json X` and `lao X --json` are the same request.
+    const opts = globals.json === true && own.json === undefined ? { ...own, json: true } : own;
     const gitGiven = sourceOf(cmd, "git") === "cli";
     ctx = new CliContext(full, globals, gitGiven);
     exitCode = await action(ctx, opts, positional);

@@ -73,6 +73,7 @@ export function addGlobalOptions(cmd: Command): Command {
     .addOption(
       new Option("--sandbox <mode>", "shell sandbox policy").choices(["auto", "required", "off"]),
     )
+    .option("--json", "machine-readable output (run: JSON lines of events; others: one document)")
     .option("--record <file>", "append every model exchange to a JSONL cassette")
     .option("--replay <file>", "serve model replies from a cassette (no server needed)");
 }

@@ -37,14 +37,16 @@ export function registerExtraCommands(
       })
     ));
   program.command("undo").description("revert a task's commits and put it back to pending")
-    .argument("<task-id>").option("--note <text>", "feedback for the next attempt")
+    .argument("<task-id>", "a task id as `lao status` and `lao log` show it (e.g. 7)")
+    .option("--note <text>", "feedback for the next attempt")
     .action(
       run((ctx, opts, args) =>
         undoCommand(ctx, args[0]!, typeof opts.note === "string" ? { note: opts.note } : {})
       ),
     );
   program.command("log").description("a plan's LAO commits with task ids and verdicts")
-    .argument("[plan]").action(run((ctx, _opts, args) => logCommand(ctx, args[0])));
+    .argument("[plan]", "plan file name or stem (example_plan.md, example_plan), or plan id")
+    .action(run((ctx, _opts, args) => logCommand(ctx, args[0])));
   program.command("sandbox").description("check the shell sandbox with live self-tests")
     .argument("[action]", "check (default)").option("--json", "print one JSON document")
     .action(run((ctx, opts, args) => sandboxCommand(ctx, args[0], { json: opts.json === true })));
