@@ -20,6 +20,7 @@ import {
   WorkspaceError,
   type WorkspaceFs,
 } from "../tools/workspace_fs.ts";
+import { kindOf, readCapped, sameRegularFile } from "../workspace/file_checks.ts";
 import { isInside, protectedReason, resolveLexical, toRelative } from "./path_rules.ts";
 
 /** Options of {@linkcode WorkspaceGuard}. */
@@ -45,16 +46,6 @@ interface Resolved {
 const DEFAULT_READ_CAP = 1024 * 1024;
 const DEFAULT_WRITE_CAP = 4 * 1024 * 1024;
 const IGNORED_DIRS = new Set([".git", "node_modules"]);
-
-/** Describes a non-regular file type for an error message. */
-function kindOf(info: Deno.FileInfo): string {
-  if (info.isDirectory) return "is a directory";
-  if (info.isFifo) return "is a FIFO";
-  if (info.isSocket) return "is a socket";
-  if (info.isCharDevice || info.isBlockDevice) return "is a device";
-  if (info.isSymlink) return "is a symlink";
-  return "is not a regular file";
-}
 
 /** Runs `fn` and returns undefined when the path does not exist. */
 async function maybe<T>(fn: () => Promise<T>): Promise<T | undefined> {
@@ -176,26 +167,10 @@ export class WorkspaceGuard implements WorkspaceFs {
   async #readChecked(r: Resolved, fail: (reason: string, code: string) => never) {
     using file = await Deno.open(r.real, { read: true });
     const st = await file.stat();
-    if (!st.isFile || st.ino !== r.info?.ino || st.dev !== r.info?.dev) {
+    if (r.info === undefined || !sameRegularFile(st, r.info)) {
       return fail("file changed while it was being opened", "denied");
     }
-    const limit = this.#maxRead + 1;
-    const buf = new Uint8Array(Math.min(limit, Math.max(st.size + 1, 4096)));
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    while (total < limit) {
-      const n = await file.read(buf.subarray(0, Math.min(buf.length, limit - total)));
-      if (n === null) break;
-      chunks.push(buf.slice(0, n));
-      total += n;
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return await readCapped(file, this.#maxRead + 1, st.size);
   }
 
   /** {@inheritDoc WorkspaceFs.writeText} */
