@@ -15,10 +15,19 @@ export type PlanStatus =
   | "decomposition_failed"
   | "active"
   | "completed"
+  /** Every task failed (`lao retry-failed` reopens it). */
+  | "failed"
   | "superseded";
 
 /** An agent role with its own model. */
 export type Role = "planner" | "coder" | "reviewer" | "embedder" | "pilot";
+
+/**
+ * What a run is doing between steps: working on a task, idle (watching for
+ * plans), paused (the model server is unavailable; `until` is the next retry),
+ * waiting out a rework cooldown, or stopping after a Ctrl+C.
+ */
+export type RunState = "working" | "idle" | "paused" | "cooldown" | "stopping";
 
 /** Severity of a log event. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -78,7 +87,8 @@ export type LaoEvent =
   }
   | { type: "tool.call"; tool: string; ok: boolean; summary: string; taskId?: number }
   | { type: "git.commit"; subject: string; sha: string; workspace: string }
-  | { type: "sandbox.status"; line: string };
+  | { type: "sandbox.status"; line: string }
+  | { type: "run.state"; state: RunState; until?: string; reason?: string };
 
 /** The `type` strings of {@linkcode LaoEvent}. */
 export type LaoEventType = LaoEvent["type"];

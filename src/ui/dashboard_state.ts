@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LaoEvent, LogLevel, Role, TaskStatus } from "../events/types.ts";
+import type { LaoEvent, LogLevel, Role, RunState, TaskStatus } from "../events/types.ts";
 import { attemptText, clock, describeEvent, taskExtras } from "./describe_event.ts";
 
 /** Every task status, in pipeline order (re-exported from the store's state machine). */
@@ -61,6 +61,8 @@ export interface DashboardState {
   /** Warning and error count, and the last few messages. */
   problems: number;
   lastProblems: readonly string[];
+  /** What the run is doing between steps (null before the first `run.state`). */
+  run: { state: RunState; until?: string; reason?: string } | null;
   /** ISO time of the first and latest event. */
   startedAt: string | null;
   lastAt: string | null;
@@ -70,6 +72,8 @@ export interface DashboardState {
 export interface InitialStateOptions {
   /** Tasks already known (e.g. from the store) before the first event. */
   tasks?: Record<number, TaskStatus>;
+  /** Plan filenames by plan id, known before the first event (from the store). */
+  planNames?: Record<string, string>;
   /** Sandbox description for the header. */
   sandbox?: string;
   /** Activity lines kept (default 12). */
@@ -86,7 +90,7 @@ export function initialState(options: InitialStateOptions = {}): DashboardState 
     task: null,
     tasks: { ...options.tasks },
     titles: {},
-    planNames: {},
+    planNames: { ...options.planNames },
     tokens: {},
     model: null,
     loads: 0,
@@ -98,9 +102,35 @@ export function initialState(options: InitialStateOptions = {}): DashboardState 
     activityLimit: options.activityLimit ?? 12,
     problems: 0,
     lastProblems: [],
+    run: null,
     startedAt: null,
     lastAt: null,
   };
+}
+
+/** What {@linkcode seedFromQueue} reads: the plans and tasks in the store. */
+export interface QueueSnapshot {
+  plans: readonly { id: string; filename: string }[];
+  tasks: readonly { id: number; status: TaskStatus; title: string }[];
+}
+
+/**
+ * The dashboard's starting state from the whole queue, so its totals and plan
+ * names are true from the first frame after a resume or a revision, not only
+ * for the tasks this run happens to touch.
+ */
+export function seedFromQueue(
+  queue: QueueSnapshot,
+  options: Omit<InitialStateOptions, "tasks" | "planNames"> = {},
+): DashboardState {
+  const tasks: Record<number, TaskStatus> = {};
+  const titles: Record<number, string> = {};
+  for (const t of queue.tasks) {
+    tasks[t.id] = t.status;
+    titles[t.id] = t.title;
+  }
+  const planNames = Object.fromEntries(queue.plans.map((p) => [p.id, p.filename]));
+  return { ...initialState({ ...options, tasks, planNames }), titles };
 }
 
 /** Number of tasks per status (every status present, zero when none). */
@@ -154,6 +184,7 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     case "phase.start": {
       const next = {
         ...state,
+        run: { state: "working" as const },
         phase: event.phase,
         plan: event.planId ? state.planNames[event.planId] ?? event.planId : state.plan,
       };
@@ -192,6 +223,13 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     }
     case "sandbox.status":
       return { ...state, sandbox: event.line };
+    case "run.state": {
+      const run: DashboardState["run"] = { state: event.state };
+      if (event.until !== undefined) run.until = event.until;
+      if (event.reason !== undefined) run.reason = event.reason;
+      // Between steps no task is current.
+      return event.state === "working" ? { ...state, run } : { ...state, run, task: null };
+    }
     case "tool.call":
     case "git.commit":
       return state;

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import type { LaoEvent } from "../events/types.ts";
 import { at, sampleRun } from "./_fixtures.ts";
-import { countByStatus, initialState, reduce, taskLabel } from "./dashboard_state.ts";
+import {
+  countByStatus,
+  initialState,
+  reduce,
+  seedFromQueue,
+  taskLabel,
+} from "./dashboard_state.ts";
 
 const replay = (events = sampleRun(), state = initialState()) => events.reduce(reduce, state);
 
@@ -104,4 +110,58 @@ Deno.test("initialState() counts seeded tasks from the store", () => {
   const state = initialState({ tasks: { 1: "completed", 2: "pending", 3: "pending" } });
   assert.equal(countByStatus(state).pending, 2);
   assert.equal(countByStatus(state).completed, 1);
+});
+
+Deno.test("seedFromQueue() shows the whole queue's totals and plan names from the first frame", () => {
+  const seeded = seedFromQueue({
+    plans: [{ id: "a1b2c3d4e5f60718", filename: "ten.md" }],
+    tasks: Array.from({ length: 10 }, (_, i) => ({
+      id: i + 1,
+      status: i < 4 ? "completed" as const : "pending" as const,
+      title: `task ${i + 1}`,
+    })),
+  });
+  const counts = countByStatus(seeded);
+  assert.equal(counts.completed, 4);
+  assert.equal(counts.pending, 6);
+  // A resumed plan that goes active is named by its file, not its id.
+  const state = replay([
+    at(1, {
+      type: "plan.status",
+      planId: "a1b2c3d4e5f60718",
+      from: "decomposing",
+      to: "active",
+    }),
+    at(2, {
+      type: "task.transition",
+      taskId: 5,
+      planId: "a1b2c3d4e5f60718",
+      from: "pending",
+      to: "coding",
+    }),
+  ], seeded);
+  assert.equal(state.plan, "ten.md");
+  assert.equal(countByStatus(state).pending, 5);
+  assert.equal(state.task?.title, "task 5");
+});
+
+Deno.test("reduce() keeps idle, paused, cooldown and stopping apart from work", () => {
+  const paused = replay([
+    at(1, {
+      type: "run.state",
+      state: "paused",
+      until: "2026-01-01T00:01:00.000Z",
+      reason: "model server unavailable",
+    }),
+  ]);
+  assert.deepEqual(paused.run, {
+    state: "paused",
+    until: "2026-01-01T00:01:00.000Z",
+    reason: "model server unavailable",
+  });
+  assert.equal(paused.task, null);
+  const working = replay([at(2, { type: "phase.start", phase: "coder", taskId: 3 })], paused);
+  assert.equal(working.run?.state, "working");
+  const stopping = replay([at(3, { type: "run.state", state: "stopping" })], working);
+  assert.equal(stopping.run?.state, "stopping");
 });

@@ -36,7 +36,7 @@ Deno.test("dashboard draws the panel on the first event", () => {
   const { frames, dash } = harness();
   dash.listener(at(0, { type: "plan.registered", planId: "p1", filename: "greeting.md" }));
   assert.equal(frames.length, 1);
-  assert.ok(frames[0]?.startsWith("LAO · starting · no model loaded · 0.0s\n"), frames[0]);
+  assert.ok(frames[0]?.startsWith("LAO · 0.0s · starting · no model loaded\n"), frames[0]);
   assert.ok(frames[0]?.includes("plan greeting.md registered"));
 });
 
@@ -49,7 +49,8 @@ Deno.test("dashboard redraws at most every 100 ms and catches up with the latest
   advance(100);
   assert.equal(frames.length, 2);
   const last = frames[1]!;
-  assert.ok(last.includes("model qwen/qwen3-coder-30b · 0.1s"));
+  assert.ok(last.includes("LAO · 0.1s · coder"), last);
+  assert.ok(last.includes("model qwen/qwen3-coder-30b"));
   assert.ok(last.includes("1/2 tasks completed"));
   assert.ok(last.includes("+ task #1 coded → completed"));
 });

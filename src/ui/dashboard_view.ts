@@ -9,7 +9,7 @@
 import type { LogLevel } from "../events/types.ts";
 import { type Paint, paint, truncate } from "./ansi.ts";
 import { countByStatus, type DashboardState, TASK_STATUSES, taskLabel } from "./dashboard_state.ts";
-import { formatSeconds, formatTokens } from "./describe_event.ts";
+import { formatSeconds, formatTokens, runStateText } from "./describe_event.ts";
 
 /** Options of {@linkcode render}. */
 export interface RenderOptions {
@@ -41,14 +41,18 @@ function fit(pieces: readonly Piece[], width: number, color: boolean): string {
 
 function header(state: DashboardState, elapsed: number | undefined): Piece[] {
   const parts: Piece[] = [["LAO", "bold"]];
-  const add = (text: string) => parts.push([" · "], [text]);
-  add(state.phase ?? "starting");
+  const add = (text: string, style?: Paint) => parts.push([" · "], [text, style]);
+  // The elapsed time comes first so a narrow terminal never cuts it off.
+  if (elapsed !== undefined) add(formatSeconds(elapsed));
+  const run = state.run;
+  if (run && run.state !== "working") {
+    add(runStateText({ type: "run.state", ...run }), run.state === "paused" ? "yellow" : "cyan");
+  } else add(state.phase ?? "starting");
   if (state.plan) add(`plan ${state.plan}`);
   add(state.model ? `model ${state.model.key}` : "no model loaded");
   if (state.sandbox) {
     add(state.sandbox.startsWith("sandbox:") ? state.sandbox : `sandbox ${state.sandbox}`);
   }
-  if (elapsed !== undefined) add(formatSeconds(elapsed));
   return parts;
 }
 

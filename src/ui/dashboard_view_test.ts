@@ -14,9 +14,32 @@ Deno.test("render() shows phase, plan, model and sandbox in the header", () => {
   );
 });
 
-Deno.test("render() shows the elapsed time when given", () => {
+Deno.test("render() shows the whole elapsed time first, even on a narrow terminal", () => {
   const [header] = render(state(), { width: 120, color: false, elapsedSeconds: 240 });
-  assert.ok(header?.endsWith(" · 4m 00s"), header);
+  assert.ok(header?.startsWith("LAO · 4m 00s · coder"), header);
+  const [narrow] = render(state(), { width: 24, color: false, elapsedSeconds: 3725 });
+  assert.ok(narrow?.startsWith("LAO · 1h 02m"), narrow);
+});
+
+Deno.test("render() says paused with the next retry, idle and stopping instead of a phase", () => {
+  const paused = reduce(
+    state(),
+    at(30, {
+      type: "run.state",
+      state: "paused",
+      until: new Date(2026, 0, 1, 12, 5, 7).toISOString(),
+      reason: "model server unavailable",
+    }),
+  );
+  const [header] = render(paused, { width: 160, color: false });
+  assert.match(header!, /^LAO · paused until 12:05:07 \(model server unavailable\) · plan /);
+  const idle = reduce(
+    paused,
+    at(31, { type: "run.state", state: "idle", reason: "watching plans" }),
+  );
+  assert.match(render(idle, { width: 160, color: false })[0]!, /^LAO · idle \(watching plans\)/);
+  const stopping = reduce(idle, at(32, { type: "run.state", state: "stopping" }));
+  assert.match(render(stopping, { width: 160, color: false })[0]!, /^LAO · stopping/);
 });
 
 Deno.test("render() draws a progress bar of completed tasks and counts per status", () => {

@@ -179,5 +179,16 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
         text: event.line.startsWith("sandbox:") ? event.line : `sandbox: ${event.line}`,
         level: "info",
       };
+    case "run.state":
+      // The log line that caused the state says it already; the dashboard shows the state.
+      return { text: runStateText(event), level: "debug" };
   }
+}
+
+/** `paused until 12:00:05 (model server unavailable)`, `idle`, `stopping`, … */
+export function runStateText(event: Extract<LaoEvent, { type: "run.state" }>): string {
+  const label = event.state === "cooldown" ? "waiting for a rework cooldown" : event.state;
+  const until = event.until ? ` until ${clock(event.until)}` : "";
+  const reason = event.reason ? ` (${event.reason})` : "";
+  return `${label}${until}${reason}`;
 }

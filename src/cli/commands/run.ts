@@ -7,7 +7,7 @@
  * @module
  */
 import { EventBus } from "../../events/bus.ts";
-import { ExitCode, UserError } from "../../errors.ts";
+import { errorMessage, ExitCode, UserError } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
 import { formatHealth } from "../../models/health.ts";
 import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
@@ -16,6 +16,7 @@ import { runPipeline, type RunResult } from "../../pipeline/run.ts";
 import { acquireRunLock } from "../../store/run_lock.ts";
 import { Store } from "../../store/store.ts";
 import { attachUi } from "../../ui/attach.ts";
+import { seedFromQueue } from "../../ui/dashboard_state.ts";
 import { runLogPath } from "../../ui/run_log.ts";
 import { selectUiMode } from "../../ui/select_mode.ts";
 import { formatSummary, type RunSummary } from "../../ui/summary.ts";
@@ -29,8 +30,32 @@ export interface RunCommandOptions {
   json?: boolean;
 }
 
-/** Runs `lao run`. Returns the exit code. */
+/**
+ * Runs `lao run`. Returns the exit code. With `--json`, a run that cannot start
+ * or stops on an error also ends its event stream with one `run.failed` object
+ * (`{"v":1,"type":"run.failed","message":…,"exitCode":…}`); the message is
+ * printed on stderr as well.
+ */
 export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Promise<number> {
+  const json = opts.json === true || ctx.globals.json === true;
+  try {
+    return await runOnce(ctx, opts);
+  } catch (err) {
+    if (json) {
+      const exitCode = err instanceof UserError ? err.exitCode : ExitCode.Internal;
+      ctx.out.out(JSON.stringify({
+        v: 1,
+        at: new Date().toISOString(),
+        type: "run.failed",
+        message: errorMessage(err),
+        exitCode,
+      }));
+    }
+    throw err;
+  }
+}
+
+async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number> {
   const g = ctx.globals;
   const { config, configDir } = ctx.loaded;
   const out = ctx.out;
@@ -53,6 +78,7 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
     stopRequests++;
     if (stopRequests === 1) {
       out.err("Stopping after the current step (Ctrl+C again to abort now)...");
+      bus.emit({ type: "run.state", state: "stopping" });
       stopController.abort();
     } else controller.abort();
   };
@@ -86,6 +112,7 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
     const ui = attachUi(bus, {
       mode,
       output: out,
+      initial: seedFromQueue({ plans: store.listPlans(), tasks: store.listTasks() }),
       verbose: ctx.deps.env("LAO_DEBUG") !== undefined,
       runLogPath: runLogPath(configDir, new Date()),
     });
