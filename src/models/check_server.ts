@@ -7,8 +7,8 @@
  * @module
  */
 import type { Config } from "../config/schema.ts";
-import { backendFor } from "./detect.ts";
-import { checkHealth, type HealthReport } from "./health.ts";
+import { backendFor, isAuthFailure } from "./detect.ts";
+import { authHint, checkHealth, type HealthReport, startHint } from "./health.ts";
 import { createModelManager } from "./manager.ts";
 import type { MemoryProbe } from "./memory/probe.ts";
 
@@ -17,16 +17,31 @@ export async function checkServer(
   config: Config,
   opts: { probe?: MemoryProbe } = {},
 ): Promise<HealthReport> {
-  const backend = await backendFor(config).catch(() => undefined);
+  const url = config.lm_studio_base_url;
+  let failure: unknown;
+  const backend = await backendFor(config).catch((err) => void (failure = err));
   if (!backend) {
+    const refused = isAuthFailure(failure) ? failure : undefined;
     return {
       ok: false,
-      url: config.lm_studio_base_url,
-      server: { reachable: false, latencyMs: 0, kind: "openai", error: "no answer" },
+      url,
+      server: refused
+        ? {
+          reachable: true,
+          authFailed: true,
+          latencyMs: 0,
+          kind: "openai",
+          error: refused.message,
+        }
+        : { reachable: false, latencyMs: 0, kind: "openai", error: "no answer" },
       roles: [],
       loaded: [],
       hints: [
-        `Cannot reach the model server at ${config.lm_studio_base_url}: start it (LM Studio: lms server start) or set lm_studio_base_url`,
+        refused
+          ? authHint(url, `HTTP ${refused.status}`)
+          : `Cannot reach the model server at ${url}: ${
+            startHint(config.server.kind)
+          } or set lm_studio_base_url`,
       ],
     };
   }

@@ -1,16 +1,19 @@
 /**
- * Chooses the backend: `config.server.kind`, or for `auto` probes the
- * server (LM Studio REST, Ollama, llama.cpp router, then plain OpenAI).
+ * Chooses the backend: `config.server.kind`, or for `auto` probes the server
+ * and recognises it by its own markers: llama.cpp (`owned_by: "llamacpp"`,
+ * `meta.n_ctx`, router `status`, `/props` `n_ctx`), vLLM (`owned_by: "vllm"`,
+ * `max_model_len`), LM Studio (REST v1/v0), Ollama (`/api/tags`), else a
+ * generic OpenAI-compatible server.
  *
  * @module
  */
 import type { Config } from "../config/schema.ts";
-import { ServerUnreachableError } from "../llm/errors.ts";
-import { llamacppBackend } from "./backends/llamacpp.ts";
+import { LlmError, ServerUnreachableError } from "../llm/errors.ts";
+import { isRouterListing, llamacppBackend } from "./backends/llamacpp.ts";
 import { lmstudioBackend } from "./backends/lmstudio.ts";
 import { ollamaBackend } from "./backends/ollama.ts";
-import { openaiBackend } from "./backends/openai_compat.ts";
-import { array, record, requestJson, type ServerEndpoint } from "./http.ts";
+import { isVllmListing, openaiBackend } from "./backends/openai_compat.ts";
+import { array, num, record, requestJson, type ServerEndpoint } from "./http.ts";
 import type { ModelBackend, ServerKind } from "./types.ts";
 
 /** Builds the backend of a known kind. */
@@ -31,24 +34,43 @@ export function backendOfKind(
   }
 }
 
-async function answers(endpoint: ServerEndpoint, path: string, check: (body: unknown) => boolean) {
-  try {
-    return check(await requestJson(endpoint, "GET", path, { timeoutMs: 5000 }));
-  } catch (err) {
-    if (err instanceof ServerUnreachableError) throw err;
-    return false;
-  }
+/** True for a 401/403: the server answered and refused the key. */
+export function isAuthFailure(err: unknown): err is LlmError {
+  return err instanceof LlmError && (err.status === 401 || err.status === 403);
+}
+
+/** True when a `/v1/models` listing comes from llama-server (either mode). */
+export function isLlamacppListing(body: unknown): boolean {
+  return isRouterListing(body) ||
+    array(record(body).data).some((row) => {
+      const m = record(row);
+      return m.owned_by === "llamacpp" || num(record(m.meta).n_ctx) !== undefined;
+    });
 }
 
 /** Probes the server and returns its kind; throws `ServerUnreachableError` if it is down. */
 export async function detectServerKind(endpoint: ServerEndpoint): Promise<ServerKind> {
-  const hasArray = (key: string) => (body: unknown) => Array.isArray(record(body)[key]);
-  if (await answers(endpoint, "/api/v1/models", hasArray("models"))) return "lmstudio";
-  if (await answers(endpoint, "/api/v0/models", hasArray("data"))) return "lmstudio";
-  if (await answers(endpoint, "/api/tags", hasArray("models"))) return "ollama";
-  const router = (body: unknown) =>
-    array(record(body).data).some((row) => record(record(row).status).value !== undefined);
-  if (await answers(endpoint, "/models", router)) return "llamacpp";
+  let refused: LlmError | undefined;
+  const get = async (path: string): Promise<unknown> => {
+    try {
+      return await requestJson(endpoint, "GET", path, { timeoutMs: 5000 });
+    } catch (err) {
+      if (err instanceof ServerUnreachableError) throw err;
+      if (isAuthFailure(err)) refused ??= err;
+      return undefined;
+    }
+  };
+  const hasArray = (body: unknown, key: string) => Array.isArray(record(body)[key]);
+  const models = await get("/v1/models");
+  if (isLlamacppListing(models)) return "llamacpp";
+  if (isVllmListing(models)) return "openai";
+  if (hasArray(await get("/api/v1/models"), "models")) return "lmstudio";
+  if (hasArray(await get("/api/v0/models"), "data")) return "lmstudio";
+  if (hasArray(await get("/api/tags"), "models")) return "ollama";
+  if (isRouterListing(await get("/models"))) return "llamacpp";
+  const props = record(await get("/props"));
+  if (num(record(props.default_generation_settings).n_ctx) !== undefined) return "llamacpp";
+  if (refused) throw refused;
   return "openai";
 }
 

@@ -6,6 +6,8 @@
  */
 import { closest } from "../config/suggest.ts";
 import { type Config, type RoleName, ROLES } from "../config/schema.ts";
+import { isAuthFailure } from "./detect.ts";
+import { type ContextClamp, contextWarning } from "./server_context.ts";
 import type { MemoryProbe, MemoryReading } from "./memory/probe.ts";
 import type { HealthInfo, LoadedModel, ModelManager } from "./types.ts";
 
@@ -27,6 +29,12 @@ export interface RoleCheck {
   required: boolean;
   /** Closest available key when missing. */
   suggestion?: string;
+  /** The model that answers for this key when the server serves one model for all (llama.cpp `-m`). */
+  servedBy?: string;
+  /** The context the server gives this model, when it says. */
+  serverContext?: number;
+  /** The context LAO budgets with: min(config, server). */
+  effectiveContext?: number;
 }
 
 /** The health report (`lao health --json` prints it as is). */
@@ -45,6 +53,34 @@ export interface HealthReport {
   memory?: MemoryReading;
   /** One-line fixes. */
   hints: string[];
+  /** Things that work but not as configured (e.g. less context than the config claims). */
+  warnings?: string[];
+}
+
+/** How to start the server of `kind` (for "cannot reach" hints). */
+export function startHint(kind: Config["server"]["kind"]): string {
+  switch (kind) {
+    case "lmstudio":
+      return "start LM Studio's server (lms server start)";
+    case "ollama":
+      return "start Ollama (ollama serve)";
+    case "llamacpp":
+      return "start llama-server (llama-server -m MODEL.gguf --port PORT)";
+    case "openai":
+      return "start the model server";
+    case "auto":
+      return "start it (LM Studio: lms server start; Ollama: ollama serve; llama.cpp: llama-server -m MODEL.gguf)";
+  }
+}
+
+/** The hint for a server that refused the API key. */
+export function authHint(url: string, detail: string): string {
+  return `The model server at ${url} refused the API key (${detail}): check openai_api_key in factory.yaml (or OPENAI_API_KEY, or models.<role>.api_key)`;
+}
+
+function authDetail(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err ?? "");
+  return `HTTP ${/\b403\b/.test(text) ? 403 : 401}`;
 }
 
 /** The available key closest to `key`, if any is reasonably close. */
@@ -67,26 +103,68 @@ export async function checkHealth(config: Config, deps: HealthDeps): Promise<Hea
   const server = await deps.manager.health();
   const memory = await deps.probe?.read().catch(() => undefined);
   const base = { url, server, ...(memory ? { memory } : {}) };
+  const refused = (detail: string): HealthReport => ({
+    ok: false,
+    ...base,
+    server: { ...server, reachable: true, authFailed: true },
+    roles: [],
+    loaded: [],
+    hints: [authHint(url, detail)],
+  });
+  if (server.authFailed) {
+    return refused(authDetail(server.error));
+  }
   if (!server.reachable) {
+    const kind = config.server.kind === "auto" ? server.kind : config.server.kind;
     return {
       ok: false,
       ...base,
       roles: [],
       loaded: [],
       hints: [
-        `Cannot reach the model server at ${url}: start LM Studio's server (lms server start) or set lm_studio_base_url`,
+        `Cannot reach the model server at ${url}: ${startHint(kind)} or set lm_studio_base_url`,
       ],
     };
   }
-  const models = await deps.manager.listModels();
+  let models;
+  try {
+    models = await deps.manager.listModels();
+  } catch (err) {
+    if (isAuthFailure(err)) return refused(authDetail(err));
+    throw err;
+  }
   const keys = models.map((m) => m.key);
-  const roles = ROLES.map((role): RoleCheck => {
+  const single = server.variant === "single-model"
+    ? models.find((m) => m.type === "llm")
+    : undefined;
+  const clamps: ContextClamp[] = [];
+  const roles: RoleCheck[] = [];
+  for (const role of ROLES) {
     const key = config.models[role].key;
-    const present = keys.includes(key);
+    const servedBy = !keys.includes(key) && single && role !== "embedder" ? single.key : undefined;
+    const present = keys.includes(key) || servedBy !== undefined;
     const suggestion = present ? undefined : closestKey(key, keys);
     const required = !(role in OPTIONAL_ROLES);
-    return { role, key, present, required, ...(suggestion ? { suggestion } : {}) };
-  });
+    const serverContext = present
+      ? await deps.manager.contextLength(role).catch(() => undefined)
+      : undefined;
+    const configured = config.models[role].context_length;
+    if (serverContext !== undefined && serverContext < configured && required) {
+      clamps.push({ role, configured, server: serverContext });
+    }
+    roles.push({
+      role,
+      key,
+      present,
+      required,
+      ...(suggestion ? { suggestion } : {}),
+      ...(servedBy ? { servedBy } : {}),
+      ...(serverContext !== undefined
+        ? { serverContext, effectiveContext: Math.min(configured, serverContext) }
+        : {}),
+    });
+  }
+  const warning = contextWarning(clamps);
   const missing = roles.filter((r) => !r.present);
   const hints = missing.map((r) =>
     `Model "${r.key}" for ${r.role} is not on the server: ${
@@ -103,6 +181,7 @@ export async function checkHealth(config: Config, deps: HealthDeps): Promise<Hea
     roles,
     loaded: await deps.manager.loaded(),
     hints,
+    ...(warning ? { warnings: [warning] } : {}),
   };
 }
 
@@ -115,15 +194,19 @@ export function formatHealth(report: HealthReport): string {
   const s = report.server;
   const lines = [
     s.reachable
-      ? `Server   ${report.url}  ok (${s.kind}${s.version ? ` ${s.version}` : ""}, ${
-        Math.round(s.latencyMs)
-      } ms)`
+      ? s.authFailed
+        ? `Server   ${report.url}  refused the API key (${s.kind})`
+        : `Server   ${report.url}  ok (${s.kind}${s.variant ? ` ${s.variant}` : ""}${
+          s.version ? ` ${s.version}` : ""
+        }, ${Math.round(s.latencyMs)} ms)`
       : `Server   ${report.url}  unreachable${s.error ? `: ${s.error}` : ""}`,
   ];
   for (const r of report.roles) {
     lines.push(
       `${r.role.padEnd(8)} ${r.key}  ${
         r.present ? "present" : r.required ? "MISSING" : "missing (optional)"
+      }${r.servedBy ? ` (served by ${r.servedBy})` : ""}${
+        r.serverContext !== undefined ? `  ctx ${r.serverContext}` : ""
       }${r.suggestion ? ` (closest: ${r.suggestion})` : ""}`,
     );
   }
@@ -137,6 +220,7 @@ export function formatHealth(report: HealthReport): string {
       } swap used`,
     );
   }
+  for (const warning of report.warnings ?? []) lines.push(`Warning: ${warning}`);
   for (const hint of report.hints) lines.push(`Fix: ${hint}`);
   lines.push(report.ok ? "Healthy" : "Not healthy");
   return lines.join("\n");

@@ -10,6 +10,7 @@ import type { Emit } from "../events/bus.ts";
 import { InterruptedError } from "../errors.ts";
 import { GuardrailRefusalError, LlmError, RequestTimeoutError } from "../llm/errors.ts";
 import { abortableSleep } from "../llm/retry.ts";
+import { isAuthFailure } from "./detect.ts";
 import { type GateClock, runMemoryGate } from "./memory/gate.ts";
 import type { MemoryProbe } from "./memory/probe.ts";
 import {
@@ -116,12 +117,16 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
           latencyMs: clock.now() - started,
           kind: backend.kind,
           ...(version ? { version } : {}),
+          ...(backend.variant ? { variant: backend.variant } : {}),
         };
       } catch (err) {
+        const authFailed = isAuthFailure(err);
         return {
-          reachable: false,
+          reachable: authFailed,
           latencyMs: clock.now() - started,
           kind: backend.kind,
+          ...(backend.variant ? { variant: backend.variant } : {}),
+          ...(authFailed ? { authFailed } : {}),
           error: err instanceof Error ? err.message : String(err),
         };
       }
@@ -138,6 +143,8 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
       if (!backend.canLoad) return wanted.key;
       if (signal?.aborted) throw new InterruptedError();
       const loaded = loadedOf(await backend.list());
+      // The listing can show the server cannot load (llama.cpp single-model): it serves as is.
+      if (!backend.canLoad) return wanted.key;
       const ready = loaded.find((m) =>
         m.key === wanted.key && (m.contextLength ?? Infinity) >= wanted.context_length
       );
@@ -179,6 +186,18 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
       if (swap) stats.swaps++;
       emit({ type: "model.load", role, model: wanted.key, seconds, swap });
       return wanted.key;
+    },
+
+    async contextLength(role: RoleName): Promise<number | undefined> {
+      const key = config.models[role].key;
+      const models = await backend.list();
+      const model = models.find((m) => m.key === key) ??
+        (backend.servesAnyKey ? models.find((m) => m.type === "llm") : undefined);
+      if (!model) return undefined;
+      const loadedCtx = model.instances.map((i) => i.contextLength)
+        .filter((n): n is number => n !== undefined);
+      if (!backend.setsContext && loadedCtx.length) return Math.max(...loadedCtx);
+      return model.maxContextLength ?? await backend.contextOf?.(model.key);
     },
 
     unload,

@@ -46,6 +46,7 @@ export function replayModelManager(config: Config, emit: Emit = () => {}): Model
       emit({ type: "model.load", role, model: key, seconds: 0, swap });
       return Promise.resolve(key);
     },
+    contextLength: () => Promise.resolve(undefined),
     unload(id: string) {
       if (id === resident) resident = undefined;
       stats.unloads++;

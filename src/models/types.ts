@@ -54,7 +54,11 @@ export interface HealthInfo {
   kind: ServerKind;
   /** Server version, if it says. */
   version?: string;
-  /** Why it is unreachable. */
+  /** Mode of the server when it has several (llama.cpp `single-model`/`router`, `vLLM`). */
+  variant?: string;
+  /** True when the server answered but refused the API key (401/403). */
+  authFailed?: boolean;
+  /** Why it is unreachable (or what it refused). */
   error?: string;
 }
 
@@ -89,6 +93,13 @@ export interface ModelManager {
   loaded(): Promise<LoadedModel[]>;
   /** Makes `role`'s model resident with enough context; returns the model id to send. */
   ensureLoaded(role: RoleName, signal?: AbortSignal): Promise<string>;
+  /**
+   * The most context the server gives `role`'s model: the loaded context where
+   * the server fixes it (llama.cpp `n_ctx`, Ollama `/api/ps`, vLLM
+   * `max_model_len`), the model's maximum where LAO's load sets it (LM
+   * Studio); `undefined` when the server does not say. Never loads a model.
+   */
+  contextLength(role: RoleName): Promise<number | undefined>;
   /** Unloads an instance. */
   unload(id: string): Promise<void>;
   /** Counters. */
@@ -99,8 +110,19 @@ export interface ModelManager {
 export interface ModelBackend {
   /** Kind. */
   readonly kind: ServerKind;
-  /** False for servers without load control (ensureLoaded is then a no-op). */
+  /**
+   * False for servers without load control (ensureLoaded is then a no-op).
+   * llama.cpp learns it from its first `list()`: a single-model server cannot load.
+   */
   readonly canLoad: boolean;
+  /** True when LAO's load sets the context (LM Studio); else the server fixed it. */
+  readonly setsContext: boolean;
+  /** True when one model answers whatever `model` a request names (`llama-server -m`). */
+  readonly servesAnyKey?: boolean;
+  /** Mode detail for `lao health` (known after `version()` or `list()`). */
+  readonly variant?: string;
+  /** The model's context when `list()` does not say (Ollama `/api/show`). */
+  contextOf?(key: string): Promise<number | undefined>;
   /** Server version if it reports one; throws if unreachable. */
   version(): Promise<string | undefined>;
   /** Lists models with their instances. */

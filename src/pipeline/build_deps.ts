@@ -20,6 +20,7 @@ import { backendFor } from "../models/detect.ts";
 import { createModelManager } from "../models/manager.ts";
 import { defaultMemoryProbe } from "../models/memory/probe.ts";
 import { replayModelManager } from "../models/replay_manager.ts";
+import { budgetConfig } from "../models/server_context.ts";
 import type { ModelManager } from "../models/types.ts";
 import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
@@ -57,7 +58,14 @@ export interface BuildOptions {
 
 /** Creates the pipeline's ports. */
 export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> {
-  const { config } = o;
+  const backend = o.models || o.replay ? undefined : await backendFor(o.config);
+  // Every budget reads config.models.<role>.context_length: make it min(config, server).
+  const asked = backend ? createModelManager(o.config, { backend }) : o.models;
+  const budget = asked ? await budgetConfig(o.config, asked) : { config: o.config };
+  if (budget.warning) {
+    o.bus.emit({ type: "log", level: "warn", message: budget.warning, source: "models" });
+  }
+  const { config } = budget;
   const clients = new Map<RoleName, LlmClient>();
   const replay = o.replay ? replayClient(o.replay) : undefined;
   const llm = (role: RoleName): LlmClient => {
@@ -69,7 +77,6 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     }
     return client;
   };
-  const backend = o.models || o.replay ? undefined : await backendFor(config);
   const models = o.models ??
     (backend
       ? createModelManager(config, { backend, probe: await defaultMemoryProbe(), emit: o.bus.emit })

@@ -30,10 +30,19 @@ export async function callModel(
 ): Promise<ChatResult> {
   const model = await deps.models.ensureLoaded(role, deps.signal);
   const started = deps.now().getTime();
+  const estimate = estimateMessages(deps.count, req.messages, req.tools ?? []);
+  const maxTokens = clipMaxTokens(deps, role, estimate, req.max_tokens);
   try {
     // Streamed: local models are slow, and a stream shows a stalled server early.
     let lastReport = started;
-    const result = await deps.llm(role).chat({ stream: true, ...req, role, model }, {
+    const sent = {
+      stream: true,
+      ...req,
+      role,
+      model,
+      ...(maxTokens ? { max_tokens: maxTokens } : {}),
+    };
+    const result = await deps.llm(role).chat(sent, {
       signal: deps.signal,
       // Slow local models: say how far a long answer has come, every few seconds.
       onProgress: ({ chars }) => {
@@ -49,7 +58,6 @@ export async function callModel(
         });
       },
     });
-    const estimate = estimateMessages(deps.count, req.messages, req.tools ?? []);
     if (result.usage.promptTokens > 0) {
       deps.calibration.observe(deps.config.models[role].key, estimate, result.usage.promptTokens);
     }
@@ -70,6 +78,23 @@ export async function callModel(
     record(deps, role, model, meta, 0, 0, seconds, false, errorMessage(err));
     throw err;
   }
+}
+
+/**
+ * `max_tokens` clipped to what the role's context (min(config, server), see
+ * `models/server_context.ts`) leaves after the calibrated prompt estimate:
+ * a server never gets asked for more than n_ctx − prompt.
+ */
+export function clipMaxTokens(
+  deps: Pick<PipelineDeps, "config" | "calibration">,
+  role: RoleName,
+  promptEstimate: number,
+  maxTokens: number | undefined,
+): number | undefined {
+  if (maxTokens === undefined) return undefined;
+  const settings = deps.config.models[role];
+  const prompt = Math.ceil(promptEstimate * deps.calibration.factor(settings.key));
+  return Math.max(1, Math.min(maxTokens, settings.context_length - prompt));
 }
 
 /**

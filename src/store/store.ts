@@ -454,7 +454,9 @@ export class Store extends RecordStore {
         }, "retry requested")
       ) n++;
       const plan = this.getPlan(t.plan_id);
-      if (plan?.status === "completed") this.setPlanStatus(plan.id, "active", "retry");
+      if (plan?.status === "completed" || plan?.status === "failed") {
+        this.setPlanStatus(plan.id, "active", "retry");
+      }
     }
     return n;
   }
@@ -473,8 +475,9 @@ export class Store extends RecordStore {
   }
 
   /**
-   * Marks every active plan whose tasks are all completed as `completed`.
-   * Failed tasks keep a plan open (fixes spec §11.15). With `strict`, every
+   * Marks every active plan whose tasks are all completed as `completed`, and
+   * one whose tasks all failed as `failed`. Some failed tasks next to completed
+   * ones keep a plan open (fixes spec §11.15). With `strict`, every
    * deliverable must also be in one of the allowed statuses. Returns the
    * plans closed.
    */
@@ -484,6 +487,10 @@ export class Store extends RecordStore {
     for (const plan of this.listPlans().filter((p) => p.status === "active")) {
       const c = this.statusCounts(plan.id);
       const total = Object.values(c).reduce((a, b) => a + b, 0);
+      if (total > 0 && c.failed === total) {
+        this.setPlanStatus(plan.id, "failed", "every task failed");
+        continue;
+      }
       if (total === 0 || c.completed !== total) continue;
       if (allowed && this.deliverables(plan.id).some((d) => !allowed.includes(d.status))) continue;
       this.setPlanStatus(plan.id, "completed", "all tasks completed");

@@ -52,6 +52,23 @@ export function ollamaRoute(
     });
     return json(200, { models });
   }
+  if (method === "POST" && path === "/api/show") {
+    const key = String(body.model ?? body.name ?? "");
+    const model = findModel(state, key);
+    if (!model) return json(404, { error: `model '${key}' not found` });
+    return json(200, {
+      modelfile: `FROM ${key}`,
+      parameters: "",
+      template: "{{ .Prompt }}",
+      details: tag(model).details,
+      model_info: {
+        "general.architecture": "qwen3",
+        "general.parameter_count": 30_532_122_624,
+        "qwen3.context_length": model.maxContextLength,
+      },
+      capabilities: model.type === "llm" ? ["completion", "tools"] : ["embedding"],
+    });
+  }
   if (method === "POST" && (path === "/api/generate" || path === "/api/chat")) {
     const key = String(body.model ?? "");
     const model = findModel(state, key);

@@ -12,6 +12,12 @@ import { type ChatContext, handleChat } from "./chat.ts";
 import { fakeEmbedding } from "./embeddings.ts";
 import { llamacppRoute } from "./llamacpp_routes.ts";
 import { lmstudioRoute } from "./lmstudio_routes.ts";
+import {
+  authorized,
+  INVALID_API_KEY_BODY,
+  llamacppSingleRoute,
+  type SingleModelInfo,
+} from "./llamacpp_single_routes.ts";
 import { ollamaRoute } from "./ollama_routes.ts";
 import { CRASH_TEXT, findInstance, findModel, json, loadModel } from "./state_ops.ts";
 import {
@@ -93,6 +99,8 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     reasoningField: options.reasoningField ?? "reasoning_content",
     lmstudioApi: options.lmstudioApi ?? "v1",
     loads: 0,
+    ...(options.llamacppMode ? { llamacppMode: options.llamacppMode } : {}),
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     unloads: 0,
   };
   const ctx: ChatContext = {
@@ -108,6 +116,15 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     loadModel(state, model, model.type === "llm" ? 32768 : 2048, "api");
   }
   state.loads = 0;
+  const single = state.flavor === "llamacpp" && state.llamacppMode === "single";
+  if (single && state.instances.length === 0) {
+    const served = models.find((m) => m.type === "llm");
+    if (served) loadModel(state, served, options.contextLength ?? 8192, "api");
+  }
+  if (single && state.instances[0]) {
+    state.instances[0].contextLength = options.contextLength ?? 8192;
+  }
+  const singleInfo: SingleModelInfo = { slots: options.slots ?? 4, lastPrompt: "" };
   const requests: RecordedRequest[] = [];
   let faults: Fault[] = [];
   const hung = new Set<() => void>();
@@ -136,6 +153,9 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     if (path === "/__fake/faults" && request.method === "POST") {
       faults = Array.isArray(body.faults) ? body.faults as Fault[] : [];
       return json(200, { ok: true });
+    }
+    if (!authorized(state, path, request.headers.get("authorization"))) {
+      return json(401, INVALID_API_KEY_BODY);
     }
     const fault = takeFault(path);
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
@@ -168,6 +188,15 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     }
     const { method } = request;
     if (method === "GET" && path === "/v1/models") return json(200, openAiModels(state));
+    if (state.flavor === "llamacpp" && state.llamacppMode === "single") {
+      const routed = await llamacppSingleRoute(
+        ctx,
+        singleInfo,
+        { method, path, body },
+        (chatBody) => handleChat(ctx, chatBody, fault),
+      );
+      if (routed) return routed;
+    }
     if (method === "POST" && path === "/v1/chat/completions") return handleChat(ctx, body, fault);
     if (method === "POST" && path === "/v1/embeddings") return embeddings(ctx, body);
     const routed = state.flavor === "lmstudio"
@@ -178,7 +207,10 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     return routed ?? json(404, { error: "Unexpected endpoint or method." });
   }
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handle);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
+    handle,
+  );
   const close = async () => {
     for (const release of [...hung]) release();
     await server.shutdown();

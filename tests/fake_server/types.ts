@@ -137,6 +137,10 @@ export interface FakeState {
   reasoningField: "reasoning_content" | "reasoning" | "inline";
   /** LM Studio API generation: `v1` (0.4+) or `v0` only (0.3.x; `/api/v1` answers 404). */
   lmstudioApi: "v1" | "v0";
+  /** llama.cpp mode: `router` (no `-m`, `/models/load`) or `single` (`llama-server -m`). */
+  llamacppMode?: "router" | "single";
+  /** Required bearer key (`llama-server --api-key`); only `/health` stays public. */
+  apiKey?: string;
   /** Loads performed (API and JIT). */
   loads: number;
   /** Unloads performed. */
@@ -163,6 +167,16 @@ export interface FakeServerOptions {
   reasoningField?: FakeState["reasoningField"];
   /** LM Studio API generation (default `v1`). */
   lmstudioApi?: "v1" | "v0";
+  /** llama.cpp mode (default `router`); `single` serves `loaded[0]` (or the first model). */
+  llamacppMode?: "router" | "single";
+  /** Require this bearer key (llama.cpp `--api-key`). */
+  apiKey?: string;
+  /** Context of the single served model (llama.cpp `-c`, default 8192). */
+  contextLength?: number;
+  /** Slots sharing the KV cache (llama.cpp `-np`, default 4). */
+  slots?: number;
+  /** Port to listen on (default: a free one); lets a test restart a server in place. */
+  port?: number;
   /** Memory hook. */
   memory?: FakeMemoryHook;
   /** Milliseconds a load takes (default 0). */

@@ -12,6 +12,20 @@ import { cl100k } from "../../llm/tokens.ts";
 import { formatPreflight } from "../../pipeline/chunking.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
 import type { CliContext } from "../context.ts";
+import type { Config } from "../../config/schema.ts";
+import { backendFor } from "../../models/detect.ts";
+import { createModelManager } from "../../models/manager.ts";
+import { budgetConfig } from "../../models/server_context.ts";
+
+/** min(config, server) per role, or the config alone when the server does not answer. */
+async function serverBudget(config: Config): Promise<{ config: Config; warning?: string }> {
+  try {
+    const backend = await backendFor(config);
+    return await budgetConfig(config, createModelManager(config, { backend }));
+  } catch {
+    return { config };
+  }
+}
 
 /** Runs `lao preflight`. */
 export async function preflightCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
@@ -20,12 +34,19 @@ export async function preflightCommand(ctx: CliContext, opts: { json?: boolean }
   if (!arg) throw new UserError(`"lao preflight" needs --plan PATH`);
   const path = resolvePlanPath(arg, ctx.deps.cwd, config.paths.plans);
   const text = readFileSync(path, "utf8");
-  const { chunks, preflight } = preflightPlan({ config, count: await cl100k() }, text);
+  // Budget against the server's real context when it answers; offline, against the config.
+  const budget = await serverBudget(ctx.loaded.config);
+  const { chunks, preflight } = preflightPlan(
+    { config: budget.config, count: await cl100k() },
+    text,
+  );
+  if (budget.warning) ctx.out.err(`warning: ${budget.warning}`);
   if (opts.json) {
     ctx.out.out(
       JSON.stringify(
         {
           plan: path,
+          context_length: budget.config.models.planner.context_length,
           ...preflight,
           chunks: chunks.map((c) => ({
             index: c.index,

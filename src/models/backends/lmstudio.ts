@@ -106,6 +106,7 @@ export function lmstudioBackend(endpoint: ServerEndpoint, loadTimeoutMs: number)
   return {
     kind: "lmstudio",
     canLoad: true,
+    setsContext: true,
     async version() {
       await listV1OrV0();
       return api === "v1" ? "0.4+ (REST v1)" : "0.3.x (REST v0)";

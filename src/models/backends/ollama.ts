@@ -13,6 +13,8 @@ export function ollamaBackend(endpoint: ServerEndpoint, loadTimeoutMs: number): 
   return {
     kind: "ollama",
     canLoad: true,
+    // Chats through /v1 may reload a model with the server's own num_ctx: /api/ps says what is real.
+    setsContext: false,
     async version() {
       const body = record(await requestJson(endpoint, "GET", "/api/version"));
       return typeof body.version === "string" ? body.version : undefined;
@@ -38,6 +40,18 @@ export function ollamaBackend(endpoint: ServerEndpoint, loadTimeoutMs: number): 
           }),
         };
       });
+    },
+    async contextOf(key) {
+      try {
+        const show = record(
+          await requestJson(endpoint, "POST", "/api/show", { body: { model: key } }),
+        );
+        const info = record(show.model_info);
+        const entry = Object.entries(info).find(([k]) => k.endsWith(".context_length"));
+        return entry ? num(entry[1]) : undefined;
+      } catch {
+        return undefined;
+      }
     },
     async load(key, contextLength) {
       await requestJson(endpoint, "POST", "/api/generate", {
