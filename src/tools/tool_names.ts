@@ -53,3 +53,21 @@ export function isKnownToolName(name: string): boolean {
   const n = bareToolName(name).toLowerCase();
   return (TOOL_NAMES as readonly string[]).includes(n) || n in NAME_ALIASES;
 }
+
+/** Parameter order of each tool, for calls written with positional arguments (`file_read("a.ts")`). */
+export const POSITIONAL_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  file_read: ["path", "max_lines", "offset"],
+  file_write: ["path", "content"],
+  file_patch: ["path", "search", "replace"],
+  list_dir: ["path", "depth"],
+  search: ["pattern", "path"],
+  find_relevant_files: ["query", "top_k"],
+  shell_exec: ["command", "timeout"],
+};
+
+/** The canonical name of a known tool (`read_file` → `file_read`), else `undefined`. */
+export function canonicalToolName(name: string): string | undefined {
+  const n = bareToolName(name).toLowerCase();
+  if ((TOOL_NAMES as readonly string[]).includes(n)) return n;
+  return NAME_ALIASES[n];
+}

@@ -32,7 +32,7 @@ const CLOSE_TAG = new RegExp(`</(?:${TAGS})\\s*>`, "i");
  */
 export function splitThink(text: string): SplitReply {
   const reasoning: string[] = [];
-  let rest = text.replace(CLOSED_BLOCK, (_m, _tag, inner: string) => {
+  let rest = splitHarmony(text, reasoning).replace(CLOSED_BLOCK, (_m, _tag, inner: string) => {
     reasoning.push(inner.trim());
     return "";
   });
@@ -50,6 +50,32 @@ export function splitThink(text: string): SplitReply {
     content: rest.trim(),
     reasoning: reasoning.filter((r) => r.length > 0).join("\n\n"),
   };
+}
+
+/** Harmony (gpt-oss) analysis messages. */
+const ANALYSIS =
+  /(?:<\|start\|>\s*assistant\s*)?<\|channel\|>\s*analysis\s*<\|message\|>([\s\S]*?)(?:<\|end\|>|(?=<\|start\|>)|(?=<\|channel\|>)|$)/g;
+/** The harmony final message (its framing and end token). */
+const FINAL =
+  /(?:<\|start\|>\s*assistant\s*)?<\|channel\|>\s*final\s*<\|message\|>([\s\S]*?)(?:<\|return\|>|<\|end\|>|(?=<\|start\|>)|$)/;
+/** End-of-turn tokens of the common chat templates, left in by some servers. */
+const END_TOKENS =
+  /<\|(?:im_end|eot_id|eom_id|end|return|endoftext|end_of_text)\|>|<end_of_turn>|<\/s>|<[｜|]end[▁_ ]of[▁_ ]sentence[｜|]>/g;
+
+/**
+ * Moves harmony analysis messages into `reasoning` and keeps only the final
+ * message when there is one; other text (tool calls) is left as it is.
+ */
+function splitHarmony(text: string, reasoning: string[]): string {
+  if (!text.includes("<|channel|>") && !text.includes("<|message|>")) {
+    return text.replace(END_TOKENS, "");
+  }
+  const final = FINAL.exec(text);
+  const withoutAnalysis = text.replace(ANALYSIS, (_m, inner: string) => {
+    reasoning.push(inner.trim());
+    return "";
+  });
+  return (final ? final[1]! : withoutAnalysis).replace(END_TOKENS, "");
 }
 
 /** Returns `text` without any reasoning block (see {@linkcode splitThink}). */

@@ -106,12 +106,22 @@ export function normalizeFinding(raw: unknown): Finding | undefined {
     "comment",
   ]);
   if (!message) return undefined;
+  const cap = (v: string | null, max: number) => v === null ? null : v.slice(0, max);
   return {
     severity: severityOf(o.severity ?? o.level ?? o.priority),
-    file_path: str(o, ["file_path", "file", "path", "filename", "filepath"]),
-    issue_class: str(o, ["issue_class", "class", "category", "type", "kind"]) ?? "review_issue",
-    message,
-    fix_hint: str(o, ["fix_hint", "fix", "suggestion", "recommendation", "hint", "suggested_fix"]),
+    file_path: cap(
+      str(o, ["file_path", "file", "path", "filename", "filepath"]),
+      VERDICT_LIMITS.path,
+    ),
+    issue_class: cap(
+      str(o, ["issue_class", "class", "category", "type", "kind"]),
+      VERDICT_LIMITS.issueClass,
+    ) ?? "review_issue",
+    message: message.slice(0, VERDICT_LIMITS.text),
+    fix_hint: cap(
+      str(o, ["fix_hint", "fix", "suggestion", "recommendation", "hint", "suggested_fix"]),
+      VERDICT_LIMITS.text,
+    ),
   };
 }
 
@@ -126,9 +136,23 @@ const VERDICT_KEYS = [
   "approval",
 ];
 
-function fromObject(o: Record<string, unknown>): Verdict | undefined {
-  const key = VERDICT_KEYS.find((k) => verdictWord(o[k]) !== undefined);
-  if (!key) return undefined;
+function fromObject(o: Record<string, unknown>, depth = 0): Verdict | undefined {
+  const key = VERDICT_KEYS.find((k) => verdictWord(o[k]) !== undefined) ??
+    (["yes", "no"].includes(String(o.approved ?? "").toLowerCase()) ? "approved" : undefined);
+  if (!key) {
+    // A wrapper such as {"review": {"verdict": ...}}.
+    if (depth > 1) return undefined;
+    for (const v of Object.values(o)) {
+      if (v && typeof v === "object" && !Array.isArray(v)) {
+        const inner = fromObject(v as Record<string, unknown>, depth + 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  }
+  if (key === "approved" && typeof o.approved === "string" && /^(yes|no)$/i.test(o.approved)) {
+    o = { ...o, approved: /^yes$/i.test(o.approved) };
+  }
   const rawFindings = [o.findings, o.issues, o.problems, o.comments].find(Array.isArray) as
     | unknown[]
     | undefined;
@@ -147,17 +171,43 @@ function decide(verdict: "approved" | "rejected", findings: Finding[], summary: 
   return { verdict, findings, summary };
 }
 
-const LABELLED =
-  /(?:verdict|decision|status|result|review(?:\s+result)?)\s*\**\s*[:=\-]\s*[*_`#"']*\s*([A-Za-z][A-Za-z _-]{1,20}?)\s*[*_`"'.!]*\s*$/gim;
-const BARE =
-  /^[\s>#*_`-]*(APPROVED?|REJECTED?|LGTM|PASS(?:ED)?|FAIL(?:ED)?|CHANGES[ _]REQUESTED)[\s*_`.!]*$/gim;
+const LABEL =
+  /^(?:final\s+|overall\s+)?(?:verdict|decision|status|result|outcome|assessment|conclusion|recommendation|answer|review(?:\s+(?:result|verdict|status))?|overall)\b\s*[:=\-–—]?\s*(.*)$/i;
+const MARKS: Record<string, "approved" | "rejected"> = { "✅": "approved", "❌": "rejected" };
+
+/** A line without markdown emphasis, headers, quotes and list markers. */
+function plainLine(line: string): string {
+  return line.replace(/[*_`#>]+/g, " ").replace(/^\s*(?:[-+]|\d+[.)])\s+/, "").trim();
+}
+
+/** The verdict named by the first words of `rest` ("APPROVED with nits", "Not approved"). */
+function leadingVerdict(rest: string): "approved" | "rejected" | undefined {
+  const mark = rest.trim().match(/^(✅|❌)/u)?.[1];
+  const words = rest.replace(/^[^A-Za-z]+/, "").split(/[\s,.;:!()"'-]+/).filter(Boolean);
+  for (let n = Math.min(3, words.length); n >= 1; n--) {
+    const v = verdictWord(words.slice(0, n).join(" "));
+    if (v) return v;
+  }
+  return mark ? MARKS[mark] : undefined;
+}
 
 function fromPlainText(text: string): Verdict | undefined {
-  for (const re of [LABELLED, BARE]) {
-    const matches = [...text.matchAll(re)];
-    for (const m of matches.reverse()) {
-      const v = verdictWord(m[1]);
-      if (v) return decide(v, [], text.trim().slice(0, 2000));
+  const lines = text.split("\n").map(plainLine);
+  const found = (v: "approved" | "rejected") => decide(v, [], text.trim().slice(0, 2000));
+  // Labelled lines first ("Verdict: APPROVED", "## Verdict" then the word), the last one wins.
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = lines[i]!.match(LABEL);
+    if (!m) continue;
+    const rest = m[1]!.trim() || (lines.slice(i + 1).find((l) => l.trim()) ?? "");
+    const v = leadingVerdict(rest);
+    if (v) return found(v);
+  }
+  // Then a line that is only a verdict word ("**APPROVED**", "LGTM ✅").
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!.replace(/[.!✅❌\s]+$/u, "").replace(/^[✅❌\s]+/u, "");
+    if (line && line.split(/\s+/).length <= 2) {
+      const v = verdictWord(line);
+      if (v) return found(v);
     }
   }
   return undefined;
@@ -194,27 +244,34 @@ export function parseVerdict(content: string, reasoning = ""): Verdict {
   return { verdict: "unparseable", findings: [], summary };
 }
 
-/** The verdict as a JSON schema, for `response_format`. */
+/** Longest strings LAO keeps from a verdict (the schema tells grammar-constrained servers). */
+export const VERDICT_LIMITS = { findings: 20, issueClass: 64, text: 1000, path: 300 } as const;
+
+/**
+ * The verdict as a JSON schema, for `response_format`: the enums and bounds
+ * LAO applies when it reads a verdict.
+ */
 export const verdictJsonSchema = {
   type: "object",
   properties: {
     verdict: { type: "string", enum: ["APPROVED", "REJECTED"] },
     findings: {
       type: "array",
+      maxItems: VERDICT_LIMITS.findings,
       items: {
         type: "object",
         properties: {
           severity: { type: "string", enum: ["critical", "major", "minor"] },
-          file_path: { type: "string" },
-          issue_class: { type: "string" },
-          message: { type: "string" },
-          fix_hint: { type: "string" },
+          file_path: { type: ["string", "null"], maxLength: VERDICT_LIMITS.path },
+          issue_class: { type: "string", minLength: 1, maxLength: VERDICT_LIMITS.issueClass },
+          message: { type: "string", minLength: 1, maxLength: VERDICT_LIMITS.text },
+          fix_hint: { type: ["string", "null"], maxLength: VERDICT_LIMITS.text },
         },
         required: ["severity", "file_path", "issue_class", "message", "fix_hint"],
         additionalProperties: false,
       },
     },
-    summary: { type: "string" },
+    summary: { type: "string", maxLength: VERDICT_LIMITS.text },
   },
   required: ["verdict", "findings", "summary"],
   additionalProperties: false,
