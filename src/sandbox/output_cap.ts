@@ -5,6 +5,12 @@
  * @module
  */
 
+/** Where the full output goes (an open file, or a test double). */
+export interface LogSink {
+  /** Writes some bytes and returns how many were written. */
+  write(p: Uint8Array): Promise<number>;
+}
+
 /** Options of {@linkcode OutputCapture}. */
 export interface OutputCaptureOptions {
   /** Characters kept from the start (default 2000). */
@@ -12,7 +18,7 @@ export interface OutputCaptureOptions {
   /** Characters kept from the end (default 2000). */
   tail?: number;
   /** Open log file that receives the full output, or undefined. */
-  log?: Deno.FsFile;
+  log?: LogSink;
   /** Largest number of bytes written to the log (default 16 MiB). */
   maxLogBytes?: number;
 }
@@ -25,7 +31,8 @@ export class OutputCapture {
   #tail = "";
   #total = 0;
   #logged = 0;
-  #log?: Deno.FsFile;
+  #log?: LogSink;
+  #logError?: string;
   #maxLog: number;
   #decoder = new TextDecoder();
 
@@ -55,8 +62,14 @@ export class OutputCapture {
     if (this.#log !== undefined && this.#logged < this.#maxLog) {
       const part = chunk.subarray(0, this.#maxLog - this.#logged);
       this.#logged += part.length;
-      let written = 0;
-      while (written < part.length) written += await this.#log.write(part.subarray(written));
+      try {
+        let written = 0;
+        while (written < part.length) written += await this.#log.write(part.subarray(written));
+      } catch (err) {
+        // A full disk (ENOSPC) or a failing log must not lose the result: stop logging.
+        this.#logError = (err as Error).message;
+        this.#log = undefined;
+      }
     }
     this.#add(this.#decoder.decode(chunk, { stream: true }));
   }
@@ -69,6 +82,11 @@ export class OutputCapture {
     }
     if (text === "") return;
     this.#tail = (this.#tail + text).slice(-this.#tailMax);
+  }
+
+  /** Why the log stopped being written (e.g. the disk is full), when it did. */
+  get logError(): string | undefined {
+    return this.#logError;
   }
 
   /** True when some output was dropped from the summary. */

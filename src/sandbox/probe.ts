@@ -12,7 +12,7 @@ import { SANDBOX_EXEC } from "./seatbelt.ts";
 
 /** A usable (or not) sandbox backend, with the reason when there is none. */
 export type SandboxBackend =
-  | { kind: "bwrap"; path: string; prlimit?: string }
+  | { kind: "bwrap"; path: string; prlimit?: string; legacy?: boolean }
   | { kind: "seatbelt"; path: string }
   | { kind: "none"; reason: string; remedy?: string };
 
@@ -61,10 +61,18 @@ export async function probeSandbox(deps: ProbeDeps): Promise<SandboxBackend> {
         remedy: "install it: sudo apt install bubblewrap",
       };
     }
-    const run = await deps.run(bwrap, bwrapProbeArgs()).catch((err: Error) => ({
-      code: -1,
-      stderr: err.message,
-    }));
+    const probe = (modern: boolean) =>
+      deps.run(bwrap, bwrapProbeArgs(modern)).catch((err: Error) => ({
+        code: -1,
+        stderr: err.message,
+      }));
+    let run = await probe(true);
+    let legacy = false;
+    if (run.code !== 0 && /Unknown option|unrecognized/i.test(run.stderr)) {
+      // bwrap before 0.8: no --disable-userns / --size.
+      run = await probe(false);
+      legacy = run.code === 0;
+    }
     if (run.code !== 0) {
       const detail = run.stderr.trim().split("\n").at(-1) ?? "";
       return {
@@ -76,10 +84,11 @@ export async function probeSandbox(deps: ProbeDeps): Promise<SandboxBackend> {
       };
     }
     const prlimit = await whichIn("prlimit", deps.path, deps.isExecutable);
-    return prlimit === undefined ? { kind: "bwrap", path: bwrap } : {
+    return {
       kind: "bwrap",
       path: bwrap,
-      prlimit,
+      ...(prlimit === undefined ? {} : { prlimit }),
+      ...(legacy ? { legacy } : {}),
     };
   }
   if (deps.os === "darwin") {

@@ -1,13 +1,16 @@
 /**
- * Seatbelt profile generator for macOS (`/usr/bin/sandbox-exec -p ...`).
- * Reads are allowed except secret folders under `$HOME`; writes only to the
- * workspace (minus `.git/hooks` and `.git/config`), the session temp folder
- * and `/dev/null`; the network is denied unless granted.
+ * Seatbelt profile generator for macOS (`/usr/bin/sandbox-exec -p ...`),
+ * expressing the same intent as the bwrap view ({@link ./host_view.ts}):
+ * reads only of the system folders (secrets masked), the workspace, the
+ * session temp folder and `tools.shell.home_allow`; writes only to the
+ * workspace (never its `.git` or `.lao`, not even creating them), the temp
+ * folder and `/dev/null`; no unix socket; IP network only when granted.
  *
  * Paths are passed as `-D` parameters, never spliced into the profile text.
  *
  * @module
  */
+import { MACOS_READ_ONLY, MACOS_SECRETS, WORKSPACE_READ_ONLY } from "./host_view.ts";
 
 /** Absolute path of sandbox-exec (never looked up on PATH). */
 export const SANDBOX_EXEC = "/usr/bin/sandbox-exec";
@@ -18,17 +21,25 @@ export interface SeatbeltProfile {
   root: string;
   /** Real path of the per-session temp folder. */
   tmp: string;
-  /** Real path of `$HOME`, or undefined. */
+  /** Real path of `$HOME`, or undefined (not readable either way). */
   home?: string;
-  /** Allow network access. */
+  /** Real paths of folders under `$HOME` to show read-only. */
+  homeAllow?: readonly string[];
+  /** Allow IP network access (unix sockets stay denied). */
   network: boolean;
 }
 
-/** Folders under `$HOME` never readable by commands. */
-const HOME_SECRETS = [".ssh", ".aws", ".gnupg", ".config/gcloud", ".kube", ".docker", ".netrc"];
-
 /** Builds the profile text (parameters are referenced with `(param "NAME")`). */
 export function seatbeltProfileText(profile: SeatbeltProfile): string {
+  const readable = [
+    ...MACOS_READ_ONLY.map((_, i) => `(subpath (param "SYS_${i}"))`),
+    ...(profile.homeAllow ?? []).map((_, i) => `(subpath (param "HOME_ALLOW_${i}"))`),
+    '(subpath (param "ROOT"))',
+    '(subpath (param "TMP"))',
+  ];
+  const protectedWs = WORKSPACE_READ_ONLY.map((_, i) =>
+    ` (require-not (subpath (param "ROOT_RO_${i}")))`
+  ).join("");
   const lines = [
     "(version 1)",
     "(deny default)",
@@ -36,19 +47,24 @@ export function seatbeltProfileText(profile: SeatbeltProfile): string {
     "(allow process-info* (target same-sandbox))",
     "(allow sysctl-read)",
     '(allow mach-lookup (global-name "com.apple.system.opendirectoryd.libinfo"))',
-    "(allow file-read*)",
+    // Metadata (existence, size) of any path, so path lookups work; contents only as listed.
+    "(allow file-read-metadata)",
+    `(allow file-read* ${readable.join(" ")})`,
+    ...MACOS_SECRETS.map((_, i) => `(deny file-read* (subpath (param "SECRET_${i}")))`),
     '(allow file-ioctl (literal "/dev/null") (literal "/dev/tty"))',
     "(allow pseudo-tty)",
     '(allow file-write-data (literal "/dev/null"))',
-    '(allow file-write* (require-all (subpath (param "ROOT"))' +
-    ' (require-not (subpath (param "ROOT_GIT_HOOKS")))' +
-    ' (require-not (literal (param "ROOT_GIT_CONFIG")))))',
+    `(allow file-write* (require-all (subpath (param "ROOT"))${protectedWs}))`,
     '(allow file-write* (subpath (param "TMP")))',
   ];
-  if (profile.home !== undefined) {
-    HOME_SECRETS.forEach((_, i) => lines.push(`(deny file-read* (subpath (param "SECRET_${i}")))`));
+  if (profile.network) {
+    lines.push(
+      "(allow system-socket)",
+      '(allow network-outbound (remote ip "*:*"))',
+      '(allow network-inbound (local ip "*:*"))',
+      "(allow network-bind (local ip))",
+    );
   }
-  if (profile.network) lines.push("(allow network*)");
   return lines.join("\n");
 }
 
@@ -56,12 +72,11 @@ export function seatbeltProfileText(profile: SeatbeltProfile): string {
 export function seatbeltArgs(profile: SeatbeltProfile, command: string): string[] {
   const params = [
     `-DROOT=${profile.root}`,
-    `-DROOT_GIT_HOOKS=${profile.root}/.git/hooks`,
-    `-DROOT_GIT_CONFIG=${profile.root}/.git/config`,
+    ...WORKSPACE_READ_ONLY.map((name, i) => `-DROOT_RO_${i}=${profile.root}/${name}`),
     `-DTMP=${profile.tmp}`,
+    ...MACOS_READ_ONLY.map((p, i) => `-DSYS_${i}=${p}`),
+    ...(profile.homeAllow ?? []).map((p, i) => `-DHOME_ALLOW_${i}=${p}`),
+    ...MACOS_SECRETS.map((p, i) => `-DSECRET_${i}=${p}`),
   ];
-  if (profile.home !== undefined) {
-    HOME_SECRETS.forEach((s, i) => params.push(`-DSECRET_${i}=${profile.home}/${s}`));
-  }
   return ["-p", seatbeltProfileText(profile), ...params, "--", "/bin/sh", "-c", command];
 }

@@ -18,19 +18,37 @@
 import { join } from "node:path";
 import { InterruptedError } from "../errors.ts";
 import { bwrapArgs } from "./bwrap.ts";
+import { cgroupLauncher, createPidsCgroup, removePidsCgroup } from "./cgroup.ts";
 import { buildShellEnv, readParentEnv } from "./env.ts";
-import { OutputCapture } from "./output_cap.ts";
+import { diskUsage, GrowthWatch } from "./growth.ts";
+import { DEFAULT_LIMITS, LINUX_READ_ONLY } from "./host_view.ts";
+import {
+  etcMasks,
+  hiddenFolders,
+  removePlaceholder,
+  systemEntries,
+  workspaceMounts,
+} from "./linux_view.ts";
+import { type LogSink, OutputCapture } from "./output_cap.ts";
 import { isInside, resolveLexical } from "./path_rules.ts";
 import type { SandboxBackend } from "./probe.ts";
 import { seatbeltArgs } from "./seatbelt.ts";
 import { delay, killGroup, signalNumber } from "./process_group.ts";
 
-/** Resource limits applied with `prlimit` (Linux, when present). */
+/** Resource limits of one command (defaults in {@linkcode DEFAULT_LIMITS}). */
 export interface ShellLimits {
-  /** Largest file a command may write, in bytes (default 1 GiB). */
-  fileSizeBytes?: number;
-  /** Process count limit (RLIMIT_NPROC, per user; default 4096). */
+  /** Processes alive at once (pids cgroup when one can be made, and RLIMIT_NPROC). */
   processes?: number;
+  /** Address space of each process, in bytes (RLIMIT_AS). */
+  memoryBytes?: number;
+  /** CPU seconds of each process (RLIMIT_CPU). */
+  cpuSeconds?: number;
+  /** Largest file a command may write, in bytes (RLIMIT_FSIZE). */
+  fileSizeBytes?: number;
+  /** Largest growth of the workspace during one command, in bytes (the command is stopped). */
+  workspaceGrowthBytes?: number;
+  /** Size of each private tmpfs (bwrap), in bytes. */
+  tmpfsBytes?: number;
 }
 
 /** Options of {@linkcode ShellRunner}. */
@@ -45,6 +63,8 @@ export interface ShellRunnerOptions {
   network: boolean;
   /** Absolute folders under `$HOME` shown read-only (bwrap). */
   homeAllow?: readonly string[];
+  /** Folders never shown even when inside a visible tree (e.g. the config folder). */
+  hidden?: readonly string[];
   /** Extra environment variable names passed through (secrets are still dropped). */
   envAllow?: readonly string[];
   /** Real `$HOME` to hide (default: the parent's `HOME`). */
@@ -53,19 +73,23 @@ export interface ShellRunnerOptions {
   getEnv?: (name: string) => string | undefined;
   /** Resource limits. */
   limits?: ShellLimits;
+  /** Longest timeout a caller may ask for, in ms (`tools.shell.timeout_s`); none when absent. */
+  maxTimeoutMs?: number;
   /** Characters kept from the start and end of the output (default 2000 each). */
   headChars?: number;
   /** See `headChars`. */
   tailChars?: number;
   /** Grace period between SIGTERM and SIGKILL on timeout, in ms (default 2000). */
   killGraceMs?: number;
+  /** Opens the full-output log (default: create the file); tests inject failures here. */
+  openLog?: (path: string) => Promise<LogSink & { close(): void }>;
 }
 
 /** One command to run. */
 export interface ShellRunOptions {
   /** The command line, run with `/bin/sh -c`. */
   command: string;
-  /** Wall-clock timeout in milliseconds. */
+  /** Wall-clock timeout in milliseconds (capped by `maxTimeoutMs`). */
   timeoutMs: number;
   /** Workspace-relative working folder (default the root). */
   cwd?: string;
@@ -81,12 +105,14 @@ export interface ShellResult {
   exitCode: number;
   /** Capped output (stdout and stderr interleaved), for the model. */
   output: string;
-  /** Full output log, when a log folder was given. */
+  /** Full output log, when a log folder was given and could be written. */
   logPath?: string;
   /** True when the command hit its timeout and was killed. */
   timedOut: boolean;
   /** The sandbox status line. */
   sandbox: string;
+  /** One line per limit that acted (timeout capped, a limit reached, log not written). */
+  notes: string[];
 }
 
 /** Formats a result for the model; the text starts with the sandbox status line. */
@@ -95,7 +121,8 @@ export function formatShellResult(r: ShellResult): string {
     ? `exit code: ${r.exitCode} (timed out, killed)`
     : `exit code: ${r.exitCode}`;
   const log = r.logPath === undefined ? "" : `\nfull log: ${r.logPath}`;
-  return `${r.sandbox}\n${head}${log}\n${r.output}`;
+  const notes = r.notes.map((n) => `\nnote: ${n}`).join("");
+  return `${r.sandbox}\n${head}${notes}${log}\n${r.output}`;
 }
 
 /** Reads a stream into the capture until it ends or is cancelled. */
@@ -109,6 +136,22 @@ function drain(stream: ReadableStream<Uint8Array>, capture: OutputCapture) {
     }
   })();
   return { done, cancel: () => reader.cancel().catch(() => {}) };
+}
+
+/** Human size, e.g. `512 MiB`. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
+  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
+  return `${Math.round(n / 1024)} KiB`;
+}
+
+/** How one command is started, and what to clean up afterwards. */
+interface SpawnSpec {
+  program: string;
+  args: string[];
+  env: Record<string, string>;
+  cgroup?: string;
+  placeholder?: string;
 }
 
 /** Runs shell commands in one workspace under one fixed backend. */
@@ -127,35 +170,27 @@ export class ShellRunner {
     return this.#o.statusLine;
   }
 
-  /** Finds `.git/hooks`, `.git/config` (and `.git` itself) to protect inside the workspace. */
-  async #protectedMounts(): Promise<{ readOnly: string[]; empty: string[]; pinned: string[] }> {
-    const root = this.#o.root;
-    const readOnly: string[] = [];
-    const empty: string[] = [];
-    const pinned: string[] = [];
-    const git = join(root, ".git");
-    const gitInfo = await Deno.lstat(git).catch(() => undefined);
-    if (gitInfo?.isDirectory) {
-      pinned.push(git); // a mount point cannot be renamed away (`mv .git x` fails)
-      for (const name of ["hooks", "config"]) {
-        const p = join(git, name);
-        const real = await Deno.realPath(p).catch(() => undefined);
-        if (real === undefined) {
-          if (name === "hooks" && !(await Deno.lstat(p).catch(() => undefined))) empty.push(p);
-        } else if (isInside(root, real)) {
-          readOnly.push(real);
-        }
-      }
-    }
-    for (const name of [".lao"]) {
-      const real = await Deno.realPath(join(root, name)).catch(() => undefined);
-      if (real !== undefined && isInside(root, real)) readOnly.push(real);
-    }
-    return { readOnly, empty, pinned };
+  /** The effective limits. */
+  get limits(): Required<ShellLimits> {
+    return { ...DEFAULT_LIMITS, ...this.#o.limits };
+  }
+
+  /** The `prlimit` prefix run inside the sandbox, or none without prlimit. */
+  #limitPrefix(prlimit: string | undefined): string[] {
+    if (prlimit === undefined) return [];
+    const l = this.limits;
+    return [
+      prlimit,
+      `--nproc=${l.processes}`,
+      `--as=${l.memoryBytes}`,
+      `--cpu=${l.cpuSeconds}`,
+      `--fsize=${l.fileSizeBytes}`,
+      "--",
+    ];
   }
 
   /** Builds program, args and env for `command` under the backend. */
-  async #spawnSpec(command: string, cwd: string) {
+  async #spawnSpec(command: string, cwd: string): Promise<SpawnSpec> {
     const o = this.#o;
     const b = o.backend;
     const home = o.home ?? this.#getEnv("HOME");
@@ -165,16 +200,23 @@ export class ShellRunner {
       networkDisabled: b.kind !== "none" && !o.network,
     };
     if (b.kind === "bwrap") {
-      const m = await this.#protectedMounts();
+      const system = await systemEntries();
+      const homeAllow = o.homeAllow ?? [];
+      const visible = [...LINUX_READ_ONLY, ...homeAllow];
+      const mounts = await workspaceMounts(o.root);
       const args = bwrapArgs({
         root: o.root,
+        system,
+        masks: await etcMasks(),
+        hidden: hiddenFolders(o.root, o.hidden ?? [], visible),
         home,
-        homeAllow: o.homeAllow ?? [],
-        pinned: m.pinned,
-        readOnly: m.readOnly,
-        emptyReadOnly: m.empty,
+        homeAllow,
+        git: mounts.git,
+        readOnly: mounts.readOnly,
         network: o.network,
         cwd,
+        ...(b.legacy ? { disableUserns: false } : { tmpfsBytes: this.limits.tmpfsBytes }),
+        limitPrefix: this.#limitPrefix(b.prlimit),
       }, command);
       const env = buildShellEnv({
         ...envInput,
@@ -182,23 +224,31 @@ export class ShellRunner {
         tmpdir: "/tmp",
         sandbox: "bwrap",
       });
-      if (b.prlimit === undefined) return { program: b.path, args, env };
-      const fsize = o.limits?.fileSizeBytes ?? 1024 ** 3;
-      const nproc = o.limits?.processes ?? 4096;
+      const cgroup = await createPidsCgroup(this.limits.processes);
+      const placeholder = mounts.createdPlaceholder;
+      if (cgroup === undefined) return { program: b.path, args, env, placeholder };
       return {
-        program: b.prlimit,
-        args: [`--fsize=${fsize}`, `--nproc=${nproc}`, "--", b.path, ...args],
+        program: "sh",
+        args: cgroupLauncher(cgroup, b.path, args),
         env,
+        cgroup,
+        placeholder,
       };
     }
     const tmpdir = this.#getEnv("TMPDIR") ?? "/tmp";
     if (b.kind === "seatbelt") {
+      const l = this.limits;
+      // Seatbelt has no limits of its own: the shell's ulimit applies them (-f in 512-byte blocks).
+      const prologue = `ulimit -f ${
+        Math.floor(l.fileSizeBytes / 512)
+      } -t ${l.cpuSeconds} -u ${l.processes} 2>/dev/null; `;
       const args = seatbeltArgs({
         root: o.root,
         tmp: await Deno.realPath(tmpdir),
         home,
+        homeAllow: o.homeAllow ?? [],
         network: o.network,
-      }, command);
+      }, prologue + command);
       const env = buildShellEnv({ ...envInput, home: home ?? o.root, tmpdir, sandbox: "seatbelt" });
       return { program: b.path, args, env };
     }
@@ -206,20 +256,47 @@ export class ShellRunner {
     return { program: "sh", args: ["-c", command], env };
   }
 
+  /** Opens the log file; a failure (e.g. a full disk) gives a note instead of an error. */
+  async #openLog(logDir: string, notes: string[]) {
+    try {
+      await Deno.mkdir(logDir, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      const path = join(logDir, `shell-${stamp}-${crypto.randomUUID().slice(0, 8)}.log`);
+      const open = this.#o.openLog ??
+        ((p: string) => Deno.open(p, { write: true, createNew: true }));
+      return { path, file: await open(path) };
+    } catch (err) {
+      notes.push(`the full log was not written (${(err as Error).message})`);
+      return undefined;
+    }
+  }
+
   /** Runs one command and returns its capped result. Never throws for a failing command. */
   async run(opts: ShellRunOptions): Promise<ShellResult> {
+    const notes: string[] = [];
+    const max = this.#o.maxTimeoutMs;
+    let timeoutMs = opts.timeoutMs;
+    if (max !== undefined && timeoutMs > max) {
+      notes.push(
+        `timeout lowered from ${Math.round(timeoutMs / 1000)} s to ${
+          Math.round(max / 1000)
+        } s (tools.shell.timeout_s)`,
+      );
+      timeoutMs = max;
+    }
     const cwd = await this.#cwd(opts.cwd);
     const spec = await this.#spawnSpec(opts.command, cwd);
-    let log: Deno.FsFile | undefined;
-    let logPath: string | undefined;
-    if (opts.logDir !== undefined) {
-      await Deno.mkdir(opts.logDir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      logPath = join(opts.logDir, `shell-${stamp}-${crypto.randomUUID().slice(0, 8)}.log`);
-      log = await Deno.open(logPath, { write: true, createNew: true });
-    }
+    const log = opts.logDir === undefined ? undefined : await this.#openLog(opts.logDir, notes);
+    const limits = this.limits;
+    const sandboxed = this.#o.backend.kind !== "none";
+    let growth: GrowthWatch | undefined;
     try {
-      const capture = new OutputCapture({ head: this.#o.headChars, tail: this.#o.tailChars, log });
+      const capture = new OutputCapture({
+        head: this.#o.headChars,
+        tail: this.#o.tailChars,
+        log: log?.file,
+      });
+      const baseline = sandboxed ? await diskUsage(this.#o.root) : undefined;
       const child = new Deno.Command(spec.program, {
         args: spec.args,
         cwd,
@@ -238,15 +315,19 @@ export class ShellRunner {
         stopping ??= this.#stop(child);
         return stopping;
       };
+      if (baseline !== undefined) {
+        growth = new GrowthWatch(this.#o.root, baseline, limits.workspaceGrowthBytes, stop);
+      }
       const timer = setTimeout(() => {
         timedOut = true;
         stop();
-      }, opts.timeoutMs);
+      }, timeoutMs);
       const onAbort = () => stop();
       opts.signal?.addEventListener("abort", onAbort, { once: true });
       const status = await child.status;
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
+      await growth?.stop();
       await stopping;
       // Group members that escaped the kill may still hold the pipes: stop waiting for them.
       const grace = delay(1000);
@@ -259,15 +340,45 @@ export class ShellRunner {
         await Promise.allSettled([out.done, err.done]);
       }
       if (opts.signal?.aborted) throw new InterruptedError();
+      const exitCode = status.signal !== null ? 128 + signalNumber(status.signal) : status.code;
+      if (growth?.exceeded) {
+        notes.push(
+          `stopped: the workspace grew by more than ${
+            formatBytes(limits.workspaceGrowthBytes)
+          } in this command`,
+        );
+      }
+      if (spec.cgroup !== undefined) {
+        const hit = await removePidsCgroup(spec.cgroup);
+        spec.cgroup = undefined;
+        if (hit) notes.push(`the process limit (${limits.processes} at once) was reached`);
+      }
+      if (sandboxed && exitCode === 128 + 25) {
+        notes.push(`a file reached the file size limit (${formatBytes(limits.fileSizeBytes)})`);
+      }
+      if (sandboxed && (exitCode === 128 + 24 || /CPU time limit/i.test(capture.text()))) {
+        notes.push(`the CPU time limit (${limits.cpuSeconds} s per process) was reached`);
+      }
+      if (capture.logError !== undefined) {
+        notes.push(`the full log is incomplete (${capture.logError})`);
+      }
       return {
-        exitCode: status.signal !== null ? 128 + signalNumber(status.signal) : status.code,
+        exitCode,
         output: capture.text(),
-        logPath,
+        ...(log !== undefined && capture.logError === undefined ? { logPath: log.path } : {}),
         timedOut,
         sandbox: this.#o.statusLine,
+        notes,
       };
     } finally {
-      log?.close();
+      await growth?.stop();
+      try {
+        log?.file.close();
+      } catch {
+        // Already closed, or the disk is gone.
+      }
+      if (spec.cgroup !== undefined) await removePidsCgroup(spec.cgroup);
+      await removePlaceholder(spec.placeholder);
     }
   }
 

@@ -16,7 +16,7 @@ export interface StatusInput {
   network: boolean;
 }
 
-/** Formats the status line, e.g. `sandbox: bwrap (workspace-write, home hidden, net off)`. */
+/** Formats the status line, e.g. `sandbox: bwrap (workspace-write, host hidden, net off)`. */
 export function sandboxStatusLine(input: StatusInput): string {
   const net = input.network ? "net on" : "net off";
   if (input.mode === "off") {
@@ -25,9 +25,9 @@ export function sandboxStatusLine(input: StatusInput): string {
   const b = input.backend;
   switch (b.kind) {
     case "bwrap":
-      return `sandbox: bwrap (workspace-write, home hidden, ${net}${b.prlimit ? ", limits" : ""})`;
+      return `sandbox: bwrap (workspace-write, host hidden, ${net}${b.prlimit ? ", limits" : ""})`;
     case "seatbelt":
-      return `sandbox: seatbelt (workspace-write, home secrets hidden, ${net})`;
+      return `sandbox: seatbelt (workspace-write, host hidden, ${net})`;
     case "none":
       return `sandbox: none (${b.reason}${b.remedy ? `; ${b.remedy}` : ""})`;
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { RE2JS } from "re2js";
 import { z } from "zod";
 import description from "./search.md" with { type: "text" };
 import { fail, type Tool } from "./types.ts";
@@ -18,10 +19,20 @@ const MAX_FILES = 5000;
 const MAX_FILE_BYTES = 1_000_000;
 const MAX_LINE = 200;
 
-/** Builds the line matcher: smart-case, literal unless `regex`. */
-export function lineMatcher(pattern: string, regex: boolean): RegExp {
-  const flags = /[A-Z]/.test(pattern) ? "" : "i";
-  return new RegExp(regex ? pattern : pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
+/** A line matcher (linear time: no pattern can block the event loop). */
+export interface LineMatcher {
+  /** True when `line` contains a match. */
+  test(line: string): boolean;
+}
+
+/**
+ * Builds the line matcher: smart-case, literal unless `regex`. Regexes run
+ * on RE2 (re2js), which matches in linear time; features RE2 lacks
+ * (backreferences, lookaround) throw a clear error.
+ */
+export function lineMatcher(pattern: string, regex: boolean): LineMatcher {
+  const flags = /[A-Z]/.test(pattern) ? 0 : RE2JS.CASE_INSENSITIVE;
+  return RE2JS.compile(regex ? pattern : RE2JS.quote(pattern), flags);
 }
 
 /** The `search` tool. */
@@ -30,11 +41,15 @@ export const searchTool: Tool<typeof schema> = {
   description: description.trim(),
   schema,
   async run(args, ctx) {
-    let re: RegExp;
+    let re: LineMatcher;
     try {
       re = lineMatcher(args.pattern, args.regex ?? false);
     } catch (err) {
-      return fail(`Invalid regular expression "${args.pattern}": ${(err as Error).message}`);
+      return fail(
+        `Invalid or unsupported regular expression "${args.pattern}": ${
+          (err as Error).message
+        } (RE2 syntax: no backreferences or lookaround)`,
+      );
     }
     const base = await ctx.fs.relative(args.path ?? ".");
     const files = (await ctx.fs.walk({ path: base, limit: MAX_FILES }))

@@ -84,6 +84,6 @@ Deno.test("policy: a working bwrap runs commands without asking", async () => {
     probe: () => Promise.resolve({ kind: "bwrap", path: "/usr/bin/bwrap" }),
     isTty: false,
   });
-  assert.equal(d.statusLine, "sandbox: bwrap (workspace-write, home hidden, net off)");
+  assert.equal(d.statusLine, "sandbox: bwrap (workspace-write, host hidden, net off)");
   assert.deepEqual(await authorizeCommand("make test", d, NO_RULES), { ok: true });
 });
