@@ -183,6 +183,8 @@ Deno.test("status names failed tasks with their reason; retry-failed puts them b
         plan: "p.md",
         reason: "coder_exception",
         feedback: "Coder error: context overflow",
+        findings: ["Coder error: context overflow"],
+        report: null,
       },
       {
         id: b,
@@ -190,6 +192,8 @@ Deno.test("status names failed tasks with their reason; retry-failed puts them b
         plan: "p.md",
         reason: "dependency_blocked",
         feedback: "Blocked by failed dependencies: Base",
+        findings: ["Blocked by failed dependencies: Base"],
+        report: null,
       },
     ]);
     const text = await runLao(dir, ["status"]);

@@ -13,7 +13,7 @@ import { LlmError } from "../llm/errors.ts";
 import type { PlanRow, Task } from "../store/store.ts";
 import { atCap, cooldownSeconds } from "../store/task_machine.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { codeSignature, isNoProgress } from "./validate/repair.ts";
+import { codeSignature, feedbackFindings, isNoProgress } from "./validate/repair.ts";
 
 /** How a phase ended for the scheduler. */
 export type PhaseResult =
@@ -95,6 +95,12 @@ function emitPhase(deps: PipelineDeps, stage: Stage, plan: PlanRow, task: Task, 
   } else {
     deps.emit({ type: "phase.end", phase: stage.phase, planId: plan.id, taskId: task.id, ok });
   }
+}
+
+/** A transition reason with the first finding that caused it, as users read it in the log. */
+function withFinding(reason: string, feedback: string): string {
+  const first = feedbackFindings(feedback, 1)[0];
+  return first ? `${reason}: ${first}` : reason;
 }
 
 /** Puts a task back to pending with feedback, an attempt used and a cooldown. */
@@ -202,14 +208,15 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
       deps.store.transition(task.id, "review_fail", {
         feedback: prefix + outcome.feedback,
         escalation_reason: reason,
-      }, reason);
+      }, withFinding(reason, outcome.feedback));
       verdict = "failed";
     } else if (stuck) {
       deps.store.transition(task.id, "review_fail", {
         feedback:
           `No progress: the same problems came back on unchanged code.\n${outcome.feedback}`,
         escalation_reason: "no_progress_rework_loop",
-      }, "no_progress_rework_loop");
+      }, withFinding("no_progress_rework_loop", outcome.feedback));
+      verdict = "failed";
     } else {
       deps.store.setDeliverableStatus(plan.id, task.deliverable_ids, "in_progress");
       rework(
@@ -217,7 +224,10 @@ export async function reviewTask(deps: PipelineDeps, task: Task): Promise<PhaseR
         task,
         REVIEWER,
         validation ? `Validation gate failed:\n${outcome.feedback}` : outcome.feedback,
-        validation ? "validation gate rejected" : "reviewer rejected",
+        withFinding(
+          validation ? "validation gate rejected" : "reviewer rejected",
+          outcome.feedback,
+        ),
       );
     }
     if (!validation) await commit(verdict);

@@ -17,6 +17,20 @@ export interface PlanSummary {
   completed: number;
   total: number;
   failed: number;
+  /** Where the plan's code is (its workspace folder). */
+  workspace?: string;
+  /** Files the plan's tasks changed so far. */
+  files?: number;
+  /** Commits LAO made in the workspace during this run. */
+  commits?: number;
+}
+
+/** A task that failed, with the findings that made it fail (one line each). */
+export interface FailedTaskSummary {
+  id: number;
+  title: string;
+  plan: string;
+  findings: string[];
 }
 
 /** Everything the final summary reports. */
@@ -33,6 +47,10 @@ export interface RunSummary {
   plans: PlanSummary[];
   /** The run stopped on Ctrl+C (or another interrupt) with work left. */
   interrupted: boolean;
+  /** Failed tasks and why. */
+  failedTasks?: FailedTaskSummary[];
+  /** Where the full reports are, when a plan has one (`LAO_QUALITY.md`). */
+  reports?: string[];
 }
 
 /** Options of {@linkcode formatSummary}. */
@@ -155,9 +173,43 @@ function taskLine(summary: RunSummary, color: boolean): string {
   return `  tasks: ${parts.length ? parts.join(", ") : "none"}`;
 }
 
-function planLine(plan: PlanSummary): string {
+function planLines(plan: PlanSummary): string[] {
   const failed = plan.failed ? `, ${plan.failed} failed` : "";
-  return `    ${plan.filename}: ${plan.status}, ${plan.completed}/${plan.total} tasks completed${failed}`;
+  const lines = [
+    `    ${plan.filename}: ${plan.status}, ${plan.completed}/${plan.total} tasks completed${failed}`,
+  ];
+  if (plan.workspace) {
+    const changes = [
+      plan.files === undefined ? "" : `${plan.files} file(s)`,
+      plan.commits === undefined ? "" : `${plan.commits} commit(s) this run`,
+    ].filter(Boolean).join(", ");
+    lines.push(`      code in ${plan.workspace}${changes ? ` (${changes})` : ""}`);
+  }
+  return lines;
+}
+
+function failedLines(summary: RunSummary, color: boolean): string[] {
+  const failed = summary.failedTasks ?? [];
+  if (!failed.length) return [];
+  const lines = [paint(color, "red", `  failed tasks:`)];
+  for (const t of failed) {
+    lines.push(`    #${t.id} ${t.title} [${t.plan}]`);
+    for (const f of t.findings) lines.push(`      ${f}`);
+  }
+  for (const r of summary.reports ?? []) lines.push(`    full report: ${r}`);
+  return lines;
+}
+
+/** The command to run next, given how the run ended. */
+export function nextStep(summary: RunSummary): string {
+  if (summary.interrupted) return "lao run  (resumes where it stopped)";
+  if ((summary.failedTasks ?? []).length || summary.tasksByStatus.failed > 0) {
+    return "lao status  (why they failed), then lao retry-failed";
+  }
+  const left = summary.tasksByStatus.pending + summary.tasksByStatus.coding +
+    summary.tasksByStatus.coded + summary.tasksByStatus.review;
+  if (left) return "lao run  (tasks are still queued)";
+  return "lao log PLAN  (the commits), or add a plan to plans/ and lao run";
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -195,7 +247,8 @@ export function formatSummary(summary: RunSummary, options: SummaryFormatOptions
   const { color } = options;
   const title = summary.interrupted ? "LAO run interrupted" : "LAO run finished";
   const lines = [paint(color, "bold", title), taskLine(summary, color)];
-  if (summary.plans.length) lines.push("  plans:", ...summary.plans.map(planLine));
+  if (summary.plans.length) lines.push("  plans:", ...summary.plans.flatMap(planLines));
+  lines.push(...failedLines(summary, color));
   lines.push(...tokenLines(summary), ...modelLines(summary));
   lines.push(`  memory gate: ${formatSeconds(summary.memoryGateSeconds)}`);
   lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);
@@ -204,6 +257,6 @@ export function formatSummary(summary: RunSummary, options: SummaryFormatOptions
       summary.tasksByStatus.coded + summary.tasksByStatus.review;
     const what = left ? `${left} task(s) left; run` : "Run";
     lines.push(paint(color, "yellow", `${what} \`lao run\` to resume where it stopped.`));
-  }
+  } else lines.push(`  next: ${nextStep(summary)}`);
   return lines;
 }

@@ -53,6 +53,7 @@ Deno.test("formatSummary() prints tasks, plans, tokens, models, gate and wall ti
     "    greeting.md: 2 load(s), at least 2 needed",
     "  memory gate: 0.3s",
     "  wall time: 14s",
+    "  next: lao status  (why they failed), then lao retry-failed",
   ]);
 });
 
@@ -76,4 +77,36 @@ Deno.test("formatSummary() says when no task or token was seen", () => {
 Deno.test("formatSummary() colours failures red when colour is on", () => {
   const lines = formatSummary(summaryFromEvents(sampleRun()), { color: true });
   assert.ok(lines[1]?.includes("\x1b[31m1 failed\x1b[39m"));
+});
+
+Deno.test("formatSummary() says where each plan's code is, why tasks failed and what to run next", () => {
+  const summary: RunSummary = {
+    ...summaryFromEvents(sampleRun(), { wallSeconds: 5 }),
+    plans: [{
+      filename: "greeting.md",
+      status: "active",
+      completed: 1,
+      total: 2,
+      failed: 1,
+      workspace: "/p/greeting",
+      files: 3,
+      commits: 4,
+    }],
+    failedTasks: [{
+      id: 2,
+      title: "Wire it",
+      plan: "greeting.md",
+      findings: ["[critical] m.py missing_file: File m.py does not exist"],
+    }],
+    reports: ["/p/greeting/LAO_QUALITY.md"],
+  };
+  const lines = formatSummary(summary, { color: false });
+  assert.ok(
+    lines.includes("      code in /p/greeting (3 file(s), 4 commit(s) this run)"),
+    lines.join("\n"),
+  );
+  assert.ok(lines.includes("    #2 Wire it [greeting.md]"));
+  assert.ok(lines.includes("      [critical] m.py missing_file: File m.py does not exist"));
+  assert.ok(lines.includes("    full report: /p/greeting/LAO_QUALITY.md"));
+  assert.equal(lines.at(-1), "  next: lao status  (why they failed), then lao retry-failed");
 });

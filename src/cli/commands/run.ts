@@ -24,6 +24,8 @@ import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { workspacePorts } from "../runtime.ts";
 import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { feedbackFindings } from "../../pipeline/validate/repair.ts";
 
 /** Options of `lao run` beyond the global ones. */
 export interface RunCommandOptions {
@@ -117,6 +119,11 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
       runLogPath: runLogPath(configDir, new Date()),
     });
     let result: RunResult | undefined;
+    // Commits per workspace during this run, for the summary.
+    const commits = new Map<string, number>();
+    const countCommits = bus.subscribe((e) => {
+      if (e.type === "git.commit") commits.set(e.workspace, (commits.get(e.workspace) ?? 0) + 1);
+    });
     try {
       bus.emit({ type: "sandbox.status", line: ports.statusLine });
       for (const w of ports.warnings) {
@@ -143,7 +150,7 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
         architectOnly: g.architectOnly === true,
         ...(g.planPhase ? { planPhase: g.planPhase } : {}),
       });
-      const summary = buildSummary(ctx, result, deps.models.stats());
+      const summary = buildSummary(ctx, result, deps.models.stats(), commits);
       if (mode === "json") {
         out.out(JSON.stringify({ v: 1, type: "run.summary", ...summary }));
       } else {
@@ -151,6 +158,7 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
         for (const line of formatSummary(summary, { color: out.color })) out.out(line);
       }
     } finally {
+      countCommits();
       ui.close();
       ports.close();
       lock.release();
@@ -206,6 +214,7 @@ function buildSummary(
   ctx: CliContext,
   result: RunResult,
   stats: { loads: number; unloads: number; swaps: number; gateSeconds: number },
+  commits: ReadonlyMap<string, number>,
 ): RunSummary {
   const store = ctx.store;
   const tokens = store.tokensByRole();
@@ -224,13 +233,31 @@ function buildSummary(
     wallSeconds: result.wallSeconds,
     plans: result.plans.map((p) => {
       const c = store.statusCounts(p.id);
+      const files = new Set(store.listTasks(p.id).flatMap((t) => t.changed_files));
       return {
         filename: p.filename,
         status: store.getPlan(p.id)?.status ?? p.status,
         completed: c.completed,
         failed: c.failed,
         total: Object.values(c).reduce((a, b) => a + b, 0),
+        ...(p.workspace
+          ? { workspace: p.workspace, files: files.size, commits: commits.get(p.workspace) ?? 0 }
+          : {}),
       };
+    }),
+    failedTasks: result.plans.flatMap((p) =>
+      store.listTasks(p.id)
+        .filter((t) => t.status === "failed" && t.escalation_reason !== "superseded")
+        .map((t) => ({
+          id: t.id,
+          title: t.title,
+          plan: p.filename,
+          findings: feedbackFindings(t.feedback),
+        }))
+    ),
+    reports: result.plans.flatMap((p) => {
+      const report = p.workspace ? join(p.workspace, "LAO_QUALITY.md") : "";
+      return report && store.statusCounts(p.id).failed > 0 && existsSync(report) ? [report] : [];
     }),
     interrupted: result.interrupted,
   };

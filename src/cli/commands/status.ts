@@ -6,6 +6,8 @@
  * @module
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { feedbackFindings } from "../../pipeline/validate/repair.ts";
 import { TASK_STATUSES } from "../../store/task_machine.ts";
 import { style } from "../../ui/output.ts";
 import type { CliContext } from "../context.ts";
@@ -23,8 +25,20 @@ export interface StatusDocument {
     failed: number;
     total: number;
   }[];
-  /** Failed tasks with why they failed. */
-  failed: { id: number; title: string; plan: string; reason: string | null; feedback: string }[];
+  /**
+   * Failed tasks with why they failed: `reason` is the code, `findings` the
+   * problems that caused it (one line each), `report` the plan's full quality
+   * report when it exists.
+   */
+  failed: {
+    id: number;
+    title: string;
+    plan: string;
+    reason: string | null;
+    feedback: string;
+    findings: string[];
+    report: string | null;
+  }[];
   paths: { config: string | null; config_dir: string; database: string; plans: string };
 }
 
@@ -48,17 +62,22 @@ export function buildStatus(ctx: CliContext): StatusDocument {
   });
   const failed = (store?.listByStatus("failed") ?? [])
     .filter((t) => t.escalation_reason !== "superseded")
-    .map((t) => ({
-      id: t.id,
-      title: t.title,
-      plan: store!.getPlan(t.plan_id)?.filename ?? t.plan_id,
-      reason: t.escalation_reason,
-      feedback:
-        (t.feedback ?? "").split("\n").find((l) =>
+    .map((t) => {
+      const plan = store!.getPlan(t.plan_id);
+      const report = plan?.workspace ? join(plan.workspace, "LAO_QUALITY.md") : null;
+      return {
+        id: t.id,
+        title: t.title,
+        plan: plan?.filename ?? t.plan_id,
+        reason: t.escalation_reason,
+        feedback: (t.feedback ?? "").split("\n").find((l) =>
           l.trim() && !l.startsWith("finding_signature")
         ) ??
           "",
-    }));
+        findings: feedbackFindings(t.feedback),
+        report: report && existsSync(report) ? report : null,
+      };
+    });
   return {
     tasks,
     total: Object.values(tasks).reduce((a, b) => a + b, 0),
@@ -108,9 +127,10 @@ export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number
   if (doc.failed.length) {
     o.out(style(o, "bold", "Failed tasks") + " (lao retry-failed puts them back)");
     for (const f of doc.failed) {
-      o.out(
-        `  #${f.id} ${f.title} [${f.plan}] ${f.reason ?? "failed"}: ${f.feedback.slice(0, 100)}`,
-      );
+      const [first, ...more] = f.findings.length ? f.findings : [f.feedback];
+      o.out(`  #${f.id} ${f.title} [${f.plan}] ${f.reason ?? "failed"}: ${first ?? ""}`);
+      for (const line of more) o.out(`      ${line}`);
+      if (f.report) o.out(`      full report: ${f.report}`);
     }
   }
   o.out(style(o, "bold", "Paths"));

@@ -84,6 +84,31 @@ export function buildRepairFeedback(findings: Finding[], options: RepairOptions)
   return [`finding_signature: ${signature}`, ...body].join("\n");
 }
 
+/**
+ * The findings of a feedback text as one line each (`[major] m.py
+ * missing_file: File m.py does not exist`), most severe first as written by
+ * {@linkcode buildRepairFeedback}, at most `max` of them and each at most
+ * `width` characters. Feedback without structured findings gives its first
+ * meaningful line. For log lines, `lao status` and the run summary.
+ */
+export function feedbackFindings(
+  feedback: string | null | undefined,
+  max = 3,
+  width = 160,
+): string[] {
+  const lines = (feedback ?? "").split("\n")
+    .map((l) => l.trim().replace(/^Max attempts reached\. Last feedback:\s*/, ""))
+    .filter((l) => l !== "");
+  const entries = lines.filter((l) => l.startsWith("- [")).map((l) => l.slice(2));
+  const picked = entries.length > 0
+    ? entries.slice(0, max)
+    : lines.filter((l) =>
+      !l.startsWith("finding_signature") && !/^(Contract clause|Required fixes):?/.test(l) &&
+      !/^Validation gate failed.*:$/.test(l) && !/^No progress: .*\.$/.test(l)
+    ).slice(0, 1);
+  return picked.map((l) => l.length > width ? `${l.slice(0, width - 1)}…` : l);
+}
+
 /** The `finding_signature` in a feedback text, or null. */
 export function findingSignature(feedback: string | null | undefined): string | null {
   return /finding_signature:\s*([0-9a-f]{12})\b/.exec(feedback ?? "")?.[1] ?? null;

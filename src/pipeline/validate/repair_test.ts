@@ -3,6 +3,7 @@ import { type Finding, validatorFinding } from "./finding.ts";
 import {
   buildRepairFeedback,
   codeSignature,
+  feedbackFindings,
   findingSignature,
   isNoProgress,
   normalizeForSignature,
@@ -142,4 +143,43 @@ Deno.test("codeSignature() is 12 hex, order-independent and content-sensitive", 
   assert.match(sig, /^[0-9a-f]{12}$/);
   assert.equal(codeSignature([b, a]), sig);
   assert.notEqual(codeSignature([a, { ...b, content: "3" }]), sig);
+});
+
+Deno.test("feedbackFindings() gives the findings one line each, most severe first, capped", () => {
+  const feedback = buildRepairFeedback([
+    validatorFinding({
+      severity: "minor",
+      file_path: "b.py",
+      issue_class: "style",
+      message: "long line",
+      analyzer_id: "x",
+      analyzer_kind: "heuristic",
+      confidence: 1,
+    }),
+    validatorFinding({
+      severity: "critical",
+      file_path: "m.py",
+      issue_class: "missing_file",
+      message: "File m.py does not exist",
+      analyzer_id: "x",
+      analyzer_kind: "runtime",
+      confidence: 1,
+    }),
+  ], { clause: "Validation Contract" });
+  assert.deepEqual(feedbackFindings(`Validation gate failed:\n${feedback}`), [
+    "[critical] m.py missing_file: File m.py does not exist",
+    "[minor] b.py style: long line",
+  ]);
+  assert.deepEqual(feedbackFindings(feedback, 1), [
+    "[critical] m.py missing_file: File m.py does not exist",
+  ]);
+  assert.deepEqual(feedbackFindings("Max attempts reached. Last feedback: tests fail\nmore"), [
+    "tests fail",
+  ]);
+  assert.deepEqual(
+    feedbackFindings("No progress: the same problems came back on unchanged code.\nCoder error: x"),
+    ["Coder error: x"],
+  );
+  assert.equal(feedbackFindings("x".repeat(500))[0]!.length, 160);
+  assert.deepEqual(feedbackFindings(null), []);
 });
