@@ -21,24 +21,18 @@ function runner(root: string, extra: Partial<ShellRunnerOptions> = {}): ShellRun
   });
 }
 
-/** Counts live processes whose command line contains `marker` (seen from the host). */
-async function countProcs(marker: string): Promise<number> {
-  // The pattern is written so it never matches this checker's own command line.
-  const pattern = marker.replace(".", "[.]");
-  const out = await sh(
-    `for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done | grep -c "${pattern}" || true`,
-  );
-  return Number(out.trim());
-}
-
-/** Waits (bounded) until no process carries `marker`; returns the final count. */
-async function settle(marker: string): Promise<number> {
+/**
+ * True once nothing holds the lock on `path` (a background process of the
+ * command took it). Retries a bounded number of times while the kill lands;
+ * looks at this one lock only, never at the host's process table.
+ */
+async function lockReleased(path: string): Promise<boolean> {
   for (let i = 0; i < 40; i++) {
-    const n = await countProcs(marker);
-    if (n === 0) return 0;
+    const free = await sh(`flock -n '${path}' true && echo free || true`);
+    if (free.trim() === "free") return true;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return await countProcs(marker);
+  return false;
 }
 
 Deno.test({
@@ -167,13 +161,14 @@ for (const [label, b] of [["bwrap", backend], ["no sandbox", NONE]] as const) {
     ignore: label === "bwrap" && noBwrap,
     fn: async () => {
       await using fx = await makeFixture();
-      const marker = label === "bwrap" ? "1037.25" : "1037.75";
+      const lock = join(fx.ws, "held.lock");
+      await Deno.writeTextFile(lock, "");
       const r = await runner(fx.ws, { backend: b }).run({
-        command: `sleep ${marker} & sleep ${marker}`,
-        timeoutMs: 300,
+        command: "flock held.lock sleep 1037 & sleep 1 && sleep 1037",
+        timeoutMs: 600,
       });
       assert.equal(r.timedOut, true);
-      assert.equal(await settle(`sleep ${marker}`), 0);
+      assert.equal(await lockReleased(lock), true);
     },
   });
 }
