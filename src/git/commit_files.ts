@@ -2,12 +2,15 @@
  * Commits exactly a given list of workspace files, and nothing else: other
  * modified or even staged files in the workspace (or in a parent repository)
  * stay out of the commit, because the commit uses `git commit --only`.
+ * Every call is pinned to the recorded repository and re-checked first
+ * (`pinned.ts`).
  *
  * @module
  */
 import { isAbsolute, join, posix } from "node:path";
 import type { RepoInfo } from "./repo.ts";
-import type { GitRunner } from "./runner.ts";
+import { pinnedGit } from "./pinned.ts";
+import type { GitResult, GitRunner } from "./runner.ts";
 import type { CommitResult } from "./port.ts";
 
 /** Input of {@linkcode commitFiles}. */
@@ -52,7 +55,7 @@ export async function commitFiles(
 ): Promise<CommitFilesOutcome> {
   const cwd = repo.workspace;
   const git = (args: string[], config?: Record<string, string>) =>
-    runner.run(["--literal-pathspecs", ...args], { cwd, config });
+    pinnedGit(runner, repo.layout, ["--literal-pathspecs", ...args], { ...repo.config, ...config });
   const { kept } = normalizeFiles(input.files);
   if (kept.length === 0) return { kind: "nothing" };
 
@@ -62,7 +65,12 @@ export async function commitFiles(
     if (await exists(join(cwd, file))) existing.push(file);
     else missing.push(file);
   }
-  const addable = existing.length > 0 ? await notIgnored(runner, cwd, existing) : [];
+  let addable: string[] = [];
+  if (existing.length > 0) {
+    const checked = await notIgnored(git, existing);
+    if (!Array.isArray(checked)) return failed(checked);
+    addable = checked;
+  }
   let deleted: string[] = [];
   if (missing.length > 0) {
     const tracked = await git(["ls-files", "-z", "--", ...missing]);
@@ -105,11 +113,13 @@ function failed(result: { error: string; silent: boolean }): CommitFilesOutcome 
   return { kind: "failed", error: result.error, silent: result.silent };
 }
 
-async function notIgnored(runner: GitRunner, cwd: string, files: string[]): Promise<string[]> {
-  // Exit 0: some are ignored (listed); exit 1: none are ignored.
-  const result = await runner.run(["--literal-pathspecs", "check-ignore", "-z", "--", ...files], {
-    cwd,
-  });
+async function notIgnored(
+  git: (args: string[]) => Promise<GitResult>,
+  files: string[],
+): Promise<string[] | GitResult> {
+  // Exit 0: some are ignored (listed); exit 1: none are ignored; -1: refused or not run.
+  const result = await git(["check-ignore", "-z", "--", ...files]);
+  if (result.code === -1) return result;
   if (result.code !== 0) return files;
   const ignored = new Set(result.stdout.split("\0"));
   return files.filter((f) => !ignored.has(f));

@@ -1,10 +1,12 @@
 /**
  * A plan's LAO history: the `lao(<agent>): …` commits (and reverts of them)
- * that touched the plan workspace, parsed into entries.
+ * that touched the plan workspace, parsed into entries. Read through the
+ * pinned, re-checked repository (`pinned.ts`).
  *
  * @module
  */
 import type { ReviewVerdict } from "./message.ts";
+import { openRepo, pinnedGit } from "./pinned.ts";
 import type { GitRunner } from "./runner.ts";
 
 /** One LAO commit. */
@@ -64,6 +66,8 @@ export interface PlanLogOptions {
   runner: GitRunner;
   /** Most recent commits to read (default 500). */
   limit?: number;
+  /** Receives a one-line message when the repository is refused or git fails. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -71,13 +75,22 @@ export interface PlanLogOptions {
  * the workspace has no repository or no commits.
  */
 export async function planLog(workspace: string, options: PlanLogOptions): Promise<LogEntry[]> {
-  const result = await options.runner.run([
+  const opened = await openRepo(workspace, options.runner);
+  if (!opened.ok) {
+    options.warn?.(opened.problem);
+    return [];
+  }
+  if (!opened.layout) return [];
+  const result = await pinnedGit(options.runner, opened.layout, [
     "log",
     `--max-count=${options.limit ?? 500}`,
     "--format=%H%x1f%cI%x1f%s",
     "--",
     ".",
-  ], { cwd: workspace });
+  ]);
+  if (!result.ok && !/does not have any commits|bad default revision/i.test(result.stderr)) {
+    if (!result.silent) options.warn?.(result.error);
+  }
   return result.ok ? parseLog(result.stdout) : [];
 }
 

@@ -1,13 +1,32 @@
 /**
- * Runs `git` with a fixed, hook-free environment.
+ * Runs `git` so that nothing the workspace holds can make it run a program.
  *
- * Every call gets a cleared environment rebuilt from a short allow-list
- * (`HOME`, `PATH`, `USER`, …) plus `GIT_TERMINAL_PROMPT=0`, `GIT_PAGER=cat`
- * and `LC_ALL=C`, so no inherited `GIT_DIR`/`GIT_INDEX_FILE` leaks in and
- * output is parseable. Every call also passes `-c core.hooksPath=<empty
- * folder>` and `-c core.fsmonitor=false`: command-line configuration beats a
- * repository's own `.git/config`, so neither planted hooks nor a planted
- * fsmonitor command can run. Failures are returned, never thrown.
+ * LAO's git runs outside the sandbox, as the user, on repository metadata
+ * that model-driven code may have written. The runner makes every call
+ * immune to that by construction; it never relies on git's defaults:
+ *
+ * - **No discovery.** A call is pinned to one repository with `GIT_DIR`,
+ *   `GIT_COMMON_DIR` and `GIT_WORK_TREE` ({@linkcode GitPin}, recorded by
+ *   `layout.ts` when LAO created or first found the repository), so a `.git`
+ *   planted in the workspace, a `.git/commondir` file or `core.worktree` are
+ *   never followed. A call without a pin gets a `GIT_DIR` that cannot exist.
+ * - **No configuration but the repository's own, checked.** The environment
+ *   is cleared and rebuilt from a short allow-list, with
+ *   `GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_SYSTEM`/`GIT_CONFIG_GLOBAL=/dev/null`
+ *   and `GIT_ATTR_NOSYSTEM`; values LAO wants from the user's own
+ *   configuration (identity, excludes file) are read once and passed as
+ *   `-c`. The repository's config is checked by `config_guard.ts` before
+ *   every call (programs named by attribute drivers, includes and hooks are
+ *   refused).
+ * - **Fixed overrides for every program git can be told to run by a key of
+ *   fixed name** ({@linkcode FIXED_CONFIG}): command-line `-c` beats every
+ *   config file and the `GIT_*` program variables beat config, so hooks,
+ *   fsmonitor, signing programs, editors, pagers, network transports
+ *   (`protocol.allow=never`, which also stops ssh, proxies, `uploadpack` and
+ *   credential helpers), automatic gc and submodule recursion are off on
+ *   every call, whatever the repository says.
+ *
+ * Failures are returned, never thrown.
  *
  * @module
  */
@@ -29,6 +48,16 @@ export interface GitResult {
   silent: boolean;
 }
 
+/** The repository a call is pinned to (absolute paths). */
+export interface GitPin {
+  /** `GIT_DIR`: the repository's git folder (for a linked worktree, its own folder). */
+  gitDir: string;
+  /** `GIT_COMMON_DIR`: where config, objects and refs live (equal to `gitDir` for a plain repository). */
+  commonDir: string;
+  /** `GIT_WORK_TREE`: the repository's top-level folder. */
+  workTree: string;
+}
+
 /** Options for {@linkcode GitRunner}. */
 export interface GitRunnerOptions {
   /**
@@ -36,6 +65,11 @@ export interface GitRunnerOptions {
    * appears inside it, git is not run at all (fail safe).
    */
   hooksDir: string;
+  /**
+   * Where LAO records the layout of each repository it created or first found
+   * (default: `git-layouts` beside `hooksDir`). Must not be visible to the sandbox.
+   */
+  layoutDir?: string;
   /** Extra or replacement environment variables for git (tests point `HOME` elsewhere). */
   env?: Record<string, string>;
   /** Per-call timeout in milliseconds (default 120 000). */
@@ -46,17 +80,88 @@ export interface GitRunnerOptions {
 
 /** Options for one {@linkcode GitRunner.run} call. */
 export interface GitRunOptions {
-  /** Working directory for git. */
+  /** Working directory for git (inside `pin.workTree` when pinned). */
   cwd: string;
-  /** Extra `-c key=value` settings (e.g. a fallback identity). */
+  /** The repository to use; without it git sees no repository at all. */
+  pin?: GitPin;
+  /** Extra `-c key=value` settings (e.g. identity); {@linkcode FIXED_CONFIG} always wins. */
   config?: Record<string, string>;
+  /**
+   * Let git read the user's system and global configuration (only for
+   * `git config --get` of values LAO then passes explicitly).
+   */
+  userConfig?: boolean;
 }
+
+/** A `GIT_DIR` that cannot exist, for calls that must see no repository. */
+export const NO_REPOSITORY = "/dev/null/lao-no-repository";
+
+/** A program path that cannot be executed (a file below `/dev/null`). */
+const NO_PROGRAM = "/dev/null/lao-no-program";
+
+/**
+ * `-c` settings on every call, after the caller's: each key names a program
+ * (or turns one on) and has a fixed name, so an override covers it whatever
+ * the repository's config says.
+ */
+export const FIXED_CONFIG: Readonly<Record<string, string>> = {
+  "core.fsmonitor": "false",
+  "core.attributesFile": "/dev/null",
+  "core.editor": ":",
+  "core.pager": "cat",
+  "core.askPass": "",
+  "core.sshCommand": NO_PROGRAM,
+  "sequence.editor": ":",
+  "commit.gpgSign": "false",
+  "tag.gpgSign": "false",
+  "log.showSignature": "false",
+  "gpg.program": NO_PROGRAM,
+  "gpg.openpgp.program": NO_PROGRAM,
+  "gpg.x509.program": NO_PROGRAM,
+  "gpg.ssh.program": NO_PROGRAM,
+  "gpg.ssh.defaultKeyCommand": NO_PROGRAM,
+  "protocol.allow": "never",
+  "credential.helper": "",
+  "gc.auto": "0",
+  "maintenance.auto": "false",
+  "submodule.recurse": "false",
+  "diff.ignoreSubmodules": "all",
+  "status.submoduleSummary": "false",
+};
 
 /** Variables copied from LAO's own environment (all are in the `lao` permission set). */
 const PASSED_VARS = ["HOME", "USERPROFILE", "PATH", "USER", "LANG", "TMPDIR"] as const;
 
+/** Environment settings on every call (after the caller's overrides). */
+const FIXED_ENV: Readonly<Record<string, string>> = {
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_PAGER: "cat",
+  PAGER: "cat",
+  GIT_EDITOR: ":",
+  GIT_SEQUENCE_EDITOR: ":",
+  GIT_ASKPASS: "",
+  SSH_ASKPASS: "",
+  GIT_ATTR_NOSYSTEM: "1",
+  GIT_NO_REPLACE_OBJECTS: "1",
+  GIT_NO_LAZY_FETCH: "1",
+  GIT_PROTOCOL_FROM_USER: "0",
+  GIT_OPTIONAL_LOCKS: "0",
+  LC_ALL: "C",
+};
+
+/** Settings that keep system and global configuration out (dropped for `userConfig` calls). */
+const NO_USER_CONFIG: Readonly<Record<string, string>> = {
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_SYSTEM: "/dev/null",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+};
+
 /** Builds the environment for git: allowed variables, overrides, then fixed settings. */
-export function gitEnv(overrides: Record<string, string> = {}): Record<string, string> {
+export function gitEnv(
+  overrides: Record<string, string> = {},
+  pin?: GitPin,
+  userConfig = false,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of PASSED_VARS) {
     try {
@@ -66,28 +171,33 @@ export function gitEnv(overrides: Record<string, string> = {}): Record<string, s
       // Not permitted: leave it out.
     }
   }
+  const where: Record<string, string> = pin
+    ? { GIT_DIR: pin.gitDir, GIT_COMMON_DIR: pin.commonDir, GIT_WORK_TREE: pin.workTree }
+    : { GIT_DIR: NO_REPOSITORY };
   return {
     ...env,
     ...overrides,
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_PAGER: "cat",
-    PAGER: "cat",
-    LC_ALL: "C",
+    ...(userConfig ? {} : NO_USER_CONFIG),
+    ...FIXED_ENV,
+    ...where,
   };
 }
 
-/** Runs git commands with LAO's fixed environment and no hooks. */
+/** Runs git commands with LAO's fixed environment, pinned to one repository. */
 export class GitRunner {
   #hooksDir: string;
+  #layoutDir: string;
   #env: Record<string, string>;
   #timeoutMs: number;
   #program: string;
   #missing = false;
+  #uid: number | null | undefined;
 
   /** Creates a runner; nothing is executed until {@linkcode GitRunner.run}. */
   constructor(options: GitRunnerOptions) {
     this.#hooksDir = options.hooksDir;
-    this.#env = gitEnv(options.env);
+    this.#layoutDir = options.layoutDir ?? siblingDir(options.hooksDir, "git-layouts");
+    this.#env = { ...options.env };
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#program = options.program ?? "git";
   }
@@ -97,16 +207,33 @@ export class GitRunner {
     return this.#hooksDir;
   }
 
+  /** The folder holding LAO's repository layout records. */
+  get layoutDir(): string {
+    return this.#layoutDir;
+  }
+
+  /**
+   * LAO's own user id, read as the owner of the hooks folder LAO creates
+   * (no `sys` permission needed); `null` where the platform has none.
+   */
+  async ownUid(): Promise<number | null> {
+    if (this.#uid === undefined) {
+      try {
+        await Deno.mkdir(this.#hooksDir, { recursive: true });
+        this.#uid = (await Deno.lstat(this.#hooksDir)).uid;
+      } catch {
+        this.#uid = null;
+      }
+    }
+    return this.#uid;
+  }
+
   /** Runs `git <args>` in `cwd`. Never throws. */
   async run(args: string[], options: GitRunOptions): Promise<GitResult> {
     if (this.#missing) return failure(-1, "", "", "git is not available", true);
     const hooksProblem = await ensureEmptyDir(this.#hooksDir);
     if (hooksProblem) return failure(-1, "", "", hooksProblem, false);
-    const config = {
-      ...options.config,
-      "core.hooksPath": this.#hooksDir,
-      "core.fsmonitor": "false",
-    };
+    const config = { ...options.config, ...FIXED_CONFIG, "core.hooksPath": this.#hooksDir };
     const configArgs = Object.entries(config).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
     const fullArgs = ["--no-pager", ...configArgs, ...args];
     const controller = new AbortController();
@@ -116,7 +243,7 @@ export class GitRunner {
         args: fullArgs,
         cwd: options.cwd,
         clearEnv: true,
-        env: this.#env,
+        env: gitEnv(this.#env, options.pin, options.userConfig),
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
@@ -138,6 +265,12 @@ export class GitRunner {
       clearTimeout(timer);
     }
   }
+}
+
+function siblingDir(dir: string, name: string): string {
+  const trimmed = dir.replace(/[\\/]+$/, "");
+  const cut = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
+  return cut < 0 ? name : `${trimmed.slice(0, cut)}/${name}`;
 }
 
 function failure(

@@ -2,10 +2,14 @@
  * Undoing a task: revert its coder commit(s), unless a later task's coder
  * commit touched the same files (that task depends on the change) or git
  * cannot revert cleanly (then the revert is aborted and the tree left as it was).
+ * Every git call is pinned to the recorded repository and re-checked first
+ * (`pinned.ts`), so a tampered repository is refused before anything runs.
  *
  * @module
  */
 import type { Emit } from "../events/bus.ts";
+import type { RepoLayout } from "./layout.ts";
+import { openRepo, pinnedGit, userSettings } from "./pinned.ts";
 import type { CommitResult, UndoResult } from "./port.ts";
 import type { GitRunner } from "./runner.ts";
 
@@ -20,8 +24,10 @@ export interface UndoOptions {
   note?: string;
   /** Receives a `git.commit` event per revert commit. */
   emit?: Emit;
-  /** Extra `-c` settings for the revert commits (e.g. a fallback identity). */
+  /** Extra `-c` settings for the revert commits (the identity); read from the user's config when omitted. */
   config?: Record<string, string>;
+  /** The repository's recorded layout (found with `openRepo` when omitted). */
+  layout?: RepoLayout;
 }
 
 /** One commit of the workspace history, as {@linkcode undoTask} sees it. */
@@ -75,11 +81,24 @@ export async function undoTask(
   options: UndoOptions,
 ): Promise<UndoResult> {
   const { runner } = options;
-  const git = (args: string[]) => runner.run(args, { cwd: workspace, config: options.config });
   const refuse = (why: string): UndoResult => ({
     ok: false,
     message: `Cannot undo task #${taskId}: ${why}`,
   });
+  let layout = options.layout;
+  if (!layout) {
+    const opened = await openRepo(workspace, runner);
+    if (!opened.ok) return refuse(opened.problem);
+    if (!opened.layout) return refuse("the workspace is not in a git repository");
+    layout = opened.layout;
+  }
+  const pinned = layout;
+  let config = options.config;
+  if (!config) {
+    const settings = await userSettings(runner, pinned);
+    config = { ...settings.config, ...settings.identity };
+  }
+  const git = (args: string[]) => pinnedGit(runner, pinned, args, config);
 
   const log = await git(["log", `--format=${HISTORY_FORMAT}`, "--", "."]);
   if (!log.ok) return refuse(log.error);
@@ -99,6 +118,8 @@ export async function undoTask(
       "-r",
       "-z",
       "--relative",
+      "--no-ext-diff",
+      "--no-textconv",
       commit.sha,
     ]);
     if (!tree.ok) return refuse(tree.error);

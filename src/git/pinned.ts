@@ -1,0 +1,110 @@
+/**
+ * Git calls pinned to a workspace's recorded repository: {@linkcode openRepo}
+ * finds the repository (or the record LAO made of it) and
+ * {@linkcode pinnedGit} re-checks the layout and config before every call,
+ * refusing with one line when anything drifted (see `layout.ts`).
+ *
+ * @module
+ */
+import { errorMessage } from "../errors.ts";
+import { findLayout, layoutDrift, pinOf, type RepoLayout } from "./layout.ts";
+import { loadRecord, saveRecord } from "./layout_record.ts";
+import type { GitResult, GitRunner } from "./runner.ts";
+
+/** Outcome of {@linkcode openRepo}: a layout (`null`: no repository) or a refusal. */
+export type OpenedRepo =
+  | { ok: true; layout: RepoLayout | null; workspace: string }
+  | { ok: false; problem: string };
+
+/** The one-line message for a refused repository. */
+export function refusal(problem: string): string {
+  return `Refusing to run git for this workspace: ${problem}`;
+}
+
+/**
+ * Opens the repository of `workspace`: the recorded layout when LAO met it
+ * before (checked for drift), else the one found now (then recorded). Never throws.
+ */
+export async function openRepo(workspace: string, runner: GitRunner): Promise<OpenedRepo> {
+  let ws: string;
+  try {
+    ws = await Deno.realPath(workspace);
+  } catch (err) {
+    return { ok: false, problem: refusal(`cannot resolve ${workspace} (${errorMessage(err)})`) };
+  }
+  const record = await loadRecord(runner.layoutDir, ws);
+  if (record.kind === "bad") return { ok: false, problem: refusal(record.problem) };
+  if (record.kind === "ok") {
+    const drift = await layoutDrift(record.layout, runner);
+    if (drift) return { ok: false, problem: refusal(drift) };
+    return { ok: true, layout: record.layout, workspace: ws };
+  }
+  const found = await findLayout(ws, runner);
+  if (!found.ok) return { ok: false, problem: refusal(found.problem) };
+  if (!found.layout) return { ok: true, layout: null, workspace: ws };
+  const layout = { ...found.layout, workspace: ws };
+  const saved = await saveRecord(runner.layoutDir, layout);
+  if (saved) return { ok: false, problem: refusal(saved) };
+  return { ok: true, layout, workspace: ws };
+}
+
+/** Runs `git <args>` in the workspace, pinned to `layout`, after checking it did not drift. */
+export async function pinnedGit(
+  runner: GitRunner,
+  layout: RepoLayout,
+  args: string[],
+  config?: Record<string, string>,
+): Promise<GitResult> {
+  const drift = await layoutDrift(layout, runner);
+  if (drift) {
+    const error = refusal(drift);
+    return { ok: false, code: -1, stdout: "", stderr: "", error, silent: false };
+  }
+  return await runner.run(args, { cwd: layout.workspace, pin: pinOf(layout), config });
+}
+
+/** Settings LAO takes from the user's own git configuration and passes explicitly. */
+export interface UserSettings {
+  /** `user.name`, `user.email` (the fallback identity for what is not configured). */
+  identity: Record<string, string>;
+  /** True when part of the identity is the fallback. */
+  fallback: boolean;
+  /** `core.excludesFile` when the user set one. */
+  config: Record<string, string>;
+}
+
+/** Fallback identity used when git has none configured. */
+export const FALLBACK_IDENTITY = { name: "LAO", email: "lao@localhost" } as const;
+
+/**
+ * Reads identity and excludes file from the user's system, global and the
+ * repository's own config (after the repository's config was checked);
+ * `git config --get` runs no program. Never throws.
+ */
+export async function userSettings(runner: GitRunner, layout: RepoLayout): Promise<UserSettings> {
+  const get = async (key: string, path = false) => {
+    const drift = await layoutDrift(layout, runner);
+    if (drift) return "";
+    const out = await runner.run(
+      ["config", "--includes", ...(path ? ["--path"] : []), "--get", key],
+      { cwd: layout.workspace, pin: pinOf(layout), userConfig: true },
+    );
+    return out.ok ? clean(out.stdout) : "";
+  };
+  const name = await get("user.name");
+  const email = await get("user.email");
+  const excludes = await get("core.excludesFile", true);
+  return {
+    identity: {
+      "user.name": name || FALLBACK_IDENTITY.name,
+      "user.email": email || FALLBACK_IDENTITY.email,
+    },
+    fallback: !name || !email,
+    config: excludes ? { "core.excludesFile": excludes } : {},
+  };
+}
+
+/** One line without control characters or angle brackets (git rejects those in identities). */
+function clean(text: string): string {
+  return text.trim().split("\n")[0]!.replace(/[\p{Cc}<>]/gu, "").trim();
+}
