@@ -6,7 +6,8 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { listPlanFiles } from "../../pipeline/intake.ts";
 import { feedbackFindings } from "../../pipeline/validate/repair.ts";
 import { TASK_STATUSES } from "../../store/task_machine.ts";
 import { style } from "../../ui/output.ts";
@@ -39,6 +40,8 @@ export interface StatusDocument {
     findings: string[];
     report: string | null;
   }[];
+  /** Plan files in the plans folder that no run has registered yet (`lao run` takes them in). */
+  unregistered: string[];
   paths: { config: string | null; config_dir: string; database: string; plans: string };
 }
 
@@ -78,12 +81,16 @@ export function buildStatus(ctx: CliContext): StatusDocument {
         report: report && existsSync(report) ? report : null,
       };
     });
+  const known = new Set((store?.listPlans() ?? []).map((p) => p.filename));
+  const unregistered = listPlanFiles(config.paths.plans).map((f) => basename(f))
+    .filter((f) => !known.has(f));
   return {
     tasks,
     total: Object.values(tasks).reduce((a, b) => a + b, 0),
     tokens: store?.tokensByRole() ?? {},
     plans,
     failed,
+    unregistered,
     paths: {
       config: configFile,
       config_dir: configDir,
@@ -119,11 +126,14 @@ export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number
     );
   }
   o.out(style(o, "bold", "Plans"));
-  if (doc.plans.length === 0) o.out("  (none yet: drop a .md plan into the plans folder)");
+  if (doc.plans.length === 0 && doc.unregistered.length === 0) {
+    o.out("  (none yet: drop a .md plan into the plans folder)");
+  }
   for (const p of doc.plans) {
     const failed = p.failed ? `, ${p.failed} failed` : "";
     o.out(`  ${p.filename} [${p.status}] ${p.completed}/${p.total} done${failed}`);
   }
+  for (const f of doc.unregistered) o.out(`  ${f} [not registered yet: lao run takes it in]`);
   if (doc.failed.length) {
     o.out(style(o, "bold", "Failed tasks") + " (lao retry-failed puts them back)");
     for (const f of doc.failed) {
