@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import { errorMessage } from "../errors.ts";
@@ -32,6 +31,8 @@ import type {
 import { prepareRepo, type RepoInfo } from "./repo.ts";
 import type { GitRunner } from "./runner.ts";
 import { undoTask } from "./undo.ts";
+import { WorkspaceError } from "../tools/workspace_fs.ts";
+import { type WorkspaceIo, workspaceIo } from "../workspace/guarded_io.ts";
 
 /** File names LAO writes into the plan workspace. */
 export const TASKS_FILE = "LAO_TASKS.json";
@@ -56,6 +57,8 @@ export interface PlanGitOptions {
   now?: () => Date;
   /** Hints already shown (defaults to once per process). */
   shownHints?: Set<string>;
+  /** LAO's own file access in the workspace (default: the guarded I/O on `workspace`). */
+  io?: WorkspaceIo;
 }
 
 /** Records a plan's phases as git commits. */
@@ -174,11 +177,20 @@ export class PlanGit implements PlanGitPort {
   }
 
   async #write(file: string, text: string, append = false): Promise<boolean> {
+    // LAO's snapshot files go through the guarded I/O: a link the model planted is replaced, not followed.
+    const io = this.#opts.io ?? workspaceIo(this.#opts.workspace);
     try {
-      await Deno.writeTextFile(join(this.#opts.workspace, file), text, { append });
+      const done = append ? await io.appendText(file, text) : await io.writeText(file, text);
+      if (done.replaced) {
+        this.#warn(`Replaced "${file}" (${done.replaced} was planted there) with LAO's own file`);
+      }
       return true;
     } catch (err) {
-      this.#warn(`Cannot write "${file}": ${errorMessage(err)}`);
+      this.#warn(
+        err instanceof WorkspaceError
+          ? err.message
+          : `Cannot write "${file}": ${errorMessage(err)}`,
+      );
       return false;
     }
   }

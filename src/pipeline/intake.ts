@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import type { PlanRow, Store } from "../store/store.ts";
+import { workspaceIo } from "../workspace/guarded_io.ts";
 
 /** Stems that are never plans (case-insensitive). */
 const RESERVED = new Set(["plans", "factory", "factory.example", "readme"]);
@@ -92,19 +93,26 @@ export function resolvePlanPath(arg: string, cwd: string, plansDir: string): str
   );
 }
 
-/** Reads a plan's current text (from its source file, falling back to the workspace snapshot). */
-export function readPlanText(plan: PlanRow, snapshotName: string): string | null {
-  for (const p of [plan.source_path, plan.workspace ? join(plan.workspace, snapshotName) : null]) {
-    if (!p) continue;
+/**
+ * Reads a plan's current text: its source file, else the workspace snapshot
+ * (read through the guarded workspace I/O, so a FIFO, device or link planted
+ * under the snapshot's name gives null instead of a hang or an outside file).
+ */
+export async function readPlanText(plan: PlanRow, snapshotName: string): Promise<string | null> {
+  if (plan.source_path) {
     try {
-      const text = readFileSync(p, "utf8");
-      if (p === plan.source_path) return text;
-      return text.replace(/^<!-- LAO plan snapshot:[^\n]*-->\n\n/, "");
+      return readFileSync(plan.source_path, "utf8");
     } catch {
-      // try the next source
+      // fall back to the snapshot
     }
   }
-  return null;
+  if (!plan.workspace) return null;
+  try {
+    const text = await workspaceIo(plan.workspace).readText(snapshotName);
+    return text.replace(/^<!-- LAO plan snapshot:[^\n]*-->\n\n/, "");
+  } catch {
+    return null;
+  }
 }
 
 /**

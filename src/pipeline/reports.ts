@@ -29,7 +29,7 @@ export async function writePlanReports(
   );
   const report = buildQualityReport({
     planId: plan.id,
-    planText: readPlanText(plan, deps.config.git.plan_file_name) ?? "",
+    planText: (await readPlanText(plan, deps.config.git.plan_file_name)) ?? "",
     workspaceFiles: files,
     tasks: tasks.map((t) => ({
       task_id: t.id,
@@ -77,7 +77,14 @@ export async function writePlanReports(
       unload_count: stats.unloads,
     },
   });
-  const { written } = await writeReports(plan.workspace, report, { changedOnly: true });
+  const { written, replaced } = await writeReports(plan.workspace, report, { changedOnly: true });
+  for (const entry of replaced) {
+    deps.emit({
+      type: "log",
+      level: "warn",
+      message: `${plan.filename}: replaced ${entry}, planted in the workspace, with LAO's report`,
+    });
+  }
   if (written.length) {
     await deps.git(plan.workspace, plan.id).commitReport(written.map((p) => basename(p)));
   }

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../../errors.ts";
 import { checkReport, migrateReport } from "../../pipeline/report/report_schema.ts";
 import { writeAtomic } from "../../pipeline/report/write_reports.ts";
+import { workspaceIo } from "../../workspace/guarded_io.ts";
 import type { CliContext } from "../context.ts";
 
 function reportFiles(ctx: CliContext, file?: string): string[] {
@@ -45,7 +46,8 @@ export async function reportCommand(
   for (const f of files) {
     let data: unknown;
     try {
-      data = JSON.parse(readFileSync(f, "utf8"));
+      // Guarded read: a report planted as a FIFO, device or link is refused, not opened.
+      data = JSON.parse(await workspaceIo(dirname(f)).readText(basename(f)));
     } catch (err) {
       throw new UserError(`Cannot read report "${f}": ${(err as Error).message}`, 1);
     }

@@ -1,11 +1,16 @@
 /**
  * Writes `quality_report.json` and `LAO_QUALITY.md` into a plan folder,
  * atomically (temp file + rename), and only when the content changed, so
- * unchanged plans leave no diff for the next git commit (spec §11 item 20).
+ * unchanged plans leave no diff for the next git commit. Both the read-back
+ * and the write go through the guarded workspace I/O: a FIFO, a device or a
+ * link planted under a report's name is never opened or followed, only
+ * replaced.
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { WorkspaceError } from "../../tools/workspace_fs.ts";
+import { type WorkspaceIo, workspaceIo } from "../../workspace/guarded_io.ts";
 import type { QualityReport } from "./quality_report.ts";
 import { renderQualityMarkdown } from "./quality_markdown.ts";
 
@@ -24,27 +29,30 @@ export interface WriteReportsOptions {
 export interface WriteReportsResult {
   written: string[];
   unchanged: string[];
+  /** Entries that were not LAO's plain files (e.g. `quality_report.json (a FIFO)`), now replaced. */
+  replaced: string[];
 }
 
-async function readIfExists(path: string): Promise<string | null> {
+/**
+ * The current text of `name` when it is LAO's plain file of exactly
+ * `expected`'s size or less; null otherwise (missing, planted, larger).
+ */
+async function currentText(
+  io: WorkspaceIo,
+  name: string,
+  expected: string,
+): Promise<string | null> {
   try {
-    return await Deno.readTextFile(path);
+    return await io.readText(name, { maxBytes: new TextEncoder().encode(expected).length });
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
+    if (err instanceof WorkspaceError) return null;
     throw err;
   }
 }
 
-/** Writes `content` to `path` via a temp file in the same folder and a rename. */
+/** Writes `content` to `path` via a temp file in the same folder and a rename (never through a link). */
 export async function writeAtomic(path: string, content: string): Promise<void> {
-  const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, content);
-    await Deno.rename(temp, path);
-  } catch (err) {
-    await Deno.remove(temp).catch(() => {});
-    throw err;
-  }
+  await workspaceIo(dirname(path)).writeText(basename(path), content);
 }
 
 /** The report serialised as written to disk. */
@@ -54,7 +62,8 @@ export function serializeReport(report: QualityReport): string {
 
 /**
  * Writes both report files into `dir` (which must exist). Requires read and
- * write permission for `dir`.
+ * write permission for `dir`. Throws a `WorkspaceError` when a report cannot
+ * be written (e.g. a folder sits under its name).
  */
 export async function writeReports(
   dir: string,
@@ -65,14 +74,16 @@ export async function writeReports(
     [REPORT_JSON_NAME, serializeReport(report)],
     [REPORT_MARKDOWN_NAME, renderQualityMarkdown(report)],
   ];
-  const result: WriteReportsResult = { written: [], unchanged: [] };
+  const io = workspaceIo(dir);
+  const result: WriteReportsResult = { written: [], unchanged: [], replaced: [] };
   for (const [name, content] of files) {
     const path = join(dir, name);
-    if (options.changedOnly !== false && (await readIfExists(path)) === content) {
+    if (options.changedOnly !== false && (await currentText(io, name, content)) === content) {
       result.unchanged.push(path);
       continue;
     }
-    await writeAtomic(path, content);
+    const done = await io.writeText(name, content);
+    if (done.replaced) result.replaced.push(`${name} (${done.replaced})`);
     result.written.push(path);
   }
   return result;
