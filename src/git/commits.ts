@@ -69,6 +69,7 @@ export class PlanGit implements PlanGitPort {
   #trailers: boolean;
   #planId: string;
   #repo: RepoInfo | null = null;
+  #problem = "";
 
   /** Creates the recorder; the repository is prepared on the first commit. */
   constructor(options: PlanGitOptions) {
@@ -155,24 +156,31 @@ export class PlanGit implements PlanGitPort {
   async undoTask(taskId: number, options: { note?: string } = {}): Promise<UndoResult> {
     const repo = await this.#prepare();
     if (!repo) {
-      return { ok: false, message: `Cannot undo task #${taskId}: the git repository is unusable` };
+      const why = this.#problem || "the git repository is unusable";
+      return { ok: false, message: `Cannot undo task #${taskId}: ${why}` };
     }
     return await undoTask(this.#opts.workspace, taskId, {
       note: options.note,
       runner: this.#opts.runner,
       emit: this.#emit,
-      config: repo.commitConfig,
+      config: { ...repo.config, ...repo.commitConfig },
+      layout: repo.layout,
     });
   }
 
   async #prepare(languages?: readonly string[]): Promise<RepoInfo | null> {
     if (this.#repo) return this.#repo;
+    let problem = "";
     this.#repo = await prepareRepo(this.#opts.workspace, {
       runner: this.#opts.runner,
       languages: languages ?? this.#opts.languages,
-      emit: this.#emit,
+      emit: (event) => {
+        if (event.type === "log" && event.level === "warn") problem = event.message;
+        this.#emit(event);
+      },
       shownHints: this.#opts.shownHints,
     });
+    this.#problem = this.#repo ? "" : problem;
     return this.#repo;
   }
 
