@@ -11,12 +11,13 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import YAML, { isMap, isScalar, LineCounter, type Node, type Pair } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.ts";
 import { defaultConfig } from "./defaults.ts";
 import { type Config, configSchema, type RoleName, ROLES } from "./schema.ts";
+import { type KeyLines, parseConfigYaml, readConfigText } from "./parse_yaml.ts";
 import { closest } from "./suggest.ts";
+import { checkPlacement } from "./placement.ts";
 
 /** Settings given as CLI flags. Undefined means "not given". */
 export interface ConfigOverrides {
@@ -71,6 +72,9 @@ export const ENV_KEYS: ReadonlyArray<
   { name: "DB_PATH", path: ["paths", "database"], kind: "path" },
 ];
 
+/** Unknown keys reported one by one; the rest are counted in one line. */
+const MAX_UNKNOWN_KEY_WARNINGS = 20;
+
 /** Record-valued keys whose children are user-named (no unknown-key check). */
 const FREE_MAPS = new Set([
   "orchestration.validation_profiles",
@@ -86,29 +90,40 @@ interface Override {
 
 /** Finds the config file to use, or null. Throws when an explicit path does not exist. */
 export function findConfigFile(opts: LoadConfigOptions): string | null {
-  const exists = (p: string) => {
+  const exists = (p: string, label: string) => {
+    let info: Deno.FileInfo;
     try {
-      return Deno.statSync(p).isFile;
+      info = Deno.statSync(p);
     } catch {
       return false;
     }
+    if (!info.isFile) {
+      throw new UserError(
+        `Cannot read config "${label}": it is ${
+          info.isDirectory ? "a folder" : "not a regular file"
+        }; factory.yaml must be a file`,
+      );
+    }
+    return true;
   };
   if (opts.configPath) {
     const p = resolve(opts.cwd, opts.configPath);
-    if (!exists(p)) throw new UserError(`Cannot read config "${opts.configPath}": file not found`);
+    if (!exists(p, opts.configPath)) {
+      throw new UserError(`Cannot read config "${opts.configPath}": file not found`);
+    }
     return p;
   }
   const fromEnv = opts.env("LAO_CONFIG");
   if (fromEnv) {
     const p = resolve(opts.cwd, fromEnv);
-    if (!exists(p)) {
+    if (!exists(p, fromEnv)) {
       throw new UserError(`Cannot read config "${fromEnv}" (from LAO_CONFIG): file not found`);
     }
     return p;
   }
   for (const name of ["factory.yaml", "factory.yml"]) {
     const p = join(opts.cwd, name);
-    if (exists(p)) return p;
+    if (exists(p, name)) return p;
   }
   return null;
 }
@@ -122,40 +137,34 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     unknown
   >;
   const warnings: string[] = [];
-  let doc: YAML.Document.Parsed | undefined;
-  const lines = new LineCounter();
+  let keyLines: KeyLines | undefined;
   const label = file ? relativeLabel(opts.cwd, file) : "";
 
   if (file) {
-    const read = opts.readFile ?? ((p: string) => Deno.readTextFileSync(p));
-    let text: string | undefined;
-    try {
-      text = read(file);
-    } catch (err) {
-      throw new UserError(`Cannot read config "${label}": ${(err as Error).message}`);
-    }
-    doc = YAML.parseDocument(text ?? "", { lineCounter: lines, uniqueKeys: true });
-    const first = doc.errors[0];
-    if (first) {
-      const line = first.linePos?.[0]?.line ?? 1;
-      const msg = first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-      throw new UserError(`${label}:${line}: invalid YAML: ${msg}`);
-    }
-    const raw: unknown = doc.toJS();
+    const parsed = parseConfigYaml(readConfigText(file, label, opts.readFile), label);
+    keyLines = parsed.keyLines;
+    const raw = parsed.raw;
     if (raw !== null && raw !== undefined) {
       if (!isPlainObject(raw)) {
         throw new UserError(`${label}:1: expected a mapping of settings at the top level`);
       }
-      checkUnknownKeys(raw, config, [], (path, key) => {
-        const line = lineOf(doc!, lines, [...path, key], true);
-        const known = Object.keys(getIn(config, path) as Record<string, unknown>);
-        const hint = closest(key, known);
+      let unknown = 0;
+      const known = checkUnknownKeys(raw, config, [], (path, key) => {
+        if (++unknown > MAX_UNKNOWN_KEY_WARNINGS) return;
+        const line = keyLines!.lineOf([...path, key], true);
+        const names = Object.keys(getIn(config, path) as Record<string, unknown>);
+        const hint = key.length <= 64 ? closest(key, names) : undefined;
         warnings.push(
-          `${label}:${line}: unknown key "${[...path, key].join(".")}"` +
+          `${label}:${line}: unknown key "${[...path, key].join(".").slice(0, 120)}"` +
             (hint ? ` (did you mean "${[...path, hint].join(".")}"?)` : "") + ", ignored",
         );
       });
-      mergeYaml(config, raw, [], configDir, opts.env);
+      if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
+        warnings.push(
+          `${label}: ${unknown - MAX_UNKNOWN_KEY_WARNINGS} more unknown keys, ignored`,
+        );
+      }
+      mergeYaml(config, known, [], configDir, opts.env);
     }
   }
 
@@ -169,12 +178,24 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     const override = [...overrides].reverse().find((o) => samePrefix(o.path, path));
     const where = override
       ? override.source
-      : doc && file
-      ? `${label}:${lineOf(doc, lines, path, false)}`
+      : keyLines && file
+      ? `${label}:${keyLines.lineOf(path, false)}`
       : "built-in default";
     throw new UserError(
-      `${where}: ${path.join(".")}: ${describeIssue(issue, getIn(config, path))}`,
+      `${where}: ${path.join(".")}: ${
+        describeIssue(issue, getIn(config, path), path[path.length - 1] ?? "")
+      }`,
     );
+  }
+  const problem = checkPlacement(parsed.data.paths, configDir);
+  if (problem) {
+    const override = [...overrides].reverse().find((o) => samePrefix(o.path, problem.path));
+    const where = override
+      ? override.source
+      : keyLines && file
+      ? `${label}:${keyLines.lineOf(problem.path, false)}`
+      : "built-in default";
+    throw new UserError(`${where}: ${problem.path.join(".")}: ${problem.message}`);
   }
   return { config: parsed.data, configDir, configFile: file, warnings };
 }
@@ -219,33 +240,37 @@ function cliOverrides(opts: LoadConfigOptions): Override[] {
   return out;
 }
 
+/** Returns `raw` without the keys `known` lacks (reported), recursively; linear in the keys. */
 function checkUnknownKeys(
   raw: Record<string, unknown>,
   known: unknown,
   path: string[],
   report: (path: string[], key: string) => void,
-): void {
-  if (!isPlainObject(known)) return;
+): Record<string, unknown> {
+  if (!isPlainObject(known)) return raw;
   const pattern = path.map((p, i) => (i === 2 && path[1] === "validation_profiles" ? "*" : p))
     .join(".");
   if (FREE_MAPS.has(pattern)) {
+    if (pattern !== "orchestration.validation_profiles") return raw;
+    const profileDefaults = (known as Record<string, unknown>)["default"] ??
+      defaultConfig("/").orchestration.validation_profiles["default"];
+    const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
-      if (isPlainObject(v) && pattern === "orchestration.validation_profiles") {
-        const profileDefaults = (known as Record<string, unknown>)["default"] ??
-          defaultConfig("/").orchestration.validation_profiles["default"];
-        checkUnknownKeys(v, profileDefaults, [...path, k], report);
-      }
+      out[k] = isPlainObject(v) ? checkUnknownKeys(v, profileDefaults, [...path, k], report) : v;
     }
-    return;
+    return out;
   }
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (!(key in known)) {
+    if (!Object.hasOwn(known, key)) {
       report(path, key);
-      delete raw[key];
       continue;
     }
-    if (isPlainObject(value)) checkUnknownKeys(value, known[key], [...path, key], report);
+    out[key] = isPlainObject(value)
+      ? checkUnknownKeys(value, known[key], [...path, key], report)
+      : value;
   }
+  return out;
 }
 
 function mergeYaml(
@@ -258,6 +283,8 @@ function mergeYaml(
   for (const [key, value] of Object.entries(raw)) {
     const here = [...path, key];
     const joined = here.join(".");
+    // A section whose keys are all commented out is null in YAML: it means "no changes".
+    if (value === null && isPlainObject(target[key])) continue;
     if (joined === "paths.plans" || joined === "paths.database" || joined === "paths.workspace") {
       target[key] = typeof value === "string" ? resolve(configDir, expandHome(value, env)) : value;
     } else if (joined === "orchestration.validation_profiles") {
@@ -287,26 +314,50 @@ export function expandHome(p: string, env: (name: string) => string | undefined)
   return p.startsWith("~/") && home ? join(home, p.slice(2)) : p;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+function describeIssue(issue: z.core.$ZodIssue, value: unknown, key: string): string {
   const got = describeValue(value);
+  const unit = unitOf(key);
   switch (issue.code) {
     case "invalid_type":
+      if (value === null && issue.expected === "string") return "must not be empty";
       return `expected ${article(issue.expected)}, got ${got}`;
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`;
     case "too_small":
-      return `expected a value ${
-        issue.inclusive === false ? ">" : ">="
-      } ${issue.minimum}, got ${got}`;
+      if ((issue.origin === "string" || issue.origin === "array") && Number(issue.minimum) === 1) {
+        return "must not be empty";
+      }
+      return `expected a value ${issue.inclusive === false ? ">" : ">="} ${issue.minimum}${
+        unit ? ` ${unit}` : ""
+      }, got ${got}`;
     case "too_big":
-      return `expected a value ${
-        issue.inclusive === false ? "<" : "<="
-      } ${issue.maximum}, got ${got}`;
+      return `expected a value ${issue.inclusive === false ? "<" : "<="} ${issue.maximum}${
+        unit ? ` ${unit}` : ""
+      }${tooBigHint(key, Number(issue.maximum))}, got ${got}`;
     case "invalid_format":
       return `expected a valid ${issue.format === "url" ? "URL" : issue.format}, got ${got}`;
     default:
       return `${issue.message}, got ${got}`;
   }
+}
+
+/** The unit of a setting, from its name's suffix. */
+function unitOf(key: string): string {
+  if (key.endsWith("_s")) return "seconds";
+  if (key.endsWith("_mb")) return "MB";
+  if (key.endsWith("_gb")) return "GB";
+  if (key.endsWith("_bytes")) return "bytes";
+  if (key.endsWith("_tokens") || key === "context_length" || key === "max_completion") {
+    return "tokens";
+  }
+  return "";
+}
+
+function tooBigHint(key: string, max: number): string {
+  if (!key.endsWith("_s")) return "";
+  if (max === 86_400) return " (one day)";
+  if (max === 3600) return " (one hour)";
+  return "";
 }
 
 function article(expected: string): string {
@@ -329,26 +380,6 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   return `${typeof value} ${String(value)}`;
-}
-
-function lineOf(doc: YAML.Document, lines: LineCounter, path: string[], keyLine: boolean): number {
-  let node: unknown = doc.contents;
-  let line = 1;
-  for (const key of path) {
-    if (!isMap(node)) break;
-    const pair = (node.items as Pair<unknown, unknown>[]).find((p) =>
-      isScalar(p.key) && String(p.key.value) === key
-    );
-    if (!pair) break;
-    const keyNode = pair.key as Node;
-    if (keyNode.range) line = lines.linePos(keyNode.range[0]).line;
-    node = pair.value;
-  }
-  if (!keyLine && node && typeof node === "object" && "range" in node) {
-    const range = (node as Node).range;
-    if (range && isScalar(node)) line = lines.linePos(range[0]).line;
-  }
-  return line;
 }
 
 function relativeLabel(cwd: string, file: string): string {

@@ -17,7 +17,7 @@ export const roleSchema = z.strictObject({
   context_length: z.number().int().min(256).max(10_000_000),
   max_completion: z.number().int().min(0).max(10_000_000),
   supports_tools: z.boolean(),
-  size_bytes: z.number().int().min(0),
+  size_bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   description: z.string(),
   /** Server root for this role only (defaults to `lm_studio_base_url`). */
   base_url: z.string().url().nullable(),
@@ -93,14 +93,18 @@ export const validationProfileSchema = z.strictObject({
   block_min_confidence_by_analyzer_id: z.record(z.string(), z.number().min(0).max(1)).default({}),
 });
 
-const seconds = z.number().min(0);
+/** One day in seconds: the longest timeout or interval LAO accepts (timers stop at 2^31-1 ms). */
+export const MAX_TIMEOUT_S = 86_400;
+/** One hour in seconds: the longest backoff base and poll interval LAO accepts. */
+export const MAX_INTERVAL_S = 3600;
+const seconds = z.number().min(0).max(MAX_TIMEOUT_S);
 const positiveInt = z.number().int().min(1);
 
 /** The whole configuration after defaults are applied. */
 export const configSchema = z.strictObject({
   lm_studio_base_url: z.string().url(),
   openai_api_key: z.string(),
-  total_ram_gb: z.number().positive().nullable(),
+  total_ram_gb: z.number().positive().max(1_048_576).nullable(),
   server: z.strictObject({
     /** Which model server backend to use; `auto` probes. */
     kind: z.enum(["auto", "lmstudio", "ollama", "llamacpp", "openai"]),
@@ -112,41 +116,41 @@ export const configSchema = z.strictObject({
   }),
   memory_gate: z.strictObject({
     release_fraction: z.number().min(0).max(1),
-    swap_growth_limit_mb: z.number().min(0),
+    swap_growth_limit_mb: z.number().min(0).max(1_073_741_824),
     settle_timeout_s: seconds,
     poll_interval_s: z.number().min(0.01).max(60),
   }),
   orchestration: z.strictObject({
     model_load_timeout_s: seconds,
-    model_load_poll_interval_s: z.number().min(0.01),
+    model_load_poll_interval_s: z.number().min(0.01).max(MAX_INTERVAL_S),
     max_task_attempts: positiveInt.max(100),
-    plan_watch_interval_s: z.number().min(0.1),
-    llm_request_timeout_s: z.number().min(1),
+    plan_watch_interval_s: z.number().min(0.1).max(MAX_TIMEOUT_S),
+    llm_request_timeout_s: z.number().min(1).max(MAX_TIMEOUT_S),
     llm_retry_attempts: positiveInt.max(20),
-    llm_retry_backoff_base_s: seconds,
+    llm_retry_backoff_base_s: z.number().min(0).max(MAX_INTERVAL_S),
     phase_gated: z.boolean(),
-    coder_batch_size: positiveInt,
-    reviewer_batch_size: positiveInt,
+    coder_batch_size: positiveInt.max(1000),
+    reviewer_batch_size: positiveInt.max(1000),
     max_context_utilization: z.number().gt(0).max(1),
     quality_gate_mode: z.enum(["off", "standard", "strict"]),
     validation_build_cmd: z.string().nullable(),
     validation_lint_cmd: z.string().nullable(),
     validation_profile: z.string(),
     validation_profiles: z.record(z.string(), validationProfileSchema),
-    placeholder_max_markers_per_kloc: z.number().min(0),
-    placeholder_max_ratio: z.number().min(0),
-    preflight_reserved_tokens: z.number().int().min(0),
+    placeholder_max_markers_per_kloc: z.number().min(0).max(1000),
+    placeholder_max_ratio: z.number().min(0).max(1000),
+    preflight_reserved_tokens: z.number().int().min(0).max(10_000_000),
     strict_adherence: z.boolean(),
     strict_closure_allowed_statuses: z.array(z.string()),
     retry_cooldown_base_s: seconds,
-    retry_cap_coder: positiveInt,
-    retry_cap_reviewer: positiveInt,
-    retry_cap_validation: positiveInt,
-    no_progress_repeat_limit: positiveInt,
+    retry_cap_coder: positiveInt.max(100),
+    retry_cap_reviewer: positiveInt.max(100),
+    retry_cap_validation: positiveInt.max(100),
+    no_progress_repeat_limit: positiveInt.max(100),
     benchmark_min_pass_rate: z.number().min(0).max(1),
     benchmark_fail_on_regression: z.boolean(),
     pilot_mode_enabled: z.boolean(),
-    pilot_context_lines: z.number().int().min(0),
+    pilot_context_lines: z.number().int().min(0).max(1_000_000),
     /** Seconds without a heartbeat after which another run may take the run lock. */
     run_lock_ttl_s: z.number().min(0.5).max(3600),
   }),
@@ -164,7 +168,7 @@ export const configSchema = z.strictObject({
       /** Network access for sandboxed commands. */
       network: z.boolean(),
       /** Default per-command timeout. */
-      timeout_s: z.number().min(1),
+      timeout_s: z.number().min(1).max(MAX_TIMEOUT_S),
       /** Folders under `$HOME` made visible (read-only) inside the sandbox, e.g. `~/.cargo`. */
       home_allow: z.array(z.string()),
       /** Extra environment variable names passed through to sandboxed commands. */
