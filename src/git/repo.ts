@@ -1,22 +1,28 @@
 /**
  * Repository preparation for a plan workspace: reuse the repository that
  * already contains the workspace (even a parent one, so no nested `.git` is
- * ever created), or `git init` a new one with a suitable `.gitignore`.
+ * ever created), or `git init` a new one with a suitable `.gitignore`. The
+ * repository is found and pinned by `pinned.ts` (never by git's discovery)
+ * and its layout recorded, so every later call can refuse a tampered one.
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { Emit } from "../events/bus.ts";
 import { errorMessage } from "../errors.ts";
 import { gitignoreFor } from "./gitignore.ts";
+import type { RepoLayout } from "./layout.ts";
+import { FALLBACK_IDENTITY, openRepo, userSettings } from "./pinned.ts";
 import type { GitRunner } from "./runner.ts";
 import { workspaceIo } from "../workspace/guarded_io.ts";
+
+export { FALLBACK_IDENTITY } from "./pinned.ts";
 
 /** What {@linkcode prepareRepo} found or created. */
 export interface RepoInfo {
   /** The plan workspace (absolute). */
   workspace: string;
-  /** The repository's top-level folder as git reports it. */
+  /** The repository's top-level folder. */
   toplevel: string;
   /** The workspace's path inside the repository, with a trailing `/` ("" at the top). */
   prefix: string;
@@ -24,13 +30,17 @@ export interface RepoInfo {
   created: boolean;
   /** Workspace-relative files LAO wrote while preparing (to include in the next commit). */
   newFiles: string[];
-  /** `-c` settings to add to commits (fallback identity when none is configured). */
+  /** `-c` settings for commits: the identity (the user's, or the fallback). */
   commitConfig: Record<string, string>;
+  /** `-c` settings for every call (the user's excludes file). */
+  config: Record<string, string>;
+  /** The recorded layout every call is pinned to. */
+  layout: RepoLayout;
 }
 
 /** Options for {@linkcode prepareRepo}. */
 export interface PrepareRepoOptions {
-  /** The runner to use (it carries the hook-free environment). */
+  /** The runner to use (it carries the hardened environment). */
   runner: GitRunner;
   /** Languages of the plan, used for a new `.gitignore`. */
   languages?: readonly string[];
@@ -39,9 +49,6 @@ export interface PrepareRepoOptions {
   /** Remembers hints already shown; defaults to one set per process. */
   shownHints?: Set<string>;
 }
-
-/** Fallback identity used when git has none configured. */
-export const FALLBACK_IDENTITY = { name: "LAO", email: "lao@localhost" } as const;
 
 const processHints = new Set<string>();
 
@@ -53,7 +60,8 @@ export const IDENTITY_HINT = "git has no user.name/user.email configured; LAO co
 
 /**
  * Makes sure `workspace` exists and is inside a git repository. Returns
- * `null` (after emitting a warning) when git cannot be used. Never throws.
+ * `null` (after emitting a one-line warning) when git cannot or must not be
+ * used. Never throws.
  */
 export async function prepareRepo(
   workspace: string,
@@ -70,51 +78,61 @@ export async function prepareRepo(
   }
   let created = false;
   const newFiles: string[] = [];
-  let top = await runner.run(["rev-parse", "--show-toplevel", "--show-prefix"], {
-    cwd: workspace,
-  });
-  if (!top.ok) {
-    if (!/not a git repository/i.test(top.stderr)) {
-      // git missing, or a repository git refuses to use (e.g. "dubious ownership"):
-      // never create a nested repository in that case.
-      if (!top.silent) warn(top.error);
+  let opened = await openRepo(workspace, runner);
+  if (!opened.ok) {
+    warn(opened.problem);
+    return null;
+  }
+  if (!opened.layout) {
+    const ws = opened.workspace;
+    const gitDir = join(ws, ".git");
+    const branch = await runner.run(["config", "--get", "init.defaultBranch"], {
+      cwd: ws,
+      userConfig: true,
+    });
+    if (!branch.ok && branch.code === -1) {
+      if (!branch.silent) warn(branch.error);
       return null;
     }
-    const init = await runner.run(["init", "-q"], { cwd: workspace });
+    const name = branch.ok ? branch.stdout.trim() : "";
+    const init = await runner.run(
+      ["init", "-q", ...(/^[\w./-]+$/.test(name) ? [`--initial-branch=${name}`] : [])],
+      { cwd: ws, pin: { gitDir, commonDir: gitDir, workTree: ws } },
+    );
     if (!init.ok) {
       if (!init.silent) warn(init.error);
       return null;
     }
     created = true;
-    if (await writeIfMissing(join(workspace, ".gitignore"), gitignoreFor(options.languages))) {
+    if (await writeIfMissing(join(ws, ".gitignore"), gitignoreFor(options.languages))) {
       newFiles.push(".gitignore");
     }
-    top = await runner.run(["rev-parse", "--show-toplevel", "--show-prefix"], { cwd: workspace });
-    if (!top.ok) {
-      if (!top.silent) warn(top.error);
+    opened = await openRepo(ws, runner);
+    if (!opened.ok || !opened.layout) {
+      warn(opened.ok ? `git init did not create a repository in ${ws}` : opened.problem);
       return null;
     }
   }
-  const [toplevel = workspace, prefix = ""] = top.stdout.split("\n");
-  const commitConfig = await identityConfig(runner, workspace);
-  if (Object.keys(commitConfig).length > 0) {
+  const layout = opened.layout;
+  const rel = relative(layout.toplevel, layout.workspace).replaceAll("\\", "/");
+  const settings = await userSettings(runner, layout);
+  if (settings.fallback) {
     const shown = options.shownHints ?? processHints;
     if (!shown.has("identity")) {
       shown.add("identity");
       warn(IDENTITY_HINT);
     }
   }
-  return { workspace, toplevel, prefix, created, newFiles, commitConfig };
-}
-
-/** Returns fallback `user.name`/`user.email` settings for whichever is not configured. */
-async function identityConfig(runner: GitRunner, cwd: string): Promise<Record<string, string>> {
-  const config: Record<string, string> = {};
-  const name = await runner.run(["config", "user.name"], { cwd });
-  if (!name.ok || name.stdout.trim() === "") config["user.name"] = FALLBACK_IDENTITY.name;
-  const email = await runner.run(["config", "user.email"], { cwd });
-  if (!email.ok || email.stdout.trim() === "") config["user.email"] = FALLBACK_IDENTITY.email;
-  return config;
+  return {
+    workspace,
+    toplevel: layout.toplevel,
+    prefix: rel ? `${rel}/` : "",
+    created,
+    newFiles,
+    commitConfig: settings.identity,
+    config: settings.config,
+    layout,
+  };
 }
 
 /** Writes `path` through the guarded workspace I/O unless anything (a link included) is there. */

@@ -134,16 +134,17 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
             tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status })),
           });
           log("info", `${plan.filename}: decomposed into ${tasks.length} tasks`);
+        } else if (result.infrastructure) {
+          // The server, not the plan, failed: no attempt used; the pause below retries it.
+          log("warn", `${plan.filename}: decomposition paused (${result.error})`);
+          infraThisPass = result.error;
         } else {
-          const backoff = result.infrastructure
-            ? 30
-            : decompositionBackoff(plan.decompose_attempts);
+          const backoff = decompositionBackoff(plan.decompose_attempts);
           store.markDecompositionFailed(plan.id, result.error, backoff);
           log(
             "error",
             `${plan.filename}: decomposition failed (${result.error}); retrying in ${backoff}s`,
           );
-          if (result.infrastructure) infraThisPass = result.error;
         }
       }
       if (opts.architectOnly) break;
