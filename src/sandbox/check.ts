@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { SandboxBackend } from "./probe.ts";
-import { ShellRunner } from "./shell.ts";
+import { type ShellResult, ShellRunner } from "./shell.ts";
 import { readParentEnv } from "./env.ts";
 
 /** One self-test result. */
@@ -54,13 +54,15 @@ export async function runSandboxCheck(opts: SandboxCheckOptions): Promise<CheckR
     }
   })();
   try {
-    const ws = join(base, "ws");
+    // A project folder holding the config and a plan workspace, as LAO lays them out.
+    const ws = join(base, "plan");
     const outside = join(base, "outside");
     const home = join(base, "home");
     for (const d of [ws, outside, join(home, ".ssh")]) await Deno.mkdir(d, { recursive: true });
     const token = `lao-check-${crypto.randomUUID()}`;
     await Deno.writeTextFile(join(home, ".ssh", "id_test"), token);
     await Deno.symlink(outside, join(ws, "link"));
+    await Deno.writeTextFile(join(base, "factory.yaml"), `openai_api_key: ${token}\n`);
     const runner = new ShellRunner({
       root: ws,
       backend: opts.backend,
@@ -68,10 +70,13 @@ export async function runSandboxCheck(opts: SandboxCheckOptions): Promise<CheckR
       network: opts.network ?? false,
       home,
       envAllow: ["LAO_CHECK_SECRET_KEY", "OPENAI_API_KEY"],
+      limits: CHECK_LIMITS,
+      maxTimeoutMs: 20_000,
       getEnv: (name) =>
         name === "LAO_CHECK_SECRET_KEY" || name === "OPENAI_API_KEY" ? token : readParentEnv(name),
     });
-    const run = (command: string) => runner.run({ command, timeoutMs: opts.timeoutMs ?? 10_000 });
+    const run = (command: string) =>
+      runner.run({ command, timeoutMs: opts.timeoutMs ?? 3600 * 1000 });
     const exists = (p: string) => Deno.lstat(p).then(() => true, () => false);
     const rows: CheckRow[] = [];
 
@@ -136,6 +141,43 @@ export async function runSandboxCheck(opts: SandboxCheckOptions): Promise<CheckR
       });
     }
 
+    const cfg = await run("cat ../factory.yaml");
+    rows.push(hidden("read the config folder (../factory.yaml)", cfg.output.includes(token)));
+
+    const shadow = await readHost("/etc/shadow");
+    const etc = await run("cat /etc/shadow");
+    const shadowLeak = shadow !== "" && etc.output.includes(shadow.split("\n")[0] ?? "\0");
+    rows.push(hidden("read /etc/shadow", shadowLeak));
+
+    rows.push(await socketRow(base, run));
+    rows.push(...await gitRows(ws, run, exists));
+    if (opts.backend.kind === "none") {
+      rows.push({
+        name: "limits (processes, memory, file size, growth, timeout)",
+        expected: "held",
+        ok: false,
+        detail: "not tried: no sandbox, the bombs would run on the host",
+      });
+    } else {
+      const short = new ShellRunner({
+        root: ws,
+        backend: opts.backend,
+        statusLine: opts.statusLine,
+        network: false,
+        home,
+        maxTimeoutMs: 300,
+        killGraceMs: 200,
+      });
+      rows.push(...await limitRows(ws, run, runner));
+      const slow = await short.run({ command: "sleep 20", timeoutMs: 3600 * 1000 });
+      rows.push({
+        name: "timeout (model asks for 3600 s)",
+        expected: "held",
+        ok: slow.timedOut,
+        detail: slow.timedOut ? "cut to tools.shell.timeout_s" : "not held",
+      });
+    }
+
     const env = await run("env");
     const envLeak = env.output.includes(token);
     rows.push({
@@ -150,6 +192,135 @@ export async function runSandboxCheck(opts: SandboxCheckOptions): Promise<CheckR
     await accepting;
     await Deno.remove(base, { recursive: true });
   }
+}
+
+/** Small limits, so each bomb is held in well under a second. */
+const CHECK_LIMITS = {
+  processes: 32,
+  memoryBytes: 256 * 1024 ** 2,
+  fileSizeBytes: 1024 ** 2,
+  workspaceGrowthBytes: 4 * 1024 ** 2,
+};
+
+type Run = (command: string) => Promise<ShellResult>;
+
+/** A row for a host file that must not be readable. */
+function hidden(name: string, leaked: boolean): CheckRow {
+  return {
+    name,
+    expected: "not visible",
+    ok: !leaked,
+    detail: leaked ? "the content reached the command" : "not visible",
+  };
+}
+
+/** Reads a host file for comparison ("" when unreadable). */
+function readHost(path: string): Promise<string> {
+  return Deno.readTextFile(path).catch(() => "");
+}
+
+/** Connects to a unix socket LAO listens on outside the workspace. */
+async function socketRow(base: string, run: Run): Promise<CheckRow> {
+  const path = join(base, "check.sock");
+  let accepted = 0;
+  let listener: Deno.Listener | undefined;
+  try {
+    listener = Deno.listen({ transport: "unix", path });
+  } catch (err) {
+    return {
+      name: "connect to a unix socket outside",
+      expected: "blocked",
+      ok: true,
+      detail: `not tried (${(err as Error).message})`,
+    };
+  }
+  const accepting = (async () => {
+    try {
+      for await (const c of listener) {
+        accepted++;
+        c.close();
+      }
+    } catch {
+      // closed
+    }
+  })();
+  const r = await run(
+    `python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.connect('${path}')" 2>&1 ` +
+      "|| exit 1",
+  );
+  listener.close();
+  await accepting;
+  const reached = accepted > 0 || r.exitCode === 0;
+  return {
+    name: "connect to a unix socket outside",
+    expected: "blocked",
+    ok: !reached,
+    detail: reached ? "connected" : "blocked",
+  };
+}
+
+/** `.git` writes, and `git init` where the workspace has no `.git`. */
+async function gitRows(
+  ws: string,
+  run: Run,
+  exists: (p: string) => Promise<boolean>,
+): Promise<CheckRow[]> {
+  await run("mkdir -p .git/hooks; echo x > .git/hooks/pre-commit; git init -q . 2>/dev/null");
+  const created = await exists(join(ws, ".git"));
+  const rows: CheckRow[] = [{
+    name: "create .git in a workspace without one",
+    expected: "blocked",
+    ok: !created,
+    detail: created ? "a .git was created" : "blocked (read-only placeholder)",
+  }];
+  if (created) await Deno.remove(join(ws, ".git"), { recursive: true });
+  await Deno.mkdir(join(ws, ".git", "hooks"), { recursive: true });
+  await Deno.writeTextFile(join(ws, ".git", "HEAD"), "ref: refs/heads/main\n");
+  await run("echo evil > .git/HEAD; echo x > .git/hooks/pre-commit; echo x > .git/commondir");
+  const tampered =
+    (await Deno.readTextFile(join(ws, ".git", "HEAD"))) !== "ref: refs/heads/main\n" ||
+    await exists(join(ws, ".git", "hooks", "pre-commit")) ||
+    await exists(join(ws, ".git", "commondir"));
+  rows.push({
+    name: "write into .git",
+    expected: "blocked",
+    ok: !tampered,
+    detail: tampered ? ".git was changed" : "blocked",
+  });
+  await Deno.remove(join(ws, ".git"), { recursive: true });
+  return rows;
+}
+
+/** Each limit, tried with a small bounded bomb (the timeout row is separate). */
+async function limitRows(ws: string, run: Run, runner: ShellRunner): Promise<CheckRow[]> {
+  const rows: CheckRow[] = [];
+  const row = (name: string, held: boolean, detail: string): CheckRow => ({
+    name,
+    expected: "held",
+    ok: held,
+    detail: held ? detail : "not held",
+  });
+  const procs = await run(
+    "i=0; while [ $i -lt 200 ]; do sleep 5 & i=$((i+1)); done; echo ALL-STARTED",
+  );
+  rows.push(row(
+    `processes (limit ${runner.limits.processes})`,
+    !procs.output.includes("ALL-STARTED"),
+    "fork refused",
+  ));
+  const mem = await run(
+    "python3 -c \"b = bytearray(1024 ** 3); print('ALLOCATED')\" 2>&1 || exit 1",
+  );
+  rows.push(row("memory (1 GiB allocation)", !mem.output.includes("ALLOCATED"), "refused"));
+  await run("head -c 5000000 /dev/zero > big.bin");
+  const size = await Deno.stat(join(ws, "big.bin")).then((s) => s.size, () => 0);
+  rows.push(
+    row("file size (5 MB file)", size <= CHECK_LIMITS.fileSizeBytes, `cut at ${size} bytes`),
+  );
+  await Deno.remove(join(ws, "big.bin")).catch(() => {});
+  const growth = await run("i=0; while :; do head -c 500000 /dev/zero > g$i; i=$((i+1)); done");
+  rows.push(row("workspace growth", growth.notes.some((n) => n.includes("grew")), "stopped"));
+  return rows;
 }
 
 /** A POSIX sh script that tries a TCP connection with whatever client exists (exit 3: none). */

@@ -1,7 +1,9 @@
 /**
- * `lao sandbox check`: live self-tests of the shell sandbox (write outside,
- * write through a planted symlink, read under the hidden home, TCP connect,
- * environment leak) as a pass/fail table; non-zero exit on any gap.
+ * `lao sandbox check`: live self-tests of the shell sandbox (writes outside and
+ * through a planted symlink, host files: hidden home, config folder,
+ * `/etc/shadow`; TCP and unix sockets; `.git` tamper and `git init`; each
+ * limit: processes, memory, file size, workspace growth, timeout; environment
+ * leak) as a pass/fail table; non-zero exit on any gap.
  *
  * @module
  */
