@@ -97,6 +97,8 @@ export interface ShellRunOptions {
   logDir?: string;
   /** Aborts the command (kills its group, then throws InterruptedError). */
   signal?: AbortSignal;
+  /** Longest timeout for this command, in ms (overrides the runner's `maxTimeoutMs`). */
+  maxTimeoutMs?: number;
 }
 
 /** The outcome of one command. */
@@ -274,7 +276,7 @@ export class ShellRunner {
   /** Runs one command and returns its capped result. Never throws for a failing command. */
   async run(opts: ShellRunOptions): Promise<ShellResult> {
     const notes: string[] = [];
-    const max = this.#o.maxTimeoutMs;
+    const max = opts.maxTimeoutMs ?? this.#o.maxTimeoutMs;
     let timeoutMs = opts.timeoutMs;
     if (max !== undefined && timeoutMs > max) {
       notes.push(

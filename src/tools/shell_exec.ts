@@ -11,7 +11,7 @@ import { fail, type Tool } from "./types.ts";
 const schema = z.object({
   command: z.string().min(1).describe("The shell command"),
   timeout: z.coerce.number().int().min(1).max(3600).optional().describe(
-    "Seconds before it is stopped (default 60)",
+    "Seconds before it is stopped (default 60; never more than the project's tools.shell.timeout_s)",
   ),
 });
 
@@ -27,8 +27,10 @@ export const shellExecTool: Tool<typeof schema> = {
       );
     }
     const output = await ctx.shell(args.command, args.timeout ?? 60, ctx.signal);
+    // The first "exit code:" line is the result header (the command's output follows it).
+    const code = /^exit code: (\d+)/m.exec(output)?.[1];
     return {
-      ok: !/^exit_code: [1-9]/.test(output) && !/^ERROR:/.test(output),
+      ok: (code === undefined || code === "0") && !/^ERROR:/.test(output),
       output: output || "(no output)",
     };
   },
