@@ -129,7 +129,8 @@ export async function workspacePorts(
     if (!auth.ok) return `ERROR: ${auth.message}`;
     const result = await runner(workspace).run({
       command,
-      timeoutMs: Math.min(timeoutS, cfg.timeout_s * 10) * 1000,
+      timeoutMs: timeoutS * 1000,
+      maxTimeoutMs: cfg.timeout_s * 1000, // the model's request is cut to this, with a note
       ...(opts.logDir ? { logDir: opts.logDir } : {}),
       ...(signal ? { signal } : {}),
     });
