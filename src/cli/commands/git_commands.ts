@@ -85,7 +85,10 @@ export async function logCommand(ctx: CliContext, planArg: string | undefined): 
   const runner = new GitRunner({ hooksDir: emptyHooksDir(ctx.loaded.configDir) });
   for (const p of chosen) {
     ctx.out.out(`${p.filename} (${p.id})`);
-    const entries = await planLog(p.workspace!, { runner });
+    const entries = await planLog(p.workspace!, {
+      runner,
+      warn: (message) => ctx.out.err(`warning: ${message}`),
+    });
     const text = formatLog(entries);
     for (const line of (text || "  (no LAO commits)").split("\n")) ctx.out.out(`  ${line}`);
   }
