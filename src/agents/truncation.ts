@@ -6,7 +6,7 @@
  * @module
  */
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
-import { historyArguments } from "../tools/registry.ts";
+import { repairJson } from "./parse/json_repair.ts";
 import coderTruncated from "./prompts/coder_truncated.md" with { type: "text" };
 
 /** Longest string argument kept verbatim in the record of a cut-off call. */
@@ -33,7 +33,7 @@ export function fillTemplate(template: string, values: Record<string, string | n
  * would only fill the context again).
  */
 export function elidedArguments(raw: string): string {
-  const value = JSON.parse(historyArguments(raw)) as Record<string, unknown>;
+  const value = recovered(raw);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] = typeof v === "string" && v.length > KEEP_STRING
@@ -43,11 +43,19 @@ export function elidedArguments(raw: string): string {
   return JSON.stringify(out);
 }
 
+/** What can be read of cut-off arguments (the incomplete last value is dropped). */
+function recovered(raw: string): Record<string, unknown> {
+  const value = repairJson(raw.trim())?.value;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : {};
+}
+
 /** " while writing a file_write call for src/a.ts" (or "" when nothing is known). */
 function whatWasCut(reply: ChatResult): string {
   const call = reply.toolCalls.at(-1);
   if (!call) return reply.content.trim() ? "" : " before any usable output";
-  const args = JSON.parse(historyArguments(call.arguments)) as Record<string, unknown>;
+  const args = recovered(call.arguments);
   const target = typeof args.path === "string" ? ` for ${args.path}` : "";
   return ` while writing a ${call.name || "tool"} call${target}`;
 }
