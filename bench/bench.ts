@@ -4,8 +4,11 @@
  *
  * @module
  */
+import { printChunkingBench } from "./chunking_bench.ts";
 import { printPipelineBench } from "./pipeline_bench.ts";
 
 await printPipelineBench();
+console.log("");
+await printChunkingBench();
 console.log("");
 await import("./models_bench.ts");
