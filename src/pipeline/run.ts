@@ -47,6 +47,9 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
   const { store, config } = deps;
   const log = (level: "info" | "warn" | "error", message: string) =>
     deps.emit({ type: "log", level, message, source: "run" });
+  const inMs = (ms: number) => new Date(deps.now().getTime() + ms).toISOString();
+  // "idle: watching" is said once per idle spell, not on every rescan.
+  let idleAnnounced = false;
   const recovered = store.recover();
   if (recovered.coding + recovered.review > 0) {
     log(
@@ -94,6 +97,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
       watcher?.clear();
       if (!onlyPlan) {
         for (const item of scanPlans(store, deps.configDir, config.paths.plans)) {
+          idleAnnounced = false;
           log(
             "info",
             item.supersedes
@@ -156,6 +160,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         phase: opts.planPhase ?? null,
       });
       processed += queue.processed;
+      if (queue.processed > 0) idleAnnounced = false;
       store.closeFinishedPlans(
         config.orchestration.strict_adherence
           ? { allowedStatuses: config.orchestration.strict_closure_allowed_statuses }
@@ -175,6 +180,13 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
             pause / 1000
           }s, no task attempts used`,
         );
+        deps.emit({
+          type: "run.state",
+          state: "paused",
+          until: inMs(pause),
+          reason: "model server unavailable",
+        });
+        idleAnnounced = false;
         await idle(deps, () => deps.sleep(pause, idleSignal(deps)));
         continue;
       }
@@ -187,6 +199,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
         if (remaining instanceof Date) {
           const wait = Math.max(0, remaining.getTime() - deps.now().getTime());
           log("info", `waiting ${Math.ceil(wait / 1000)}s for a rework cooldown`);
+          deps.emit({ type: "run.state", state: "cooldown", until: inMs(wait) });
           await idle(deps, () => deps.sleep(wait + 5, idleSignal(deps)));
           continue;
         }
@@ -201,7 +214,11 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
           ),
         )
         : config.orchestration.plan_watch_interval_s * 1000;
-      log("info", `idle: watching ${config.paths.plans} for plans`);
+      if (!idleAnnounced) {
+        log("info", `idle: watching ${config.paths.plans} for plans`);
+        deps.emit({ type: "run.state", state: "idle", reason: `watching ${config.paths.plans}` });
+        idleAnnounced = true;
+      }
       if (watcher) await watcher.wait(until, idleSignal(deps));
       else await idle(deps, () => deps.sleep(until, idleSignal(deps)));
     }
