@@ -13,13 +13,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { recordingFs } from "../../src/agents/recording_fs.ts";
 import { PlanGit } from "../../src/git/commits.ts";
 import { readPlanText } from "../../src/pipeline/intake.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { buildQualityReport } from "../../src/pipeline/report/quality_report.ts";
 import { sampleInput } from "../../src/pipeline/report/_fixture.ts";
 import { writeReports } from "../../src/pipeline/report/write_reports.ts";
+import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
 import type { PlanRow } from "../../src/store/store.ts";
+import { WorkspaceError } from "../../src/tools/workspace_fs.ts";
 import { type GitSandbox, gitSandbox, warnings } from "../git/_helpers.ts";
 import { harness } from "../pipeline/harness.ts";
 import { KEYS, scriptedSession, type ScriptedTask } from "../pipeline/scripted.ts";
@@ -164,6 +167,22 @@ Deno.test("the workspace plan snapshot is not read through a FIFO, /dev/zero or 
   await Deno.remove(entry);
   await Deno.writeTextFile(entry, "<!-- LAO plan snapshot: x -->\n\n# Real plan\n");
   assert.equal(await readPlanText(plan, "LAO_PLAN.md"), "# Real plan\n");
+});
+
+Deno.test("the recording fs's before-read never opens a planted FIFO, /dev/zero or outside link", async () => {
+  await using b = await box();
+  await sh(`mkfifo '${join(b.ws, "fifo.py")}'`);
+  await Deno.symlink("/dev/zero", join(b.ws, "zero.py"));
+  await Deno.symlink(b.victim, join(b.ws, "victim.py"));
+  const fs = recordingFs(await WorkspaceGuard.open(b.ws));
+  for (const path of ["fifo.py", "zero.py", "victim.py"]) {
+    await assert.rejects(fs.writeText(path, "x = 1\n"), WorkspaceError);
+  }
+  await fs.writeText("ok.py", "x = 1\n");
+  const diff = await fs.diff(["fifo.py", "zero.py", "victim.py", "ok.py"]);
+  assert.ok(!diff.includes("user's file"));
+  assert.match(diff, /\+\+\+ b\/ok\.py/);
+  assert.equal(await Deno.readTextFile(b.victim), VICTIM);
 });
 
 Deno.test("a coder that plants links over LAO's files mid-run: the run completes, nothing outside changes", async () => {
