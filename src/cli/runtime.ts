@@ -46,6 +46,11 @@ export interface WorkspacePortsOptions {
   isTty?: boolean;
   /** Asks the human (TTY only). */
   confirm?: ConfirmCommand;
+  /**
+   * Folders sandboxed commands must never see even where a visible tree holds
+   * them: the config folder, the database's folder (`.lao/`).
+   */
+  hidden?: readonly string[];
 }
 
 /**
@@ -119,6 +124,7 @@ export async function workspacePorts(
         network: cfg.network,
         homeAllow,
         envAllow: cfg.env_allow,
+        ...(opts.hidden ? { hidden: opts.hidden } : {}),
       });
       runners.set(workspace, r);
     }

@@ -23,7 +23,7 @@ import { formatSummary, type RunSummary } from "../../ui/summary.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { workspacePorts } from "../runtime.ts";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { feedbackFindings } from "../../pipeline/validate/repair.ts";
 
@@ -93,6 +93,7 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
     const ports = await workspacePorts(config, {
       logDir: join(configDir, ".lao", "logs"),
       isTty: interactive,
+      hidden: [configDir, dirname(config.paths.database)],
       ...(interactive ? { confirm: confirmCommand } : {}),
     });
     try {
