@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runLao } from "./lao_process.ts";
+import { childEnv, denoDir, denoPath, REPO, runLao } from "./lao_process.ts";
 
 async function inTemp(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "lao_cli_" });
@@ -143,11 +143,10 @@ Deno.test("LAO refuses to run from the filesystem root", async () => {
 
 Deno.test("a narrower permission set gets a one-line hint instead of a stack trace", async () => {
   await inTemp(async (dir) => {
-    const { REPO } = await import("./lao_process.ts");
-    const out = await new Deno.Command("deno", {
+    const out = await new Deno.Command(denoPath(), {
       args: ["run", "--quiet", `--allow-read=${REPO}`, `${REPO}/main.ts`, "status"],
       cwd: dir,
-      env: { NO_COLOR: "1" },
+      env: childEnv(),
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -210,5 +209,9 @@ Deno.test("running in the home folder warns but carries on", async () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^warning: running in your home folder/m);
     JSON.parse(r.stdout);
+    // Deno ran from the test's cache: nothing was downloaded into the new home.
+    assert.doesNotMatch(r.stderr, /^Download /m);
+    assert.notEqual(denoDir(), join(dir, ".cache", "deno"));
+    await assert.rejects(() => Deno.stat(join(dir, ".cache", "deno")), Deno.errors.NotFound);
   });
 });

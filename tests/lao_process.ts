@@ -44,6 +44,39 @@ export function denoPath(): string {
   return resolvedDeno ?? "deno";
 }
 
+let resolvedDenoDir: string | undefined;
+
+/**
+ * Deno's cache folder as this test process sees it (`deno info --json`).
+ * Children get it as `DENO_DIR`, so a test that points `HOME` elsewhere still
+ * runs LAO from the warm cache instead of downloading its npm packages.
+ */
+export function denoDir(): string {
+  if (resolvedDenoDir === undefined) {
+    const out = new Deno.Command(denoPath(), {
+      args: ["info", "--json"],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    const info: unknown = JSON.parse(new TextDecoder().decode(out.stdout));
+    const dir = typeof info === "object" && info !== null && "denoDir" in info
+      ? info.denoDir
+      : undefined;
+    if (typeof dir !== "string" || dir === "") {
+      throw new Error("deno info --json did not name a denoDir");
+    }
+    resolvedDenoDir = dir;
+  }
+  return resolvedDenoDir;
+}
+
+/** The environment every LAO child starts from: no colour, the test's Deno cache. */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { NO_COLOR: "1", DENO_DIR: denoDir(), ...extra };
+}
+
 /** The argv prefix that runs LAO from source. */
 export function laoCommand(): string[] {
   return ["run", "--config", `${REPO}/deno.json`, "-P=lao", `${REPO}/main.ts`];
@@ -58,7 +91,7 @@ export async function runLao(
   const child = new Deno.Command(denoPath(), {
     args: [...laoCommand(), ...args],
     cwd,
-    env: { NO_COLOR: "1", ...opts.env },
+    env: childEnv(opts.env),
     stdin: opts.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -78,9 +111,19 @@ export async function runLao(
 }
 
 /**
+ * `models:` lines giving every role a 1 MB model, so the memory gate finds the
+ * next model fits at its first reading whatever this machine has free. With
+ * the real sizes (17-21 GB) a busy host made each swap wait out
+ * `memory_gate.settle_timeout_s` (60 s); the gate's own behaviour is tested
+ * with a fake probe in `src/models/memory/gate_test.ts`.
+ */
+export const SMALL_MODELS_YAML = ["planner", "pilot", "coder", "reviewer"]
+  .map((role) => `  ${role}:\n    size_bytes: 1000000\n`).join("");
+
+/**
  * Creates a temp project with `plans/example_plan.md` and a `factory.yaml`
- * pointing at `serverUrl` (rework cooldown off), plus `extraYaml` lines
- * under `orchestration:`/other sections as given.
+ * pointing at `serverUrl` with {@linkcode SMALL_MODELS_YAML}, plus
+ * `extraYaml` (other top-level sections, e.g. `orchestration:`).
  */
 export async function exampleProject(serverUrl: string, extraYaml = ""): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "lao_project_" });
@@ -88,7 +131,7 @@ export async function exampleProject(serverUrl: string, extraYaml = ""): Promise
   await Deno.copyFile(`${REPO}/plans/example_plan.md`, `${dir}/plans/example_plan.md`);
   await Deno.writeTextFile(
     `${dir}/factory.yaml`,
-    `lm_studio_base_url: ${serverUrl}\nserver:\n  kind: lmstudio\n${extraYaml}`,
+    `lm_studio_base_url: ${serverUrl}\nserver:\n  kind: lmstudio\nmodels:\n${SMALL_MODELS_YAML}${extraYaml}`,
   );
   return dir;
 }
@@ -98,9 +141,57 @@ export function spawnLao(dir: string, args: string[]): Deno.ChildProcess {
   return new Deno.Command(denoPath(), {
     args: [...laoCommand(), ...args],
     cwd: dir,
-    env: { NO_COLOR: "1" },
+    env: childEnv(),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** Reads a child's output as it arrives and waits for what it prints. */
+export class OutputWatcher {
+  #reader: ReadableStreamDefaultReader<string>;
+  #ended = false;
+  /** Everything read so far. */
+  text = "";
+
+  /** Watches `stream` (a child's piped stdout or stderr). */
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  /**
+   * Resolves once the output so far matches `pattern`; rejects when the output
+   * ends without it (so a waiting test fails instead of hanging when LAO exits).
+   */
+  async waitFor(pattern: RegExp): Promise<string> {
+    while (!pattern.test(this.text)) {
+      if (this.#ended || !(await this.#readOnce())) {
+        throw new Error(`the output ended before ${pattern}:\n${this.text}`);
+      }
+    }
+    return this.text;
+  }
+
+  /** Reads to the end of the output and returns all of it. */
+  async rest(): Promise<string> {
+    while (!this.#ended && await this.#readOnce()) { /* keep reading */ }
+    return this.text;
+  }
+
+  /** Stops reading (the rest of the output is discarded). */
+  async cancel(): Promise<void> {
+    this.#ended = true;
+    await this.#reader.cancel().catch(() => {});
+  }
+
+  async #readOnce(): Promise<boolean> {
+    const { value, done } = await this.#reader.read();
+    if (done) {
+      this.#ended = true;
+      return false;
+    }
+    this.text += value;
+    return true;
+  }
 }

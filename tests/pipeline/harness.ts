@@ -47,6 +47,11 @@ export async function harness(
   config.orchestration.retry_cooldown_base_s = 0;
   config.orchestration.llm_retry_backoff_base_s = 0.01;
   config.memory_gate.settle_timeout_s = 1;
+  // 1 MB models: the gate's first reading finds room whatever this host has free
+  // (the real 17-21 GB sizes made every swap wait out the timeout on a busy host).
+  for (const role of ["planner", "pilot", "coder", "reviewer"] as const) {
+    config.models[role].size_bytes = 1_000_000;
+  }
   tune(config);
   const bus = new EventBus();
   const store = Store.open(join(dir, ".lao", "state.db"), { emit: bus.emit });
