@@ -35,9 +35,22 @@ Deno.test("a second process refuses cleanly while the first holds the run lock, 
   const path = join(dir, "state.db");
   const store = Store.open(path);
   const { child: holder, reader } = await startHolder(path);
+  // The lease is an hour long, so a slow machine cannot make the live holder look stale;
+  // time only moves when the waiting side sleeps.
+  const ttlMs = 3_600_000;
+  let now = Date.now();
+  const slept: number[] = [];
+  const clock = {
+    now: () => now,
+    sleep: (ms: number) => {
+      slept.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+  };
   try {
     await assert.rejects(
-      () => acquireRunLock(store.db, { ttlMs: 1000, heartbeatMs: 100, waitForStale: false }),
+      () => acquireRunLock(store.db, { ttlMs, heartbeatMs: 100, waitForStale: false, ...clock }),
       (err: unknown) => {
         assert.ok(err instanceof UserError);
         assert.equal(err.exitCode, ExitCode.Locked);
@@ -48,7 +61,11 @@ Deno.test("a second process refuses cleanly while the first holds the run lock, 
     holder.kill("SIGKILL");
     await holder.status;
     await reader.cancel();
-    const lock = await acquireRunLock(store.db, { ttlMs: 1000, heartbeatMs: 100 });
+    const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: 100, ...clock });
+    // It watched the dead holder for missed heartbeats, then waited out the rest of its lease.
+    assert.equal(slept.length, 2, `sleeps: ${slept}`);
+    assert.equal(slept[0], 250);
+    assert.ok(slept[1]! > ttlMs - 60_000, `waited ${slept[1]} ms of a ${ttlMs} ms lease`);
     assert.equal(lock.heartbeat(), true);
     lock.release();
   } finally {
