@@ -19,6 +19,10 @@ export const ExitCode = {
   Usage: 2,
   /** The command exists but its capability is not built yet. */
   NotImplemented: 3,
+  /** Disk full: a write failed for lack of space; nothing was lost, free space and rerun. */
+  DiskFull: 73,
+  /** The state database cannot be used: damaged, not SQLite, read-only or locked by another program. */
+  Database: 74,
   /** Another `lao run` holds the run lock on this database. */
   Locked: 75,
   /** A required capability is unavailable (e.g. `--sandbox required` with no sandbox). */

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
+import { UserError } from "../errors.ts";
 import { Store } from "../store/store.ts";
 import type { Output } from "../ui/output.ts";
 import { type GlobalOptions, toOverrides } from "./options.ts";
@@ -31,11 +33,20 @@ export class CliContext {
   #loaded?: LoadedConfig;
   #store?: Store;
 
+  /** True for commands that only read or repair state: they never create a database. */
+  readonly stateOnly: boolean;
+
   /** Creates a context. */
-  constructor(deps: CliDeps, globals: GlobalOptions, gitFlagGiven: boolean) {
+  constructor(
+    deps: CliDeps,
+    globals: GlobalOptions,
+    gitFlagGiven: boolean,
+    opts: { stateOnly?: boolean } = {},
+  ) {
     this.deps = deps;
     this.globals = globals;
     this.gitFlagGiven = gitFlagGiven;
+    this.stateOnly = opts.stateOnly ?? false;
   }
 
   /** The terminal. */
@@ -57,10 +68,29 @@ export class CliContext {
     return this.#loaded;
   }
 
-  /** The state store (opened and migrated once). */
+  /**
+   * The state store (opened and migrated once). For a command that only
+   * reads or repairs state, a missing database is refused, not created.
+   */
   get store(): Store {
-    if (!this.#store) this.#store = Store.open(this.loaded.config.paths.database);
+    if (!this.#store) {
+      const { config, configFile } = this.loaded;
+      const path = config.paths.database;
+      if (this.stateOnly && path !== ":memory:" && !existsSync(path)) {
+        throw new UserError(
+          configFile
+            ? `no LAO state here yet (${path} does not exist): run lao run first`
+            : `not a LAO project: run lao init (no factory.yaml and no state database here)`,
+        );
+      }
+      this.#store = Store.open(path);
+    }
     return this.#store;
+  }
+
+  /** The state database's path when the configuration is loaded (for error messages). */
+  get databasePath(): string | undefined {
+    return this.#loaded?.config.paths.database;
   }
 
   /** Closes what was opened. */

@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ExitCode, InterruptedError, NotImplementedError, UserError } from "../errors.ts";
+import { storageFault } from "../store/storage_faults.ts";
 import { denoOutput } from "../ui/output.ts";
 import { type Action, CliContext, type CliDeps } from "./context.ts";
 import { initCommand } from "./commands/init.ts";
@@ -107,6 +108,9 @@ export function buildProgram(
   return program;
 }
 
+/** Commands that only read or repair state: they refuse to create a database. */
+const STATE_ONLY = new Set(["status", "retry-failed", "reset-failed", "undo", "log", "report"]);
+
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(args: string[], deps?: Partial<CliDeps>): Promise<number> {
   const env = deps?.env ?? safeEnv;
@@ -126,7 +130,7 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
     // `lao --json X` and `lao X --json` are the same request.
     const opts = globals.json === true && own.json === undefined ? { ...own, json: true } : own;
     const gitGiven = sourceOf(cmd, "git") === "cli";
-    ctx = new CliContext(full, globals, gitGiven);
+    ctx = new CliContext(full, globals, gitGiven, { stateOnly: STATE_ONLY.has(cmd.name()) });
     exitCode = await action(ctx, opts, positional);
   };
   try {
@@ -147,9 +151,13 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {
-    return reportError(err, full);
+    return reportError(storageFault(err, ctx?.databasePath) ?? err, full);
   } finally {
-    ctx?.close();
+    try {
+      ctx?.close();
+    } catch {
+      // a connection that failed (disk full, damaged file) may not close cleanly
+    }
   }
 }
 

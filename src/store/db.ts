@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { UserError } from "../errors.ts";
+import { ExitCode, UserError } from "../errors.ts";
+import { storageFault } from "./storage_faults.ts";
 import { type Migration, MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 
 /** Options of {@linkcode openDatabase}. */
@@ -19,21 +20,48 @@ export interface OpenOptions {
   migrations?: readonly Migration[];
 }
 
-/** Opens (creating if needed) and migrates the database at `path`. */
+/**
+ * Opens (creating if needed) and migrates the database at `path`. A damaged,
+ * non-SQLite, truncated, read-only or foreign-locked file, or a full disk,
+ * is one {@linkcode UserError} line naming the file and what to do.
+ */
 export function openDatabase(path: string, opts: OpenOptions = {}): DatabaseSync {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  let db: DatabaseSync;
+  let db: DatabaseSync | undefined;
   try {
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true });
+      if (existsSync(path) && !statSync(path).isFile()) {
+        throw new UserError(
+          `Cannot use the state database ${path}: it is not a file; set paths.database to a file`,
+          ExitCode.Database,
+        );
+      }
+    }
     db = new DatabaseSync(path);
+    db.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 15000}`);
+    // Reading the schema reads the header and the first page: not SQLite, truncated and
+    // damaged files fail here rather than in the middle of a command.
+    db.prepare("SELECT count(*) FROM sqlite_master").get();
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db, opts.migrations ?? MIGRATIONS);
+    return db;
   } catch (err) {
-    throw new UserError(`Cannot open database "${path}": ${(err as Error).message}`);
+    try {
+      db?.close();
+    } catch {
+      // closing a half-open connection may fail; the original error matters
+    }
+    throw storageFault(err, path) ??
+      new UserError(
+        `Cannot open database "${path}": ${(err as Error).message}`,
+        ExitCode.Database,
+        {
+          cause: err,
+        },
+      );
   }
-  db.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 15000}`);
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db, opts.migrations ?? MIGRATIONS);
-  return db;
 }
 
 /** Current schema version of an open database. */
