@@ -67,6 +67,7 @@ export type LaoEvent =
   | { type: "model.load"; role: Role; model: string; seconds: number; swap: boolean }
   | { type: "model.unload"; model: string; seconds: number }
   | { type: "memory.gate"; reason: string; seconds: number; freedBytes: number }
+  | { type: "memory.wait"; availableBytes: number; targetBytes: number; seconds: number }
   | {
     type: "llm.call";
     role: Role;

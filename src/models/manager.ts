@@ -167,6 +167,7 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
           probe: deps.probe,
           clock,
           signal,
+          onWait: (p) => emit({ type: "memory.wait", ...p }),
         });
         stats.gateSeconds += gate.seconds;
         emit({

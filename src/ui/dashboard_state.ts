@@ -61,6 +61,8 @@ export interface DashboardState {
   /** Warning and error count, and the last few messages. */
   problems: number;
   lastProblems: readonly string[];
+  /** A memory-gate wait in progress (null when not waiting). */
+  memoryWait: { availableBytes: number; targetBytes: number; seconds: number } | null;
   /** What the run is doing between steps (null before the first `run.state`). */
   run: { state: RunState; until?: string; reason?: string } | null;
   /** ISO time of the first and latest event. */
@@ -103,6 +105,7 @@ export function initialState(options: InitialStateOptions = {}): DashboardState 
     problems: 0,
     lastProblems: [],
     run: null,
+    memoryWait: null,
     startedAt: null,
     lastAt: null,
   };
@@ -207,7 +210,15 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
         model: state.model?.key === event.model ? null : state.model,
       };
     case "memory.gate":
-      return { ...state, memoryGateSeconds: state.memoryGateSeconds + event.seconds };
+      return {
+        ...state,
+        memoryWait: null,
+        memoryGateSeconds: state.memoryGateSeconds + event.seconds,
+      };
+    case "memory.wait": {
+      const { availableBytes, targetBytes, seconds } = event;
+      return { ...state, memoryWait: { availableBytes, targetBytes, seconds } };
+    }
     case "llm.progress":
       return state;
     case "llm.call": {

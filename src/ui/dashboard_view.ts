@@ -9,7 +9,7 @@
 import type { LogLevel } from "../events/types.ts";
 import { type Paint, paint, truncate } from "./ansi.ts";
 import { countByStatus, type DashboardState, TASK_STATUSES, taskLabel } from "./dashboard_state.ts";
-import { formatSeconds, formatTokens, runStateText } from "./describe_event.ts";
+import { formatBytes, formatSeconds, formatTokens, runStateText } from "./describe_event.ts";
 
 /** Options of {@linkcode render}. */
 export interface RenderOptions {
@@ -45,7 +45,15 @@ function header(state: DashboardState, elapsed: number | undefined): Piece[] {
   // The elapsed time comes first so a narrow terminal never cuts it off.
   if (elapsed !== undefined) add(formatSeconds(elapsed));
   const run = state.run;
-  if (run && run.state !== "working") {
+  const wait = state.memoryWait;
+  if (wait) {
+    add(
+      `waiting for memory: ${formatBytes(wait.availableBytes)} of ${
+        formatBytes(wait.targetBytes)
+      } available · ${formatSeconds(wait.seconds)}`,
+      "yellow",
+    );
+  } else if (run && run.state !== "working") {
     add(runStateText({ type: "run.state", ...run }), run.state === "paused" ? "yellow" : "cyan");
   } else add(state.phase ?? "starting");
   if (state.plan) add(`plan ${state.plan}`);

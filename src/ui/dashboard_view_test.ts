@@ -85,3 +85,26 @@ Deno.test("render() works before any event arrived", () => {
   assert.equal(lines[0], "LAO · starting · no model loaded");
   assert.ok(lines.includes("tokens: none yet"));
 });
+
+Deno.test("render() shows a memory-gate wait with available/target and the time waited", () => {
+  const GB = 1024 ** 3;
+  const waiting = reduce(
+    state(),
+    at(40, { type: "memory.wait", availableBytes: 3.1 * GB, targetBytes: 8 * GB, seconds: 12 }),
+  );
+  const [header] = render(waiting, { width: 160, color: false });
+  assert.match(header!, /^LAO · waiting for memory: 3\.1 GB of 8\.0 GB available · 12s/);
+  const later = reduce(
+    waiting,
+    at(41, { type: "memory.wait", availableBytes: 5 * GB, targetBytes: 8 * GB, seconds: 13 }),
+  );
+  assert.match(
+    render(later, { width: 160, color: false })[0]!,
+    /5\.0 GB of 8\.0 GB available · 13s/,
+  );
+  const open = reduce(
+    later,
+    at(42, { type: "memory.gate", reason: "released", seconds: 14, freedBytes: 8 * GB }),
+  );
+  assert.doesNotMatch(render(open, { width: 160, color: false })[0]!, /waiting for memory/);
+});

@@ -148,6 +148,14 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
       const bad = event.reason === "timeout" || event.reason === "swap_growth";
       return { text, level: bad ? "warn" : "info" };
     }
+    case "memory.wait":
+      return {
+        text: `waiting for memory: ${formatBytes(event.availableBytes)} of ${
+          formatBytes(event.targetBytes)
+        } available after ${formatSeconds(event.seconds)}`,
+        // The plain log shows the first poll and one line every 10 s; the dashboard shows each.
+        level: event.seconds < 1 || Math.floor(event.seconds) % 10 === 0 ? "info" : "debug",
+      };
     case "llm.call": {
       const tokens = `${event.promptTokens}+${event.completionTokens} tokens`;
       const head = `llm ${event.role} ${event.model}`;

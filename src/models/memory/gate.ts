@@ -46,6 +46,18 @@ export interface GateInput {
   clock: GateClock;
   /** Aborts the wait. */
   signal?: AbortSignal;
+  /** Told after every poll that did not open the gate, so a long wait is visible. */
+  onWait?: (progress: GateProgress) => void;
+}
+
+/** Where a wait stands after one poll. */
+export interface GateProgress {
+  /** Memory available now. */
+  availableBytes: number;
+  /** What the gate waits for. */
+  targetBytes: number;
+  /** Seconds waited so far. */
+  seconds: number;
 }
 
 /** Headroom required on top of `needBytes` (1 GiB). */
@@ -75,6 +87,7 @@ export async function runMemoryGate(input: GateInput): Promise<GateResult> {
     if (seconds() >= settings.settle_timeout_s) {
       return { reason: "timeout", seconds: seconds(), polls };
     }
+    input.onWait?.({ availableBytes: now.availableBytes, targetBytes: target, seconds: seconds() });
     const left = settings.settle_timeout_s * 1000 - (clock.now() - started);
     await clock.sleep(Math.min(settings.poll_interval_s * 1000, Math.max(0, left)), input.signal);
   }

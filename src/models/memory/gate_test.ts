@@ -142,3 +142,24 @@ Deno.test("on macOS the gate keeps waiting while the kernel reports critical pre
   assert.deepEqual([result.reason, result.polls], ["released", 3]);
   assert.deepEqual(clock.slept, [250, 250]);
 });
+
+Deno.test("the gate reports each poll that keeps it closed: available, target and time waited", async () => {
+  const clock = fakeClock();
+  const seen: { availableBytes: number; targetBytes: number; seconds: number }[] = [];
+  await runMemoryGate({
+    before: { availableBytes: 4 * GB, swapUsedBytes: 0 },
+    freedBytes: 20 * GB,
+    settings,
+    clock,
+    probe: scripted([
+      { availableBytes: 6 * GB, swapUsedBytes: 0 },
+      { availableBytes: 12 * GB, swapUsedBytes: 0 },
+      { availableBytes: 19 * GB, swapUsedBytes: 0 },
+    ]),
+    onWait: (p) => seen.push(p),
+  });
+  assert.deepEqual(seen, [
+    { availableBytes: 6 * GB, targetBytes: 19 * GB, seconds: 0 },
+    { availableBytes: 12 * GB, targetBytes: 19 * GB, seconds: 0.25 },
+  ]);
+});
