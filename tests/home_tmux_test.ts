@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { start } from "./fake_server/server.ts";
-import { denoPath, laoCommand } from "./lao_process.ts";
+import { denoDir, denoPath, laoCommand } from "./lao_process.ts";
 
 const hasTmux = (() => {
   try {
@@ -20,10 +20,11 @@ async function tmux(...args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
+/** Polls the visible pane until it matches `pattern` (for prompts, which print no event). */
 async function waitForScreen(
   session: string,
   pattern: RegExp,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let screen = "";
@@ -39,9 +40,21 @@ function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Starts `lao ARGS` in `dir` inside a new detached tmux session; returns the session name. */
-async function laoInTmux(dir: string, args: string[], rows = 30): Promise<string> {
+/** LAO running in a detached tmux session. */
+interface TmuxLao {
+  session: string;
+  /**
+   * Waits until LAO has exited (the pane's shell signals a tmux channel, no
+   * polling) and returns everything the pane printed, scrollback included,
+   * ending with `exit=CODE`.
+   */
+  exited(): Promise<string>;
+}
+
+/** Starts `lao ARGS` in `dir` inside a new detached tmux session. */
+async function laoInTmux(dir: string, args: string[], rows = 30): Promise<TmuxLao> {
   const session = `lao-${crypto.randomUUID().slice(0, 8)}`;
+  const channel = `${session}-exited`;
   const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");
   await tmux(
     "new-session",
@@ -52,9 +65,23 @@ async function laoInTmux(dir: string, args: string[], rows = 30): Promise<string
     "120",
     "-y",
     String(rows),
-    `cd ${shellQuote(dir)} && NO_COLOR=1 ${command}; echo "exit=$?"; sleep 30`,
+    `cd ${shellQuote(dir)} && NO_COLOR=1 DENO_DIR=${shellQuote(denoDir())} ${command}; ` +
+      `echo "exit=$?"; tmux wait-for -S ${channel}; sleep 30`,
   );
-  return session;
+  return {
+    session,
+    async exited() {
+      // A LAO that never exits would block this wait: after three minutes the
+      // channel is signalled anyway and the test fails on the screen it shows.
+      const guard = setTimeout(() => tmux("wait-for", "-S", channel), 180_000);
+      try {
+        await tmux("wait-for", channel);
+      } finally {
+        clearTimeout(guard);
+      }
+      return await tmux("capture-pane", "-p", "-J", "-S", "-", "-t", session);
+    },
+  };
 }
 
 Deno.test({
@@ -68,7 +95,7 @@ Deno.test({
       `lm_studio_base_url: ${server.url}
 `,
     );
-    const session = await laoInTmux(dir, []);
+    const { session, exited } = await laoInTmux(dir, []);
     try {
       const home = await waitForScreen(session, /What next\?/);
       assert.match(home, /LAO \d+\.\d+\.\d+/);
@@ -78,7 +105,7 @@ Deno.test({
       await tmux("send-keys", "-t", session, "Down");
       await tmux("send-keys", "-t", session, "Down");
       await tmux("send-keys", "-t", session, "Enter");
-      const after = await waitForScreen(session, /exit=\d+/);
+      const after = await exited();
       assert.match(after, /Tasks/);
       assert.match(after, /pending\s+0/);
       assert.match(after, /exit=0/);
@@ -97,12 +124,16 @@ Deno.test({
     const { exampleProject } = await import("./lao_process.ts");
     await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
     const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
-    const session = await laoInTmux(dir, ["run", "--single-run"], 40);
+    const { session, exited } = await laoInTmux(dir, ["run", "--single-run"], 40);
     try {
-      const screen = await waitForScreen(session, /exit=\d+/, 60_000);
+      // The whole pane, scrollback included: a longer summary or extra warnings
+      // push the last frame above the visible rows without changing what was drawn.
+      const screen = await exited();
       assert.match(screen, /LAO · .* · plan example_plan\.md/);
       assert.match(screen, /\[█+\] 2\/2 tasks completed/);
       assert.match(screen, /completed 2 · failed 0/);
+      // Not the plain log: that prints each transition as its own unindented line.
+      assert.doesNotMatch(screen, /^\d\d:\d\d:\d\d task #1 pending → coding/m);
       assert.match(screen, /LAO run finished/);
       assert.match(screen, /exit=0/);
     } finally {
@@ -117,7 +148,7 @@ Deno.test({
   ignore: !hasTmux,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "lao_init_" });
-    const session = await laoInTmux(dir, ["init"]);
+    const { session, exited } = await laoInTmux(dir, ["init"]);
     try {
       await waitForScreen(session, /Model server URL/);
       await tmux("send-keys", "-t", session, "-l", "http://10.1.2.3:1234");
@@ -125,7 +156,7 @@ Deno.test({
       await waitForScreen(session, /RAM\/VRAM in GB/);
       await tmux("send-keys", "-t", session, "-l", "16");
       await tmux("send-keys", "-t", session, "Enter");
-      const done = await waitForScreen(session, /exit=\d+/);
+      const done = await exited();
       assert.match(done, /wrote factory\.yaml/);
       assert.match(done, /exit=0/);
       const yaml = await Deno.readTextFile(`${dir}/factory.yaml`);
