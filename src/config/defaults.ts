@@ -54,7 +54,8 @@ export function defaultConfig(configDir: string): Config {
       preflight_reserved_tokens: 256,
       strict_adherence: false,
       strict_closure_allowed_statuses: ["validated"],
-      retry_cooldown_base_s: 30,
+      // 0: a local server is not rate-limited; a remote API may want 30.
+      retry_cooldown_base_s: 0,
       retry_cap_coder: 3,
       retry_cap_reviewer: 3,
       retry_cap_validation: 3,

@@ -70,7 +70,7 @@ Deno.test("with no config file every key has the original tool's default", () =>
       "orchestration.placeholder_max_ratio": 0.02,
       "orchestration.preflight_reserved_tokens": 256,
       "orchestration.strict_adherence": false,
-      "orchestration.retry_cooldown_base_s": 30,
+      "orchestration.retry_cooldown_base_s": 0,
       "orchestration.retry_cap_coder": 3,
       "orchestration.retry_cap_reviewer": 3,
       "orchestration.retry_cap_validation": 3,
