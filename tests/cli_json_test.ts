@@ -34,3 +34,35 @@ for (const args of [["run", "--json"], ["--json", "run"]]) {
     }
   });
 }
+
+Deno.test("lao health against a stopped server: checks in order, the verdict last, the fix once on stderr", async () => {
+  const url = `http://127.0.0.1:${closedPort()}`;
+  const dir = await exampleProject(url);
+  try {
+    // server.kind auto: with no answer LAO cannot tell what the server is.
+    await Deno.writeTextFile(`${dir}/factory.yaml`, `lm_studio_base_url: ${url}\n`);
+    const text = await runLao(dir, ["health"]);
+    assert.equal(text.code, 1);
+    const lines = text.stdout.trim().split("\n");
+    assert.match(lines[0]!, /^Server .* unreachable/);
+    assert.match(lines[1]!, /^planner .* not checked \(no answer from the server\)$/);
+    const sandbox = lines.findIndex((l) => l.startsWith("sandbox:"));
+    assert.ok(sandbox > 1, text.stdout);
+    assert.equal(lines.at(-1), "Not healthy");
+    assert.ok(!text.stdout.includes("Fix:"), text.stdout);
+    const errors = text.stderr.split("\n").filter((l) => l.trim() !== "");
+    assert.equal(errors.length, 1, text.stderr);
+    const json = JSON.parse((await runLao(dir, ["health", "--json"])).stdout);
+    assert.equal(json.server.kind, null);
+    assert.equal(json.server.kindReason, "the server did not answer");
+    assert.deepEqual(json.roles.map((r: { checked: boolean }) => r.checked), [
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

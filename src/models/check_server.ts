@@ -8,7 +8,8 @@
  */
 import type { Config } from "../config/schema.ts";
 import { backendFor, isAuthFailure } from "./detect.ts";
-import { authHint, checkHealth, type HealthReport, startHint } from "./health.ts";
+import { ROLES } from "../config/schema.ts";
+import { authHint, checkHealth, type HealthReport, OPTIONAL_ROLES, startHint } from "./health.ts";
 import { createModelManager } from "./manager.ts";
 import type { MemoryProbe } from "./memory/probe.ts";
 
@@ -22,6 +23,19 @@ export async function checkServer(
   const backend = await backendFor(config).catch((err) => void (failure = err));
   if (!backend) {
     const refused = isAuthFailure(failure) ? failure : undefined;
+    const configured = config.server.kind === "auto" ? null : config.server.kind;
+    const kindReason = configured
+      ? undefined
+      : refused
+      ? "the server refused the API key before saying what it is"
+      : "the server did not answer";
+    const roles = ROLES.map((role) => ({
+      role,
+      key: config.models[role].key,
+      present: false,
+      checked: false,
+      required: !(role in OPTIONAL_ROLES),
+    }));
     return {
       ok: false,
       url,
@@ -30,11 +44,18 @@ export async function checkServer(
           reachable: true,
           authFailed: true,
           latencyMs: 0,
-          kind: "openai",
+          kind: configured,
+          ...(kindReason ? { kindReason } : {}),
           error: refused.message,
         }
-        : { reachable: false, latencyMs: 0, kind: "openai", error: "no answer" },
-      roles: [],
+        : {
+          reachable: false,
+          latencyMs: 0,
+          kind: configured,
+          ...(kindReason ? { kindReason } : {}),
+          error: "no answer",
+        },
+      roles,
       loaded: [],
       hints: [
         refused

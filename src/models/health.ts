@@ -25,6 +25,8 @@ export interface RoleCheck {
   key: string;
   /** Whether the server has it. */
   present: boolean;
+  /** False when the server could not be asked (unreachable, or it refused the API key). */
+  checked?: boolean;
   /** False for roles LAO can run without (see {@linkcode OPTIONAL_ROLES}). */
   required: boolean;
   /** Closest available key when missing. */
@@ -195,16 +197,22 @@ export function formatHealth(report: HealthReport): string {
   const lines = [
     s.reachable
       ? s.authFailed
-        ? `Server   ${report.url}  refused the API key (${s.kind})`
-        : `Server   ${report.url}  ok (${s.kind}${s.variant ? ` ${s.variant}` : ""}${
-          s.version ? ` ${s.version}` : ""
-        }, ${Math.round(s.latencyMs)} ms)`
+        ? `Server   ${report.url}  refused the API key`
+        : `Server   ${report.url}  ok (${s.kind ?? "unknown kind"}${
+          s.variant ? ` ${s.variant}` : ""
+        }${s.version ? ` ${s.version}` : ""}, ${Math.round(s.latencyMs)} ms)`
       : `Server   ${report.url}  unreachable${s.error ? `: ${s.error}` : ""}`,
   ];
   for (const r of report.roles) {
     lines.push(
       `${r.role.padEnd(8)} ${r.key}  ${
-        r.present ? "present" : r.required ? "MISSING" : "missing (optional)"
+        r.checked === false
+          ? "not checked (no answer from the server)"
+          : r.present
+          ? "present"
+          : r.required
+          ? "MISSING"
+          : "missing (optional)"
       }${r.servedBy ? ` (served by ${r.servedBy})` : ""}${
         r.serverContext !== undefined ? `  ctx ${r.serverContext}` : ""
       }${r.suggestion ? ` (closest: ${r.suggestion})` : ""}`,
@@ -221,7 +229,13 @@ export function formatHealth(report: HealthReport): string {
     );
   }
   for (const warning of report.warnings ?? []) lines.push(`Warning: ${warning}`);
-  for (const hint of report.hints) lines.push(`Fix: ${hint}`);
-  lines.push(report.ok ? "Healthy" : "Not healthy");
   return lines.join("\n");
+}
+
+/**
+ * The verdict line, printed after every check (server, models, memory,
+ * sandbox). The fixes are not part of it: they go to stderr, once each.
+ */
+export function healthVerdict(report: HealthReport): string {
+  return report.ok ? "Healthy" : "Not healthy";
 }

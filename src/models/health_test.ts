@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { defaultConfig } from "../config/defaults.ts";
 import { start } from "../../tests/fake_server/server.ts";
 import { backendOfKind } from "./detect.ts";
-import { checkHealth, closestKey, formatHealth } from "./health.ts";
+import { checkHealth, closestKey, formatHealth, healthVerdict } from "./health.ts";
 import { createModelManager } from "./manager.ts";
 import { fixedProbe } from "./memory/probe.ts";
 
@@ -27,7 +27,8 @@ Deno.test("a healthy server with every role's model is ok and JSON-serialisable"
     32768,
   ]]);
   assert.deepEqual(JSON.parse(JSON.stringify(health)), health);
-  assert.match(formatHealth(health), /Healthy$/);
+  assert.equal(healthVerdict(health), "Healthy");
+  assert.doesNotMatch(formatHealth(health), /Healthy|Fix:/);
   assert.equal(fake.state.loads, 0, "health never loads a model");
 });
 
@@ -43,7 +44,9 @@ Deno.test("a missing role key suggests the closest available key", async () => {
     required: true,
     suggestion: "qwen/qwen3-coder-30b",
   });
-  assert.match(formatHealth(health), /did you mean "qwen\/qwen3-coder-30b"/);
+  assert.match(health.hints.join("\n"), /did you mean "qwen\/qwen3-coder-30b"/);
+  assert.match(formatHealth(health), /qwen3-coder-32b {2}MISSING \(closest: qwen\/qwen3-coder-30b\)/);
+  assert.equal(healthVerdict(health), "Not healthy");
 });
 
 Deno.test("a missing embedder is reported but does not make the server unhealthy", async () => {

@@ -50,8 +50,10 @@ export interface HealthInfo {
   reachable: boolean;
   /** Round-trip milliseconds of the probe. */
   latencyMs: number;
-  /** Backend kind. */
-  kind: ServerKind;
+  /** Backend kind; null when LAO could not tell (the server did not answer). */
+  kind: ServerKind | null;
+  /** Why `kind` is null. */
+  kindReason?: string;
   /** Server version, if it says. */
   version?: string;
   /** Mode of the server when it has several (llama.cpp `single-model`/`router`, `vLLM`). */

@@ -7,7 +7,7 @@
  */
 import { ExitCode } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
-import { formatHealth } from "../../models/health.ts";
+import { formatHealth, healthVerdict } from "../../models/health.ts";
 import { defaultMemoryProbe } from "../../models/memory/probe.ts";
 import type { CliContext } from "../context.ts";
 import { probeSandbox, realProbeDeps, type SandboxBackend } from "../../sandbox/probe.ts";
@@ -41,13 +41,15 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
       ),
     );
   } else {
+    // Checks in order (server, models, memory, sandbox), then the verdict; each fix once, on stderr.
     for (const line of formatHealth(report).split("\n")) ctx.out.out(line);
     if (config.total_ram_gb !== null) {
       ctx.out.out(`RAM      ${config.total_ram_gb} GB (total_ram_gb, informational)`);
     }
     ctx.out.out(sandbox);
     if (toolchains) ctx.out.out(`  ${toolchains}`);
-    if (!report.ok && report.hints[0]) ctx.out.err(`lao: ${report.hints[0]}`);
+    ctx.out.out(healthVerdict(report));
+    for (const hint of report.hints) ctx.out.err(`lao: ${hint}`);
   }
   return report.ok ? ExitCode.Ok : ExitCode.Failure;
 }

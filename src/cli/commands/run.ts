@@ -202,6 +202,8 @@ async function requireReadyServer(ctx: CliContext): Promise<void> {
     if (health.server.reachable) {
       for (const line of formatHealth(health).split("\n")) ctx.out.err(line);
     }
+    // Every fix once: all but the first here, the first as the error that stops the run.
+    for (const hint of health.hints.slice(1)) ctx.out.err(`lao: ${hint}`);
     throw new UserError(health.hints[0] ?? "the model server is not ready", ExitCode.Failure);
   }
 }
