@@ -66,3 +66,18 @@ Deno.test("lao health against a stopped server: checks in order, the verdict las
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a base URL ending in /v1 is explained, not just called unreachable", async () => {
+  const url = `http://127.0.0.1:${closedPort()}/v1`;
+  const dir = await exampleProject(url);
+  try {
+    const r = await runLao(dir, ["health"]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^lao: Cannot reach the model server at http:\/\/127\.0\.0\.1:\d+\/v1: lm_studio_base_url is the server's root and LAO adds \/v1 itself; set it to http:\/\/127\.0\.0\.1:\d+$/m,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -9,7 +9,13 @@
 import type { Config } from "../config/schema.ts";
 import { backendFor, isAuthFailure } from "./detect.ts";
 import { ROLES } from "../config/schema.ts";
-import { authHint, checkHealth, type HealthReport, OPTIONAL_ROLES, startHint } from "./health.ts";
+import {
+  authHint,
+  checkHealth,
+  type HealthReport,
+  OPTIONAL_ROLES,
+  unreachableHint,
+} from "./health.ts";
 import { createModelManager } from "./manager.ts";
 import type { MemoryProbe } from "./memory/probe.ts";
 
@@ -60,9 +66,7 @@ export async function checkServer(
       hints: [
         refused
           ? authHint(url, `HTTP ${refused.status}`)
-          : `Cannot reach the model server at ${url}: ${
-            startHint(config.server.kind)
-          } or set lm_studio_base_url`,
+          : unreachableHint(url, config.server.kind),
       ],
     };
   }

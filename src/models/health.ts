@@ -75,6 +75,19 @@ export function startHint(kind: Config["server"]["kind"]): string {
   }
 }
 
+/**
+ * The hint for a server that did not answer. A URL ending in `/v1` is the
+ * usual cause when the server runs: LAO adds `/v1` itself.
+ */
+export function unreachableHint(url: string, kind: Config["server"]["kind"]): string {
+  if (/\/v1\/?$/.test(url)) {
+    return `Cannot reach the model server at ${url}: lm_studio_base_url is the server's root and LAO adds /v1 itself; set it to ${
+      url.replace(/\/v1\/?$/, "")
+    }`;
+  }
+  return `Cannot reach the model server at ${url}: ${startHint(kind)} or set lm_studio_base_url`;
+}
+
 /** The hint for a server that refused the API key. */
 export function authHint(url: string, detail: string): string {
   return `The model server at ${url} refused the API key (${detail}): check openai_api_key in factory.yaml (or OPENAI_API_KEY, or models.<role>.api_key)`;
@@ -124,7 +137,7 @@ export async function checkHealth(config: Config, deps: HealthDeps): Promise<Hea
       roles: [],
       loaded: [],
       hints: [
-        `Cannot reach the model server at ${url}: ${startHint(kind)} or set lm_studio_base_url`,
+        unreachableHint(url, kind),
       ],
     };
   }
