@@ -7,7 +7,15 @@
  */
 
 /** A task status (spec §3.4). */
-export type TaskStatus = "pending" | "coding" | "coded" | "review" | "completed" | "failed";
+export type TaskStatus =
+  | "pending"
+  | "coding"
+  | "coded"
+  | "review"
+  | "completed"
+  | "failed"
+  /** Its plan section was removed or redone by a revision: terminal, never coded. */
+  | "cancelled";
 
 /** A plan status. */
 export type PlanStatus =
@@ -17,7 +25,9 @@ export type PlanStatus =
   | "completed"
   /** Every task failed (`lao retry-failed` reopens it). */
   | "failed"
-  | "superseded";
+  | "superseded"
+  /** `lao discard` removed its worktree and branch. */
+  | "discarded";
 
 /** An agent role with its own model. */
 export type Role = "planner" | "coder" | "reviewer" | "embedder" | "pilot";
@@ -89,6 +99,8 @@ export type LaoEvent =
   | { type: "tool.call"; tool: string; ok: boolean; summary: string; taskId?: number }
   | { type: "git.commit"; subject: string; sha: string; workspace: string }
   | { type: "sandbox.status"; line: string }
+  /** A line of the Pilot chat: the user's message, the model's answer, or LAO's own note. */
+  | { type: "pilot.message"; role: "user" | "assistant" | "info"; text: string; replay?: boolean }
   | { type: "run.state"; state: RunState; until?: string; reason?: string };
 
 /** The `type` strings of {@linkcode LaoEvent}. */
