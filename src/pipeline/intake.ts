@@ -7,8 +7,12 @@
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
+import { workspaceConflict } from "../config/placement.ts";
+import { binaryReason, decodeUtf8, printable } from "../config/text_check.ts";
 import { UserError } from "../errors.ts";
+import { clearPlanRefusal, listPlanRefusals, refusePlanFile } from "../store/plan_refusals.ts";
 import type { PlanRow, Store } from "../store/store.ts";
 import { workspaceIo } from "../workspace/guarded_io.ts";
 
@@ -36,6 +40,62 @@ export function listPlanFiles(plansDir: string): string[] {
     .map((f) => join(plansDir, f));
 }
 
+/** Largest plan file LAO takes in (bytes). */
+export const MAX_PLAN_BYTES = 16 * 1024 * 1024;
+
+/** A plan file's content, or why it cannot be a plan. */
+export type PlanContent =
+  | { ok: true; text: string; fingerprint: string }
+  | { ok: false; reason: string; fingerprint: string };
+
+/**
+ * Reads a plan file and checks it is a plan a person wrote: at most
+ * {@linkcode MAX_PLAN_BYTES}, UTF-8, not binary, not empty.
+ */
+export function readPlanContent(path: string): PlanContent {
+  let bytes: Uint8Array;
+  try {
+    const info = statSync(path);
+    if (!info.isFile()) return { ok: false, reason: "it is not a regular file", fingerprint: "" };
+    if (info.size > MAX_PLAN_BYTES) {
+      return {
+        ok: false,
+        reason: `it is ${(info.size / 1048576).toFixed(1)} MB, more than the ${
+          MAX_PLAN_BYTES / 1048576
+        } MB a plan may have`,
+        fingerprint: `size:${info.size}:${info.mtimeMs}`,
+      };
+    }
+    bytes = readFileSync(path);
+  } catch (err) {
+    return { ok: false, reason: `cannot read it (${(err as Error).message})`, fingerprint: "" };
+  }
+  const fingerprint = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return {
+      ok: false,
+      reason: `it contains a NUL byte (offset ${nul}): it looks binary, not a markdown plan`,
+      fingerprint,
+    };
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    return {
+      ok: false,
+      reason:
+        `it is not UTF-8 text (invalid byte at offset ${decoded.offset}, line ${decoded.line}); save it as UTF-8`,
+      fingerprint,
+    };
+  }
+  const binary = binaryReason(decoded.text);
+  if (binary) return { ok: false, reason: binary, fingerprint };
+  if (!decoded.text.trim()) {
+    return { ok: false, reason: "the file is empty; write the plan in it", fingerprint };
+  }
+  return { ok: true, text: decoded.text, fingerprint };
+}
+
 /** Result of registering one file. */
 export interface IntakeItem {
   plan: PlanRow;
@@ -43,42 +103,134 @@ export interface IntakeItem {
   supersedes: PlanRow | null;
 }
 
-/** Registers one plan file; its workspace is `<configDir>/<stem>/`. */
-export function registerPlanFile(store: Store, configDir: string, path: string): IntakeItem {
+/** Where LAO keeps its own state, so that no plan workspace may contain it. */
+export interface StatePaths {
+  plans: string;
+  database: string;
+  configFile?: string | null;
+}
+
+/** Registers one plan file; its workspace is `<configDir>/<stem>/`. Throws one line when refused. */
+export function registerPlanFile(
+  store: Store,
+  configDir: string,
+  path: string,
+  state?: StatePaths,
+  known?: PlanContent,
+): IntakeItem {
   const filename = basename(path);
   const stem = planStem(filename);
   if (isReservedStem(stem)) {
     throw new UserError(`Cannot use "${filename}" as a plan: the name "${stem}" is reserved`);
   }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new UserError(`Cannot read plan "${path}": ${(err as Error).message}`);
+  const content = known ?? readPlanContent(path);
+  if (!content.ok) {
+    throw new UserError(`Cannot use plan "${printable(filename)}": ${content.reason}`);
   }
-  if (!text.trim()) throw new UserError(`Cannot use plan "${filename}": the file is empty`);
+  const paths = state ?? defaultStatePaths(store, resolve(path, ".."));
+  const conflict = workspaceConflict(stem, configDir, paths, paths.configFile ?? null);
+  if (conflict) {
+    throw new UserError(`Cannot use plan "${filename}": ${conflict}; rename the plan file`);
+  }
   return store.registerPlan({
     filename,
     stem,
-    text,
+    text: content.text,
     sourcePath: path,
     workspace: join(configDir, stem),
   });
 }
 
-/** Registers every plan file in the folder; returns the new ones. */
-export function scanPlans(store: Store, configDir: string, plansDir: string): IntakeItem[] {
+/**
+ * Registers every plan file in the folder; returns the new ones. A file that
+ * cannot be a plan (binary, not UTF-8, empty, a reserved name, the same text
+ * as another plan, a workspace that would hold LAO's state) is recorded with
+ * its reason, warned about once, shown by `lao status`, and tried again when
+ * it changes.
+ */
+export function scanPlans(
+  store: Store,
+  configDir: string,
+  plansDir: string,
+  state?: StatePaths,
+): IntakeItem[] {
   const created: IntakeItem[] = [];
+  const present = new Set<string>();
+  for (const path of reservedPlanFiles(plansDir)) {
+    present.add(path);
+    const stem = planStem(basename(path));
+    refusePlanFile(store, {
+      path,
+      filename: basename(path),
+      reason: `"${stem}" is a reserved name (${
+        stem.toLowerCase().startsWith("factory") ? "LAO's configuration" : "LAO's own files"
+      }); rename the file to take it in`,
+      fingerprint: "reserved",
+    });
+  }
   for (const path of listPlanFiles(plansDir)) {
+    present.add(path);
+    const filename = basename(path);
+    const content = readPlanContent(path);
+    if (!content.ok) {
+      refusePlanFile(store, {
+        path,
+        filename: printable(filename),
+        reason: content.reason,
+        fingerprint: content.fingerprint,
+      });
+      continue;
+    }
     try {
-      const item = registerPlanFile(store, configDir, path);
+      const item = registerPlanFile(
+        store,
+        configDir,
+        path,
+        state ?? defaultStatePaths(store, plansDir),
+        content,
+      );
       if (item.created) created.push(item);
+      if (!item.created && item.plan.source_path && item.plan.source_path !== path) {
+        refusePlanFile(store, {
+          path,
+          filename,
+          reason:
+            `the same text as ${item.plan.filename} (plan ${item.plan.id}), which LAO already has; nothing new to do`,
+          fingerprint: content.fingerprint,
+        });
+      } else clearPlanRefusal(store, path);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      // An unreadable or empty plan is skipped; the next scan tries again.
+      refusePlanFile(store, {
+        path,
+        filename,
+        reason: err.message.replace(/^Cannot use plan "[^"]*": /, ""),
+        fingerprint: content.fingerprint,
+      });
+    }
+  }
+  const folder = resolve(plansDir);
+  for (const r of listPlanRefusals(store)) {
+    if (resolve(r.source_path, "..") === folder && !present.has(r.source_path)) {
+      clearPlanRefusal(store, r.source_path);
     }
   }
   return created;
+}
+
+/** LAO's state paths when the caller gave none: the store's database file and the plans folder. */
+function defaultStatePaths(store: Store, plansDir: string): StatePaths {
+  return { plans: plansDir, database: store.db.location() ?? ":memory:" };
+}
+
+/** `.md` files in the folder whose stem is reserved (README and hidden files excepted). */
+function reservedPlanFiles(plansDir: string): string[] {
+  if (!existsSync(plansDir)) return [];
+  return readdirSync(plansDir)
+    .filter((f) => /\.md$/i.test(f) && isReservedStem(planStem(f)))
+    .filter((f) => !f.startsWith(".") && planStem(f).toLowerCase() !== "readme")
+    .sort()
+    .map((f) => join(plansDir, f));
 }
 
 /** Resolves `--plan PATH`: as given (from the current folder), then inside the plans folder. */
@@ -100,11 +252,9 @@ export function resolvePlanPath(arg: string, cwd: string, plansDir: string): str
  */
 export async function readPlanText(plan: PlanRow, snapshotName: string): Promise<string | null> {
   if (plan.source_path) {
-    try {
-      return readFileSync(plan.source_path, "utf8");
-    } catch {
-      // fall back to the snapshot
-    }
+    // A source file that became binary or empty falls back to the snapshot.
+    const content = readPlanContent(plan.source_path);
+    if (content.ok) return content.text;
   }
   if (!plan.workspace) return null;
   try {

@@ -10,6 +10,11 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /**
+   * Run with foreign keys off (checked after, before the commit): needed to
+   * rebuild a table that others reference (SQLite cannot change a CHECK in place).
+   */
+  rebuildsTables?: boolean;
 }
 
 /** All migrations, oldest first. Never edit a shipped migration: add a new one. */
@@ -165,6 +170,71 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       ALTER TABLE tasks ADD COLUMN prev_code_signature TEXT;
       ALTER TABLE tasks ADD COLUMN diff TEXT;
+    `,
+  },
+  {
+    version: 3,
+    description:
+      "plan files refused at intake (binary, not UTF-8, empty, reserved name, duplicate)",
+    sql: `
+      CREATE TABLE plan_refusals (
+        source_path TEXT PRIMARY KEY,
+        filename TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+    `,
+  },
+  {
+    version: 4,
+    description:
+      "where a plan works (worktree, branch, base), revision sections, task origin and section, status cancelled",
+    rebuildsTables: true,
+    sql: `
+      ALTER TABLE plans ADD COLUMN workspace_kind TEXT;
+      ALTER TABLE plans ADD COLUMN target TEXT;
+      ALTER TABLE plans ADD COLUMN branch TEXT;
+      ALTER TABLE plans ADD COLUMN base_sha TEXT;
+      ALTER TABLE plans ADD COLUMN sections_json TEXT;
+      CREATE TABLE tasks_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        file_paths TEXT NOT NULL DEFAULT '[]',
+        phase_name TEXT,
+        deliverable_ids TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending','coding','coded','review','completed','failed','cancelled')),
+        coder_output TEXT,
+        feedback TEXT,
+        code_signature TEXT,
+        changed_files TEXT NOT NULL DEFAULT '[]',
+        attempt INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL DEFAULT 3,
+        next_eligible_at TEXT,
+        escalation_reason TEXT,
+        priority INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        prev_code_signature TEXT,
+        diff TEXT,
+        origin_plan_id TEXT,
+        section_hash TEXT
+      );
+      INSERT INTO tasks_v4 (id, plan_id, title, description, file_paths, phase_name, deliverable_ids,
+        status, coder_output, feedback, code_signature, changed_files, attempt, max_attempts,
+        next_eligible_at, escalation_reason, priority, created_at, updated_at, prev_code_signature,
+        diff, origin_plan_id)
+      SELECT id, plan_id, title, description, file_paths, phase_name, deliverable_ids,
+        status, coder_output, feedback, code_signature, changed_files, attempt, max_attempts,
+        next_eligible_at, escalation_reason, priority, created_at, updated_at, prev_code_signature,
+        diff, plan_id FROM tasks;
+      DROP TABLE tasks;
+      ALTER TABLE tasks_v4 RENAME TO tasks;
+      CREATE INDEX tasks_status ON tasks(status);
+      CREATE INDEX tasks_plan ON tasks(plan_id);
     `,
   },
 ];

@@ -11,13 +11,16 @@ import type { Emit } from "../events/bus.ts";
 import type { LaoEvent, PlanStatus, TaskStatus } from "../events/types.ts";
 import { openDatabase, transaction } from "./db.ts";
 import { RecordStore } from "./records.ts";
-import { TASK_STATUSES, type Transition, TRANSITIONS } from "./task_machine.ts";
+import { cancelTransition, TASK_STATUSES, type Transition, TRANSITIONS } from "./task_machine.ts";
 import {
   type NewTask,
   planId,
+  type PlanPlacement,
   type PlanRow,
+  type PlanSection,
   type QueueFilter,
   type RegisterResult,
+  type RevisionCounts,
   type Task,
   type TaskPatch,
 } from "./types.ts";
@@ -48,6 +51,11 @@ export class Store extends RecordStore {
     this.db.close();
   }
 
+  /** Emits an event on the store's bus (for records kept beside the store, e.g. plan refusals). */
+  notify(event: LaoEvent): void {
+    this.#emit(event);
+  }
+
   /** Current time as an ISO string (the store's clock). */
   nowIso(): string {
     return this.#now().toISOString();
@@ -57,8 +65,14 @@ export class Store extends RecordStore {
 
   /**
    * Registers a plan by content hash. Identical content is deduped. A plan
-   * file whose text changed becomes a new revision that supersedes the old
-   * one: the old plan's pending tasks are failed with reason `superseded`.
+   * file whose text changed becomes a new revision. With `sections` (see
+   * `planSections`) and a previous revision that recorded its own, the
+   * revision is incremental: every task moves to the new revision, tasks of
+   * sections that are gone are cancelled (completed ones stay completed), and
+   * only new or changed sections are left to decompose. Otherwise, or with
+   * `redecompose`, the old revision's open tasks are cancelled and the whole
+   * plan is decomposed again; `redecompose` on unchanged content redoes the
+   * plan in place.
    */
   registerPlan(
     input: {
@@ -66,21 +80,45 @@ export class Store extends RecordStore {
       stem: string;
       text: string;
       sourcePath?: string;
-      workspace?: string;
-    },
+      sections?: { hash: string; heading: string }[];
+      redecompose?: boolean;
+    } & PlanPlacement,
   ): RegisterResult {
     const id = planId(input.text);
     const events: LaoEvent[] = [];
-    const result = transaction(this.db, () => {
+    const result = transaction(this.db, (): RegisterResult => {
       const existing = this.getPlan(id);
-      if (existing) return { plan: existing, created: false, supersedes: null };
+      if (existing) {
+        if (!input.redecompose) return { plan: existing, created: false, supersedes: null };
+        const cancelled = this.#cancelIn(id, () => true, "the plan is decomposed again", events);
+        this.db.prepare(`DELETE FROM plan_chunks WHERE plan_id = ?`).run(id);
+        this.db.prepare(`UPDATE plans SET sections_json = ?, decompose_attempts = 0 WHERE id = ?`)
+          .run(sectionsJson(input.sections, () => true), id);
+        this.#setPlanStatusIn(id, "decomposing", "redecompose requested", events);
+        return {
+          plan: this.getPlan(id)!,
+          created: true,
+          supersedes: null,
+          revision: { kept: 0, cancelled, decompose: input.sections?.length ?? 0 },
+        };
+      }
       const previous = this.db.prepare(
-        `SELECT * FROM plans WHERE stem = ? AND status != 'superseded' ORDER BY created_at DESC LIMIT 1`,
+        `SELECT * FROM plans WHERE stem = ? AND status NOT IN ('superseded', 'discarded')
+         ORDER BY created_at DESC LIMIT 1`,
       ).get(input.stem) as PlanRow | undefined;
+      const oldSections = previous?.sections_json
+        ? (JSON.parse(previous.sections_json) as PlanSection[])
+        : null;
+      const incremental = !!previous && !!oldSections && !!input.sections && !input.redecompose;
+      const oldHashes = new Set(oldSections?.map((x) => x.hash) ?? []);
+      const newHashes = new Set(input.sections?.map((x) => x.hash) ?? []);
+      const decompose = incremental ? (h: string) => !oldHashes.has(h) : () => true;
+      const toDecompose = input.sections?.filter((x) => decompose(x.hash)).length ?? 1;
       const now = this.nowIso();
       this.db.prepare(
-        `INSERT INTO plans (id, filename, stem, source_path, status, revision_of, workspace, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'decomposing', ?, ?, ?, ?)`,
+        `INSERT INTO plans (id, filename, stem, source_path, status, revision_of, workspace,
+           workspace_kind, target, branch, sections_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'decomposing', ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         id,
         input.filename,
@@ -88,6 +126,10 @@ export class Store extends RecordStore {
         input.sourcePath ?? null,
         previous?.id ?? null,
         input.workspace ?? null,
+        input.workspaceKind ?? null,
+        input.target ?? null,
+        input.branch ?? null,
+        sectionsJson(input.sections, decompose),
         now,
         now,
       );
@@ -97,22 +139,111 @@ export class Store extends RecordStore {
         filename: input.filename,
         ...(previous ? { revisionOf: previous.id } : {}),
       });
-      if (previous) {
-        const pending = this.db.prepare(
-          `SELECT id FROM tasks WHERE plan_id = ? AND status = 'pending'`,
-        ).all(previous.id) as { id: number }[];
-        for (const t of pending) {
-          this.#transitionIn(t.id, "supersede", {
-            escalation_reason: "superseded",
-            feedback: `Superseded by a new revision of ${input.filename} (plan ${id})`,
-          }, events);
-        }
-        this.#setPlanStatusIn(previous.id, "superseded", `replaced by ${id}`, events);
+      let revision: RegisterResult["revision"];
+      if (previous && incremental) {
+        // base_sha stays: the branch and worktree are the same.
+        this.db.prepare(`UPDATE plans SET base_sha = ? WHERE id = ?`).run(previous.base_sha, id);
+        this.db.prepare(`UPDATE tasks SET plan_id = ? WHERE plan_id = ?`).run(id, previous.id);
+        this.db.prepare(
+          `INSERT OR IGNORE INTO deliverables (plan_id, deliverable_id, description, status, status_reason)
+           SELECT ?, deliverable_id, description, status, status_reason FROM deliverables WHERE plan_id = ?`,
+        ).run(id, previous.id);
+        const cancelled = this.#cancelIn(
+          id,
+          (t) =>
+            t.section_hash !== null && !newHashes.has(t.section_hash) && t.status !== "completed",
+          `its section is no longer in ${input.filename} (revision ${id})`,
+          events,
+        );
+        const kept = this.listTasks(id).filter((t) => t.status !== "cancelled").length;
+        revision = { kept, cancelled, decompose: toDecompose };
+      } else if (previous) {
+        const cancelled = this.#cancelIn(
+          previous.id,
+          (t) => t.status !== "completed",
+          `superseded by a new revision of ${input.filename} (plan ${id})`,
+          events,
+        );
+        revision = { kept: 0, cancelled, decompose: toDecompose };
       }
-      return { plan: this.getPlan(id)!, created: true, supersedes: previous ?? null };
+      if (previous) this.#setPlanStatusIn(previous.id, "superseded", `replaced by ${id}`, events);
+      if (incremental && toDecompose === 0) {
+        this.#setPlanStatusIn(id, "active", "no new or changed sections", events);
+      }
+      return {
+        plan: this.getPlan(id)!,
+        created: true,
+        supersedes: previous ?? null,
+        ...(revision ? { revision } : {}),
+      };
     });
     for (const e of events) this.#emit(e);
     return result;
+  }
+
+  /** Cancels the plan's tasks `which` selects (those not in work); returns how many. */
+  #cancelIn(
+    planId: string,
+    which: (t: Task) => boolean,
+    why: string,
+    events: LaoEvent[],
+  ): number {
+    let n = 0;
+    for (const t of this.listTasks(planId)) {
+      const name = cancelTransition(t.status);
+      if (!name || !which(t)) continue;
+      if (
+        this.#transitionIn(
+          t.id,
+          name,
+          { escalation_reason: "cancelled", feedback: why },
+          events,
+          why,
+        )
+      ) n++;
+    }
+    return n;
+  }
+
+  /** How the plan's current revision changed its tasks. */
+  revisionCounts(planId: string): RevisionCounts {
+    const row = this.db.prepare(
+      `SELECT
+         SUM(CASE WHEN status != 'cancelled' AND origin_plan_id IS NOT ? AND origin_plan_id != plan_id THEN 1 ELSE 0 END) AS kept,
+         SUM(CASE WHEN status != 'cancelled' AND (origin_plan_id IS NULL OR origin_plan_id = plan_id) THEN 1 ELSE 0 END) AS fresh,
+         SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
+       FROM tasks WHERE plan_id = ?`,
+    ).get(null, planId) as { kept: number | null; fresh: number | null; cancelled: number | null };
+    return { kept: row.kept ?? 0, new: row.fresh ?? 0, cancelled: row.cancelled ?? 0 };
+  }
+
+  /** Records which plan section each task implements. */
+  setTaskSections(sections: ReadonlyMap<number, string>): void {
+    const update = this.db.prepare(`UPDATE tasks SET section_hash = ? WHERE id = ?`);
+    transaction(this.db, () => {
+      for (const [id, hash] of sections) update.run(hash, id);
+    });
+  }
+
+  /** Marks every section of the plan's revision as decomposed. */
+  markSectionsDecomposed(id: string): void {
+    const plan = this.getPlan(id);
+    if (!plan?.sections_json) return;
+    const sections = (JSON.parse(plan.sections_json) as PlanSection[])
+      .map((x) => ({ ...x, decompose: false }));
+    this.db.prepare(`UPDATE plans SET sections_json = ? WHERE id = ?`)
+      .run(JSON.stringify(sections), id);
+  }
+
+  /** Cancels every open task of a plan (e.g. `lao discard`); returns how many. */
+  cancelPlanTasks(planId: string, why: string): number {
+    const events: LaoEvent[] = [];
+    const n = transaction(
+      this.db,
+      () => this.#cancelIn(planId, (t) => t.status !== "completed", why, events),
+    );
+    for (const e of events) this.#emit(e);
+    return n;
   }
 
   /** A plan by id. */
@@ -134,7 +265,10 @@ export class Store extends RecordStore {
   }
 
   /** Updates plan fields that are not its status. */
-  updatePlan(id: string, patch: { workspace?: string; preflight_json?: string }): void {
+  updatePlan(
+    id: string,
+    patch: { workspace?: string; preflight_json?: string; base_sha?: string },
+  ): void {
     for (const [key, value] of Object.entries(patch)) {
       this.db.prepare(`UPDATE plans SET ${key} = ?, updated_at = ? WHERE id = ?`).run(
         value,
@@ -230,10 +364,13 @@ export class Store extends RecordStore {
     const events: LaoEvent[] = [];
     const ids = transaction(this.db, () => {
       const insert = this.db.prepare(
-        `INSERT INTO tasks (plan_id, title, description, file_paths, phase_name, deliverable_ids, max_attempts, priority, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO tasks (plan_id, title, description, file_paths, phase_name, deliverable_ids, max_attempts, priority, created_at, updated_at, origin_plan_id, section_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const now = this.nowIso();
+      const base =
+        (this.db.prepare(`SELECT COALESCE(MAX(priority) + 1, 0) AS p FROM tasks WHERE plan_id = ?`)
+          .get(planId) as { p: number }).p;
       const ids = tasks.map((t, i) =>
         Number(
           insert.run(
@@ -244,9 +381,11 @@ export class Store extends RecordStore {
             t.phase ?? null,
             JSON.stringify(t.deliverable_ids ?? []),
             maxAttempts,
-            i,
+            base + i,
             now,
             now,
+            planId,
+            t.section ?? null,
           ).lastInsertRowid,
         )
       );
@@ -258,6 +397,7 @@ export class Store extends RecordStore {
           const target = ids[d];
           if (target !== undefined && d !== i) dep.run(ids[i]!, target);
         }
+        for (const existing of t.dependsOnIds ?? []) dep.run(ids[i]!, existing);
       });
       for (const [i, id] of ids.entries()) {
         const event: LaoEvent = {
@@ -486,7 +626,8 @@ export class Store extends RecordStore {
     const allowed = strict?.allowedStatuses.map((x) => x.trim().toLowerCase()).filter(Boolean);
     for (const plan of this.listPlans().filter((p) => p.status === "active")) {
       const c = this.statusCounts(plan.id);
-      const total = Object.values(c).reduce((a, b) => a + b, 0);
+      // Cancelled tasks are done and count for neither side.
+      const total = Object.values(c).reduce((a, b) => a + b, 0) - c.cancelled;
       if (total > 0 && c.failed === total) {
         this.setPlanStatus(plan.id, "failed", "every task failed");
         continue;
@@ -534,4 +675,12 @@ export class Store extends RecordStore {
       dependencies: deps.map((d) => d.depends_on),
     };
   }
+}
+
+function sectionsJson(
+  sections: { hash: string; heading: string }[] | undefined,
+  decompose: (hash: string) => boolean,
+): string | null {
+  if (!sections) return null;
+  return JSON.stringify(sections.map((x) => ({ ...x, decompose: decompose(x.hash) })));
 }

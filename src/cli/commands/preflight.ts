@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { preflightPlan } from "../../agents/architect.ts";
+import { architectMessages, planBudget } from "../../agents/architect.ts";
+import { printable } from "../../config/text_check.ts";
 import { UserError } from "../../errors.ts";
-import { cl100k } from "../../llm/tokens.ts";
-import { formatPreflight } from "../../pipeline/chunking.ts";
-import { resolvePlanPath } from "../../pipeline/intake.ts";
+import { cl100k, estimateMessages } from "../../llm/tokens.ts";
+import { chunkPlanAsync, formatPreflight } from "../../pipeline/chunking.ts";
+import type { PipelineDeps } from "../../pipeline/deps.ts";
+import { readPlanContent, resolvePlanPath } from "../../pipeline/intake.ts";
 import type { CliContext } from "../context.ts";
 import type { Config } from "../../config/schema.ts";
 import { backendFor } from "../../models/detect.ts";
@@ -33,19 +34,27 @@ export async function preflightCommand(ctx: CliContext, opts: { json?: boolean }
   const arg = ctx.globals.plan;
   if (!arg) throw new UserError(`"lao preflight" needs --plan PATH`);
   const path = resolvePlanPath(arg, ctx.deps.cwd, config.paths.plans);
-  const text = readFileSync(path, "utf8");
+  const content = readPlanContent(path);
+  if (!content.ok) {
+    throw new UserError(`Cannot use plan "${printable(basename(path))}": ${content.reason}`);
+  }
+  const text = content.text;
   // Budget against the server's real context when it answers; offline, against the config.
   const budget = await serverBudget(ctx.loaded.config);
-  const { chunks, preflight } = preflightPlan(
-    { config: budget.config, count: await cl100k() },
+  // Chunked in slices that yield to the event loop, so Ctrl+C stops a large plan at once.
+  const count = await cl100k();
+  const { chunks, preflight } = await chunkPlanAsync(
     text,
+    planBudget({ config: budget.config } as PipelineDeps),
+    (chunk) => estimateMessages(count, architectMessages(chunk)),
+    ctx.deps.signal ? { signal: ctx.deps.signal } : {},
   );
   if (budget.warning) ctx.out.err(`warning: ${budget.warning}`);
   if (opts.json) {
     ctx.out.out(
       JSON.stringify(
         {
-          plan: path,
+          plan: printable(path),
           context_length: budget.config.models.planner.context_length,
           ...preflight,
           chunks: chunks.map((c) => ({

@@ -7,7 +7,9 @@
  */
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
+import { printable } from "../../config/text_check.ts";
 import { listPlanFiles } from "../../pipeline/intake.ts";
+import { listPlanRefusals } from "../../store/plan_refusals.ts";
 import { feedbackFindings } from "../../pipeline/validate/repair.ts";
 import { TASK_STATUSES } from "../../store/task_machine.ts";
 import { style } from "../../ui/output.ts";
@@ -42,6 +44,8 @@ export interface StatusDocument {
   }[];
   /** Plan files in the plans folder that no run has registered yet (`lao run` takes them in). */
   unregistered: string[];
+  /** Plan files the intake refused, with why (binary, not UTF-8, empty, reserved name, duplicate). */
+  refused: { file: string; path: string; reason: string }[];
   paths: { config: string | null; config_dir: string; database: string; plans: string };
 }
 
@@ -81,9 +85,17 @@ export function buildStatus(ctx: CliContext): StatusDocument {
         report: report && existsSync(report) ? report : null,
       };
     });
-  const known = new Set((store?.listPlans() ?? []).map((p) => p.filename));
+  const refused = (store ? listPlanRefusals(store) : []).map((r) => ({
+    file: printable(r.filename),
+    path: printable(r.source_path),
+    reason: printable(r.reason),
+  }));
+  const known = new Set([
+    ...(store?.listPlans() ?? []).map((p) => p.filename),
+    ...refused.map((r) => r.file),
+  ]);
   const unregistered = listPlanFiles(config.paths.plans).map((f) => basename(f))
-    .filter((f) => !known.has(f));
+    .filter((f) => !known.has(f)).map(printable);
   return {
     tasks,
     total: Object.values(tasks).reduce((a, b) => a + b, 0),
@@ -91,6 +103,7 @@ export function buildStatus(ctx: CliContext): StatusDocument {
     plans,
     failed,
     unregistered,
+    refused,
     paths: {
       config: configFile,
       config_dir: configDir,
@@ -126,7 +139,7 @@ export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number
     );
   }
   o.out(style(o, "bold", "Plans"));
-  if (doc.plans.length === 0 && doc.unregistered.length === 0) {
+  if (doc.plans.length === 0 && doc.unregistered.length === 0 && doc.refused.length === 0) {
     o.out("  (none yet: drop a .md plan into the plans folder)");
   }
   for (const p of doc.plans) {
@@ -134,6 +147,7 @@ export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number
     o.out(`  ${p.filename} [${p.status}] ${p.completed}/${p.total} done${failed}`);
   }
   for (const f of doc.unregistered) o.out(`  ${f} [not registered yet: lao run takes it in]`);
+  for (const r of doc.refused) o.out(`  ${r.file} [refused: ${r.reason}]`);
   if (doc.failed.length) {
     o.out(style(o, "bold", "Failed tasks") + " (lao retry-failed puts them back)");
     for (const f of doc.failed) {
