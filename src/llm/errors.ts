@@ -7,8 +7,6 @@
  *
  * @module
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { InterruptedError } from "../errors.ts";
 
 /** Every failure kind. */
 export type LlmErrorKind =
@@ -23,7 +21,10 @@ export type LlmErrorKind =
   | "server_error"
   | "malformed_response"
   | "empty_answer"
-  | "bad_request";
+  | "bad_request"
+  | "auth_failed"
+  | "invalid_request"
+  | "reply_too_large";
 
 const TRAITS: Record<LlmErrorKind, { infrastructure: boolean; retryable: boolean }> = {
   server_unreachable: { infrastructure: true, retryable: true },
@@ -35,9 +36,16 @@ const TRAITS: Record<LlmErrorKind, { infrastructure: boolean; retryable: boolean
   model_crashed: { infrastructure: true, retryable: true },
   busy: { infrastructure: true, retryable: true },
   server_error: { infrastructure: true, retryable: true },
-  malformed_response: { infrastructure: false, retryable: true },
+  // Broken transport (cut streams, garbage SSE, HTML pages): the server's fault, never the task's.
+  malformed_response: { infrastructure: true, retryable: true },
   empty_answer: { infrastructure: false, retryable: true },
   bad_request: { infrastructure: false, retryable: false },
+  // A wrong API key: the setup's fault; retrying the same key cannot help.
+  auth_failed: { infrastructure: true, retryable: false },
+  // The server rejects this request's content every time (e.g. invalid tool-call arguments).
+  invalid_request: { infrastructure: false, retryable: false },
+  // A reply past the size cap or past max_tokens: a misbehaving server.
+  reply_too_large: { infrastructure: true, retryable: true },
 };
 
 /** Base class of every classified model-server failure. */
@@ -172,6 +180,38 @@ export class EmptyAnswerError extends LlmError {
   }
 }
 
+/** 401/403: the server answered, but refused the API key. */
+export class AuthError extends LlmError {
+  /** Creates the error. */
+  constructor(message: string, status?: number) {
+    super("auth_failed", message, status);
+    this.name = "AuthError";
+  }
+}
+
+/**
+ * The server rejects this request's content deterministically (llama.cpp's
+ * "Failed to parse tool call arguments as JSON", or the same 5xx for the
+ * same body within milliseconds while a minimal request succeeds): the
+ * request must change, so it is not an outage and retrying it as-is is pointless.
+ */
+export class InvalidRequestError extends LlmError {
+  /** Creates the error. */
+  constructor(message: string, status?: number) {
+    super("invalid_request", message, status);
+    this.name = "InvalidRequestError";
+  }
+}
+
+/** The reply grew past its size cap or past `max_tokens` (a runaway or never-ending stream). */
+export class ReplyTooLargeError extends LlmError {
+  /** Creates the error. */
+  constructor(message: string) {
+    super("reply_too_large", message);
+    this.name = "ReplyTooLargeError";
+  }
+}
+
 /** Any other 4xx: our request was wrong. */
 export class BadRequestError extends LlmError {
   /** Creates the error. */
@@ -181,137 +221,4 @@ export class BadRequestError extends LlmError {
   }
 }
 
-const OVERFLOW = [
-  /exceed_context_size_error/i,
-  /exceeds the available context size/i,
-  /context the overflows/i,
-  /when context overflows/i,
-  /does not fit in context length/i,
-  /cannot truncate prompt with n_keep/i,
-  /context size has been exceeded/i,
-  /prompt is longer than the context length/i,
-  /maximum context length is \d+/i,
-  /larger than the max context size/i,
-];
-
-function firstNumber(text: string, patterns: RegExp[]): number | undefined {
-  for (const pattern of patterns) {
-    const match = pattern.exec(text);
-    if (match?.[1]) return Number(match[1]);
-  }
-  return undefined;
-}
-
-function overflowNumbers(text: string): [number | undefined, number | undefined] {
-  const prompt = firstNumber(text, [
-    /"n_prompt_tokens":\s*(\d+)/,
-    /request \((\d+) tokens\)/,
-    /input has (\d+) tokens/i,
-    /keep the first (\d+) tokens/i,
-    /n_keep \((\d+)\)/,
-  ]);
-  const ctx = firstNumber(text, [
-    /"n_ctx":\s*(\d+)/,
-    /context size \((\d+) tokens\)/,
-    /only supports (\d+) tokens/i,
-    /context length of only (\d+)/i,
-    /n_ctx \((\d+)\)/,
-    /maximum context length is (\d+)/i,
-  ]);
-  return [prompt, ctx];
-}
-
-/** What is known about a failed HTTP exchange. */
-export interface FailureInfo {
-  /** HTTP status, if a response arrived. */
-  status?: number;
-  /** Error text: the body or the message (JSON is fine, it is searched as text). */
-  text: string;
-  /** The model the request named, for messages. */
-  model?: string;
-}
-
-/** Maps an HTTP failure from any supported server to a typed error. */
-export function classifyFailure(info: FailureInfo): LlmError {
-  const { status, text } = info;
-  const short = text.length > 500 ? `${text.slice(0, 500)}...` : text;
-  const about = info.model ? ` for model "${info.model}"` : "";
-  if (OVERFLOW.some((re) => re.test(text))) {
-    const [prompt, ctx] = overflowNumbers(text);
-    return new ContextOverflowError(
-      `Prompt does not fit the context${about}: ${short}`,
-      status,
-      prompt,
-      ctx,
-    );
-  }
-  if (/insufficient system resources|model loading guardrails|model_load_failed/i.test(text)) {
-    return new GuardrailRefusalError(`Model load refused${about}: ${short}`, status);
-  }
-  if (/has crashed|exit code:/i.test(text)) {
-    return new ModelCrashedError(`Model crashed${about}: ${short}`, status);
-  }
-  if (/no models loaded/i.test(text)) {
-    return new ModelNotLoadedError(`Model is not loaded${about}: ${short}`, status);
-  }
-  if (
-    /invalid model identifier|model_not_found|not found, try pulling|model .{0,200} not found/i
-      .test(text) || status === 404
-  ) {
-    return new ModelNotFoundError(`Model not found${about}: ${short}`, status);
-  }
-  if (status === 429 || status === 503 || /server busy|loading model/i.test(text)) {
-    return new BusyError(`Server is busy${about}: ${short}`, status);
-  }
-  if (status !== undefined && status >= 500) {
-    return new ServerError(`Server error ${status}${about}: ${short}`, status);
-  }
-  if (status !== undefined && status >= 400) {
-    return new BadRequestError(`Request rejected (${status})${about}: ${short}`, status);
-  }
-  return new MalformedResponseError(`Unexpected server reply${about}: ${short}`);
-}
-
-function isConnectionText(text: string): boolean {
-  return /connection|refused|reset|econn|network|tcp connect|error sending request|body from connection|terminated|unexpected eof/i
-    .test(text);
-}
-
-/**
- * Turns anything thrown while talking to a server (openai SDK errors, fetch
- * `TypeError`s, JSON `SyntaxError`s) into an {@linkcode LlmError}. An
- * {@linkcode InterruptedError} or an already-classified error passes through.
- */
-export function classifyError(err: unknown, model?: string): LlmError | InterruptedError {
-  if (err instanceof LlmError || err instanceof InterruptedError) return err;
-  if (err instanceof APIUserAbortError) return new InterruptedError();
-  if (err instanceof APIConnectionTimeoutError) {
-    return new RequestTimeoutError(`Request timed out${model ? ` for model "${model}"` : ""}`);
-  }
-  if (err instanceof APIConnectionError) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return new ServerUnreachableError(`Cannot reach the model server${cause}`, { cause: err });
-  }
-  if (err instanceof APIError) {
-    const typed = err.error && typeof err.error === "object"
-      ? JSON.stringify(err.error)
-      : String(err.error ?? "");
-    return classifyFailure({ status: err.status, text: `${err.message} ${typed}`, model });
-  }
-  if (err instanceof SyntaxError) {
-    return new MalformedResponseError(`Cannot parse the server reply: ${err.message}`, {
-      cause: err,
-    });
-  }
-  if (err instanceof DOMException && err.name === "AbortError") return new InterruptedError();
-  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
-  if (err instanceof TypeError && isConnectionText(text)) {
-    return new ServerUnreachableError(`Cannot reach the model server: ${err.message}`, {
-      cause: err,
-    });
-  }
-  if (isConnectionText(text)) {
-    return new ServerUnreachableError(`Connection to the model server failed: ${text}`);
-  }
-  return new MalformedResponseError(`Unexpected failure talking to the model server: ${text}`);
-}
+export { classifyError, classifyFailure, type FailureInfo, serverMessage } from "./classify.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Config, RoleName } from "../config/schema.ts";
-import { createOpenAiClient } from "./openai_client.ts";
+import { clampTimeoutMs, createOpenAiClient } from "./openai_client.ts";
 import { retryingClient } from "./retry.ts";
 import type { LlmClient } from "./types.ts";
 
@@ -15,6 +15,13 @@ export interface RoleEndpoint {
   baseUrl: string;
   /** API key. */
   apiKey: string;
+}
+
+/** Where `role`'s API key is set, for "check the API key" messages. */
+export function keyHint(config: Config, role: RoleName): string {
+  return config.models[role].api_key != null
+    ? `models.${role}.api_key in factory.yaml`
+    : "openai_api_key in factory.yaml or the OPENAI_API_KEY environment variable";
 }
 
 /** Returns the server root and key for `role`. */
@@ -46,7 +53,10 @@ export function clientForRole(
     createOpenAiClient({
       baseUrl: endpoint.baseUrl,
       apiKey: endpoint.apiKey,
-      timeoutMs: o.llm_request_timeout_s * 1000,
+      // Clamped again by the client: a huge value must not overflow the timer.
+      timeoutMs: clampTimeoutMs(o.llm_request_timeout_s * 1000),
+      defaultMaxTokens: config.models[role].max_completion || undefined,
+      keyHint: keyHint(config, role),
     }),
     {
       attempts: o.llm_retry_attempts,

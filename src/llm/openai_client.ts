@@ -1,27 +1,40 @@
 /**
- * The real {@linkcode LlmClient}: the `openai` npm package pointed at a local
- * server's `<root>/v1`, with SDK retries off (our retry wrapper decides), a
- * per-request timeout that also covers stalled streams, and every failure
- * classified into a typed `LlmError`.
+ * The real {@linkcode LlmClient}: plain `fetch` against a local server's
+ * `<root>/v1` (OpenAI-compatible chat and embeddings), with a per-request
+ * timeout that also covers stalled and never-ending streams, replies read
+ * with bounded memory (see `transport.ts`), and every failure classified
+ * into a typed `LlmError`.
  *
  * @module
  */
-import OpenAI from "openai";
 import { InterruptedError } from "../errors.ts";
-import {
-  applyChunk,
-  assembleCompletion,
-  type AssembledAnswer,
-  finishStream,
-  newStreamState,
-} from "./assemble.ts";
+import type { AssembledAnswer } from "./assemble.ts";
 import {
   classifyError,
   EmptyAnswerError,
   MalformedResponseError,
   RequestTimeoutError,
 } from "./errors.ts";
+import {
+  DEFAULT_REPLY_LIMITS,
+  failedReply,
+  readCapped,
+  readStreamReply,
+  readWholeReply,
+  replyCaps,
+  type ReplyContext,
+  type ReplyLimits,
+} from "./transport.ts";
 import type { CallOptions, ChatRequest, ChatResult, LlmClient } from "./types.ts";
+
+/** The largest delay `setTimeout` takes (2^31 − 1 ms); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Clamps a timeout to what a timer can wait (at least 1 ms, below 2^31 − 1 ms). */
+export function clampTimeoutMs(ms: number): number {
+  if (!Number.isFinite(ms)) return MAX_TIMER_MS - 1;
+  return Math.min(MAX_TIMER_MS - 1, Math.max(1, Math.floor(ms)));
+}
 
 /** Options of {@linkcode createOpenAiClient}. */
 export interface OpenAiClientOptions {
@@ -29,10 +42,18 @@ export interface OpenAiClientOptions {
   baseUrl: string;
   /** API key (LM Studio accepts anything unless auth is on). */
   apiKey: string;
-  /** Per-request timeout in milliseconds (whole call, including streaming). */
+  /** Per-request timeout in milliseconds (whole call, including streaming); clamped to the timer's range. */
   timeoutMs: number;
   /** Clock in milliseconds, injectable for tests. */
   now?: () => number;
+  /** Reply size caps per `max_tokens` token (default {@linkcode DEFAULT_REPLY_LIMITS}). */
+  replyLimits?: ReplyLimits;
+  /** `max_tokens` assumed for the caps when a request sets none (the role's `max_completion`). */
+  defaultMaxTokens?: number;
+  /** Where the API key is set, named by auth-failure messages. */
+  keyHint?: string;
+  /** Injectable fetch (tests). */
+  fetch?: typeof fetch;
 }
 
 /** Returns `root/v1` without doubled slashes. */
@@ -71,13 +92,10 @@ export function requireAnswer(answer: AssembledAnswer, model: string): Assembled
 /** Creates a client for one server. */
 export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
   const now = options.now ?? (() => performance.now());
-  const sdk = new OpenAI({
-    baseURL: v1Url(options.baseUrl),
-    apiKey: options.apiKey,
-    maxRetries: 0,
-    logLevel: "off",
-    timeout: options.timeoutMs,
-  });
+  const fetchFn = options.fetch ?? fetch;
+  const timeoutMs = clampTimeoutMs(options.timeoutMs);
+  const limits = options.replyLimits ?? DEFAULT_REPLY_LIMITS;
+  const root = v1Url(options.baseUrl);
 
   async function withDeadline<T>(
     signal: AbortSignal | undefined,
@@ -90,7 +108,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, options.timeoutMs);
+    }, timeoutMs);
     const onAbort = () => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -98,9 +116,10 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     } catch (err) {
       if (timedOut) {
         throw new RequestTimeoutError(
-          `Request to model "${model}" timed out after ${options.timeoutMs / 1000} s`,
+          `Request to model "${model}" timed out after ${Math.round(timeoutMs / 1000)} s`,
         );
       }
+      if (signal?.aborted) throw new InterruptedError();
       throw classifyError(err, model);
     } finally {
       clearTimeout(timer);
@@ -108,38 +127,38 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }
   }
 
-  async function streamed(
+  function post(path: string, body: unknown, signal: AbortSignal): Promise<Response> {
+    return fetchFn(`${root}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        authorization: `Bearer ${options.apiKey}`,
+      },
+      body: JSON.stringify(body),
+      signal,
+    });
+  }
+
+  async function complete(
     req: ChatRequest,
     signal: AbortSignal,
     onProgress?: CallOptions["onProgress"],
   ): Promise<AssembledAnswer> {
-    const body = { ...requestBody(req), stream: true, stream_options: { include_usage: true } };
-    // The SDK's types do not know LM Studio's extra fields; the body is built by requestBody.
-    const stream = await sdk.chat.completions.create(
-      body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-      { signal },
-    );
-    const state = newStreamState();
-    for await (const chunk of stream) {
-      applyChunk(state, chunk);
-      if (onProgress) {
-        let chars = state.content.length + state.reasoning.length;
-        for (const t of state.tools.values()) chars += t.arguments.length;
-        onProgress({ chars });
-      }
-    }
-    if (state.finishReason === null) {
-      throw new MalformedResponseError(
-        `Stream from model "${req.model}" ended before a finish reason`,
-      );
-    }
-    return finishStream(state);
-  }
-
-  async function whole(req: ChatRequest, signal: AbortSignal): Promise<AssembledAnswer> {
-    const body = requestBody(req) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
-    const reply = await sdk.chat.completions.create(body, { signal });
-    return assembleCompletion(reply);
+    const ctx: ReplyContext = {
+      model: req.model,
+      role: req.role,
+      ...(options.keyHint ? { keyHint: options.keyHint } : {}),
+    };
+    const caps = replyCaps(req.max_tokens ?? options.defaultMaxTokens, limits);
+    const body = req.stream
+      ? { ...requestBody(req), stream: true, stream_options: { include_usage: true } }
+      : requestBody(req);
+    const response = await post("/chat/completions", body, signal);
+    if (!response.ok) return await failedReply(response, ctx);
+    return req.stream
+      ? await readStreamReply(response, caps, ctx, onProgress, signal)
+      : await readWholeReply(response, caps, ctx, "", signal);
   }
 
   return {
@@ -148,7 +167,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       const answer = await withDeadline(
         opts?.signal,
         req.model,
-        (signal) => req.stream ? streamed(req, signal, opts?.onProgress) : whole(req, signal),
+        (signal) => complete(req, signal, opts?.onProgress),
       );
       requireAnswer(answer, req.model);
       return { ...answer, seconds: (now() - started) / 1000 };
@@ -156,17 +175,31 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
 
     embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
       return withDeadline(signal, model, async (inner) => {
-        const reply = await sdk.embeddings.create(
+        const response = await post(
+          "/embeddings",
           { model, input: texts, encoding_format: "float" },
-          { signal: inner },
+          inner,
         );
-        const rows = [...reply.data].sort((a, b) => a.index - b.index);
-        if (rows.length !== texts.length) {
+        const ctx: ReplyContext = { model, role: "embedder" };
+        if (!response.ok) return await failedReply(response, ctx);
+        const cap = 1024 * 1024 + texts.length * 512 * 1024;
+        const text = await readCapped(response.body, cap, `Embeddings of "${model}"`, false, inner);
+        let reply: { data?: { index?: number; embedding?: unknown }[] };
+        try {
+          reply = JSON.parse(text);
+        } catch {
+          throw new MalformedResponseError(
+            `Embedding reply of model "${model}" is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
+          );
+        }
+        const rows = Array.isArray(reply?.data) ? [...reply.data] : [];
+        rows.sort((a, b) => Number(a.index ?? 0) - Number(b.index ?? 0));
+        if (rows.length !== texts.length || rows.some((r) => !Array.isArray(r.embedding))) {
           throw new MalformedResponseError(
             `Embedding model "${model}" returned ${rows.length} vectors for ${texts.length} texts`,
           );
         }
-        return rows.map((row) => row.embedding);
+        return rows.map((row) => (row.embedding as unknown[]).map(Number));
       });
     },
   };

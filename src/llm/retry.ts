@@ -6,7 +6,7 @@
  * @module
  */
 import { InterruptedError } from "../errors.ts";
-import { classifyError, LlmError } from "./errors.ts";
+import { classifyError, EmptyAnswerError, InvalidRequestError, LlmError } from "./errors.ts";
 import type { CallOptions, ChatRequest, ChatResult, LlmClient } from "./types.ts";
 
 /** Sleeps `ms`, rejecting with `InterruptedError` when `signal` aborts. */
@@ -39,6 +39,8 @@ export interface RetryOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Injectable randomness in [0, 1) (tests). */
   random?: () => number;
+  /** Clock in milliseconds (tests). */
+  now?: () => number;
   /** Called before each sleep with the failed attempt number (1-based), the error and the delay. */
   onRetry?: (attempt: number, error: LlmError, delayMs: number) => void;
 }
@@ -78,12 +80,61 @@ export async function withRetry<T>(
   }
 }
 
-/** Wraps a client so chat and embed calls retry per `options` (the call's signal wins). */
+/** A plain 5xx that comes back identically within this many ms is suspected to be the request's fault. */
+export const DETERMINISTIC_FAILURE_MS = 1500;
+
+/** True when the server answers a minimal chat (so it is up, and the failing body is to blame). */
+async function serverAnswersProbe(
+  inner: LlmClient,
+  req: ChatRequest,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  try {
+    await inner.chat({
+      role: req.role,
+      model: req.model,
+      messages: [{ role: "user", content: "Reply with OK." }],
+      max_tokens: 8,
+    }, { signal });
+    return true;
+  } catch (err) {
+    return err instanceof EmptyAnswerError;
+  }
+}
+
+/**
+ * Wraps a client so chat and embed calls retry per `options` (the call's
+ * signal wins). A chat whose plain 5xx comes back twice, identical and within
+ * milliseconds, is checked with a minimal probe request: if the server
+ * answers that, the failing request's content is at fault
+ * ({@linkcode InvalidRequestError}, not an outage, not retried as-is).
+ */
 export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClient {
+  const now = options.now ?? (() => performance.now());
   return {
     chat(req: ChatRequest, opts?: CallOptions): Promise<ChatResult> {
       const signal = opts?.signal ?? options.signal;
-      return withRetry(() => inner.chat(req, { ...opts, signal }), { ...options, signal });
+      let previous = "";
+      let fastRepeats = 0;
+      return withRetry(async () => {
+        const started = now();
+        try {
+          return await inner.chat(req, { ...opts, signal });
+        } catch (err) {
+          const error = classifyError(err, req.model);
+          if (!(error instanceof LlmError) || error.kind !== "server_error") throw error;
+          const fast = now() - started < DETERMINISTIC_FAILURE_MS;
+          fastRepeats = !fast ? 0 : error.message === previous ? fastRepeats + 1 : 1;
+          previous = error.message;
+          if (fastRepeats >= 2 && await serverAnswersProbe(inner, req, signal)) {
+            throw new InvalidRequestError(
+              `The server rejects this request every time within milliseconds while it answers a minimal one (${error.message})`,
+              error.status,
+            );
+          }
+          throw error;
+        }
+      }, { ...options, signal });
     },
     embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
       const s = signal ?? options.signal;

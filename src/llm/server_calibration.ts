@@ -23,9 +23,10 @@ export async function calibrateFromServer(
   const seen = new Map<string, number | undefined>();
   for (const role of ROLES) {
     if (role === "embedder") continue;
-    const { baseUrl } = roleEndpoint(config, role);
-    if (!seen.has(baseUrl)) seen.set(baseUrl, await countWithServer(baseUrl, sample, fetchFn));
-    const server = seen.get(baseUrl);
+    const { baseUrl, apiKey } = roleEndpoint(config, role);
+    const id = `${baseUrl}\n${apiKey}`;
+    if (!seen.has(id)) seen.set(id, await countWithServer(baseUrl, sample, fetchFn, apiKey));
+    const server = seen.get(id);
     if (server === undefined) continue;
     calibration.observe(config.models[role].key, local, server);
     done.push(role);

@@ -74,11 +74,15 @@ export async function countWithServer(
   root: string,
   text: string,
   fetchFn: typeof fetch = fetch,
+  apiKey?: string,
 ): Promise<number | undefined> {
   try {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    // llama-server --api-key protects /tokenize too (only /health is public).
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     const response = await fetchFn(`${root.replace(/\/+$/, "")}/tokenize`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers,
       body: JSON.stringify({ content: text, add_special: false, parse_special: true }),
       signal: AbortSignal.timeout(10_000),
     });

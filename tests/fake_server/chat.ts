@@ -1,7 +1,8 @@
 /**
  * `POST /v1/chat/completions` of the fake server: routing (loaded, JIT,
- * unknown), validation, overflow detection, scripted replies, and both the
- * non-streaming envelope and LM Studio's exact SSE chunk shapes.
+ * unknown), validation, overflow detection, scripted replies, both the
+ * non-streaming envelope and LM Studio's exact SSE chunk shapes, and the
+ * injected transport faults (`transport_faults.ts`).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   overflowReply,
   sseOverflowMessage,
 } from "./state_ops.ts";
+import { faultResponse, GARBAGE, isStandaloneFault } from "./transport_faults.ts";
 import type {
   ChatBody,
   FakeMemoryHook,
@@ -189,6 +191,10 @@ function sseResponse(lines: string[], fault?: Fault): Response {
         if (fault && i === cut) {
           if (fault.kind === "stream_cut") return controller.close();
           if (fault.kind === "reset") return controller.error(new Error("fake connection reset"));
+          if (fault.kind === "garbage_sse") {
+            controller.enqueue(encoder.encode(GARBAGE));
+            return controller.close();
+          }
           if (fault.kind === "malformed_json") {
             controller.enqueue(
               encoder.encode(`data: {"id":"chatcmpl-broken","choices":[{"delta":\n\n`),
@@ -219,6 +225,8 @@ export function handleChat(ctx: ChatContext, body: ChatBody, fault?: Fault): Res
   const routed = routeError(ctx, key);
   if (routed) return routed;
   const instance = findInstance(ctx.state, key);
+  // Transport faults answer on their own: no scripted reply is consumed.
+  if (isStandaloneFault(fault)) return faultResponse(fault!, key, stream);
   ctx.calls++;
   const tokens = promptTokens(body);
   const ctxLength = instance?.contextLength ?? 4096;

@@ -10,6 +10,7 @@
  */
 import { type ChatContext, handleChat } from "./chat.ts";
 import { fakeEmbedding } from "./embeddings.ts";
+import { pickFault } from "./faults.ts";
 import { llamacppRoute } from "./llamacpp_routes.ts";
 import { lmstudioRoute } from "./lmstudio_routes.ts";
 import {
@@ -129,10 +130,10 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
   let faults: Fault[] = [];
   const hung = new Set<() => void>();
 
-  function takeFault(path: string): Fault | undefined {
-    const fault = faults.find((f) => (f.path ?? "/v1/chat/completions") === path);
-    if (fault && !fault.sticky) faults = faults.filter((f) => f !== fault);
-    return fault;
+  function takeFault(path: string, model: unknown): Fault | undefined {
+    const picked = pickFault(faults, path, typeof model === "string" ? model : undefined);
+    faults = picked.rest;
+    return picked.fault;
   }
 
   async function handle(request: Request): Promise<Response> {
@@ -157,7 +158,7 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     if (!authorized(state, path, request.headers.get("authorization"))) {
       return json(401, INVALID_API_KEY_BODY);
     }
-    const fault = takeFault(path);
+    const fault = takeFault(path, body.model);
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
     if (fault?.kind === "hang") {
       await new Promise<void>((resolve) => {

@@ -93,7 +93,15 @@ export type FaultKind =
   | "reset"
   | "crash"
   | "overflow"
-  | "empty_reasoning_only";
+  | "empty_reasoning_only"
+  // Transport faults a proxy or a broken server produces (chat only):
+  | "garbage_sse"
+  | "html_200"
+  | "oversize"
+  | "endless"
+  | "http_401"
+  | "kv_500"
+  | "arg_parse_500";
 
 /** One injected fault. One-shot unless `sticky`. */
 export interface Fault {
@@ -109,6 +117,18 @@ export interface Fault {
   style?: OverflowStyle;
   /** Keep applying the fault to every matching request. */
   sticky?: boolean;
+  /** Only requests naming this model key (a role's model) match. */
+  model?: string;
+  /** Let this many matching requests through before the fault applies (default 0). */
+  skip?: number;
+  /** Apply to this many matching requests, then clear (default 1; ignored when `sticky`). */
+  times?: number;
+  /** For `oversize`: bytes of answer sent (default 200 MB, generated lazily). */
+  sizeBytes?: number;
+  /** For `endless`: send only `: keep-alive` comments (so only a timeout ends it). */
+  pingOnly?: boolean;
+  /** For `endless`: milliseconds between chunks (default 0). */
+  intervalMs?: number;
 }
 
 /** Memory hook: lets memory-gate tests observe loads and unloads. */
