@@ -8,12 +8,11 @@
  */
 import type { Config } from "../config/schema.ts";
 import { backendFor, isAuthFailure } from "./detect.ts";
-import { ROLES } from "../config/schema.ts";
 import {
   authHint,
   checkHealth,
   type HealthReport,
-  OPTIONAL_ROLES,
+  uncheckedRoles,
   unreachableHint,
 } from "./health.ts";
 import { createModelManager } from "./manager.ts";
@@ -35,13 +34,7 @@ export async function checkServer(
       : refused
       ? "the server refused the API key before saying what it is"
       : "the server did not answer";
-    const roles = ROLES.map((role) => ({
-      role,
-      key: config.models[role].key,
-      present: false,
-      checked: false,
-      required: !(role in OPTIONAL_ROLES),
-    }));
+    const roles = uncheckedRoles(config);
     return {
       ok: false,
       url,

@@ -75,6 +75,17 @@ export function startHint(kind: Config["server"]["kind"]): string {
   }
 }
 
+/** Every role's configured key, marked as not checked (the server could not be asked). */
+export function uncheckedRoles(config: Config): RoleCheck[] {
+  return ROLES.map((role) => ({
+    role,
+    key: config.models[role].key,
+    present: false,
+    checked: false,
+    required: !(role in OPTIONAL_ROLES),
+  }));
+}
+
 /**
  * The hint for a server that did not answer. A URL ending in `/v1` is the
  * usual cause when the server runs: LAO adds `/v1` itself.
@@ -130,15 +141,13 @@ export async function checkHealth(config: Config, deps: HealthDeps): Promise<Hea
     return refused(authDetail(server.error));
   }
   if (!server.reachable) {
-    const kind = config.server.kind === "auto" ? server.kind : config.server.kind;
+    const kind = config.server.kind === "auto" ? server.kind ?? "auto" : config.server.kind;
     return {
       ok: false,
       ...base,
-      roles: [],
+      roles: uncheckedRoles(config),
       loaded: [],
-      hints: [
-        unreachableHint(url, kind),
-      ],
+      hints: [unreachableHint(url, kind)],
     };
   }
   let models;
