@@ -118,6 +118,9 @@ Deno.test("an unknown flag is a usage error with exit 2", async () => {
 
 Deno.test("reset-failed still works and says it is deprecated", async () => {
   await inTemp(async (dir) => {
+    // A project with state: reset-failed repairs state, it never creates it.
+    const { Store } = await import("../src/store/store.ts");
+    Store.open(join(dir, ".lao", "state.db")).close();
     const r = await runLao(dir, ["reset-failed"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /deprecated; use "lao retry-failed"/);
