@@ -14,11 +14,22 @@ const WHY: Record<string, string> = {
   sys: "to read system memory for the memory gate",
 };
 
-/** Returns a one-line explanation when `err` is a Deno permission error, else null. */
+/**
+ * Returns a one-line explanation when `err` is a permission error, else null.
+ * Deno's own refusal (`NotCapable`: a grant missing from the flags) names the
+ * grant; the operating system's (`PermissionDenied`: EACCES on a file LAO is
+ * allowed to touch) names the file and says -P=lao would not help.
+ */
 export function permissionHint(err: unknown): string | null {
   if (!(err instanceof Error)) return null;
-  const isPermission = err.name === "NotCapable" || err.name === "PermissionDenied";
-  if (!isPermission) return null;
+  if (err.name === "PermissionDenied") {
+    const path = /(?:, |: )(?:open|stat|mkdir|rename|remove|lstat|realpath|readdir)?\s*'([^']+)'/
+      .exec(err.message)?.[1];
+    return `the operating system denied access${path ? ` to ${path}` : ""} (${
+      err.message.split(":")[0]
+    }): check that folder's owner and permissions`;
+  }
+  if (err.name !== "NotCapable") return null;
   const m = /Requires (\w+) access(?: to "?([^",]+)"?)?/.exec(err.message);
   const kind = m?.[1] ?? "unknown";
   const target = m?.[2] ? ` to ${m[2]}` : "";
