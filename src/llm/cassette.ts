@@ -104,7 +104,13 @@ export function requestMismatch(
   }
   const tools = (r: ChatRequest) => (r.tools ?? []).map((t) => t.function.name).join(",");
   if (tools(recorded) !== tools(live)) {
-    return `expected tools [${tools(recorded)}], got [${tools(live)}]`;
+    const shell = (r: ChatRequest) => (r.tools ?? []).some((t) => t.function.name === "shell_exec");
+    const fix = shell(recorded) === shell(live)
+      ? ""
+      : `: the cassette was recorded with tools.shell.enabled: ${
+        shell(recorded)
+      }; set the same in factory.yaml`;
+    return `expected tools [${tools(recorded)}], got [${tools(live)}]${fix}`;
   }
   if (strict && JSON.stringify(recorded.messages) !== JSON.stringify(live.messages)) {
     const i = recorded.messages.findIndex((m, k) =>

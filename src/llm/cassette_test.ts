@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { defaultConfig } from "../config/defaults.ts";
 import { replayModelManager } from "../models/replay_manager.ts";
 import { start } from "../../tests/fake_server/server.ts";
-import { recordingClient, replayClient } from "./cassette.ts";
+import { recordingClient, replayClient, requestMismatch } from "./cassette.ts";
 import { createOpenAiClient } from "./openai_client.ts";
 import type { ChatRequest } from "./types.ts";
 
@@ -65,4 +65,18 @@ Deno.test("the replay model manager counts loads and swaps without a server", as
   await manager.ensureLoaded("embedder");
   const stats = manager.stats();
   assert.deepEqual([stats.loads, stats.unloads, stats.swaps], [2, 1, 1]);
+});
+
+Deno.test("a tool-list mismatch caused by the shell setting says which setting to change", () => {
+  const tool = (name: string) => ({
+    type: "function" as const,
+    function: { name, description: "", parameters: {} },
+  });
+  const base = { role: "coder" as const, model: "m", messages: [] };
+  const recorded = { ...base, tools: [tool("file_read")] };
+  const live = { ...base, tools: [tool("file_read"), tool("shell_exec")] };
+  assert.equal(
+    requestMismatch(recorded, live),
+    "expected tools [file_read], got [file_read,shell_exec]: the cassette was recorded with tools.shell.enabled: false; set the same in factory.yaml",
+  );
 });
