@@ -96,6 +96,7 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     store: o.store,
     llm,
     models,
+    ensureDir: (path) => Deno.mkdir(path, { recursive: true }),
     workspaceFs: (ws) => {
       let fs = fsCache.get(ws);
       if (!fs) fsCache.set(ws, fs = o.workspaceFs(ws));

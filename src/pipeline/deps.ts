@@ -25,6 +25,8 @@ export interface PipelineDeps {
   /** The client for a role. */
   llm: (role: RoleName) => LlmClient;
   models: ModelManager;
+  /** Creates a folder LAO owns (the plans folder, a plan workspace) when it is missing. */
+  ensureDir: (path: string) => Promise<void>;
   /** Guarded file access to a plan workspace. */
   workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
   /** The sandboxed shell for a workspace, or undefined when shell access is disabled. */

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
 import { decomposePlan, decompositionBackoff } from "../agents/architect.ts";
 import { InterruptedError } from "../errors.ts";
 import type { PlanRow } from "../store/store.ts";
@@ -57,7 +56,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
       `recovered ${recovered.coding} coding and ${recovered.review} review tasks after an interruption`,
     );
   }
-  mkdirSync(config.paths.plans, { recursive: true });
+  await deps.ensureDir(config.paths.plans);
 
   let onlyPlan: string | null = null;
   if (opts.planPath) {
@@ -118,7 +117,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
           store.markDecompositionFailed(plan.id, "the plan file is gone", 3600);
           continue;
         }
-        mkdirSync(plan.workspace!, { recursive: true });
+        await deps.ensureDir(plan.workspace!);
         store.seedPlanMetadata(plan.id, planPhases(text), planDeliverables(text));
         const git = deps.git(plan.workspace!, plan.id);
         if (plan.decompose_attempts === 0 && plan.status === "decomposing") {

@@ -1,0 +1,233 @@
+/**
+ * In-process pipeline ports for this folder's tests: an in-memory store, a
+ * scripted model per role (no server, no HTTP), in-memory workspaces, a git
+ * port that records commits, and a fake clock whose `sleep` moves time
+ * instead of waiting. The plans folder and the workspace folders are real
+ * temp folders only because intake still reads plan files from disk and the
+ * quality reports are still written there; the task files live in memory.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { defaultConfig } from "../config/defaults.ts";
+import type { Config, RoleName } from "../config/schema.ts";
+import { InterruptedError } from "../errors.ts";
+import { EventBus } from "../events/bus.ts";
+import type { LaoEvent } from "../events/types.ts";
+import { NoGit } from "../git/no_git.ts";
+import type { CoderInput, CommitResult, ReviewInput } from "../git/port.ts";
+import { TokenCalibration } from "../llm/tokens.ts";
+import type { ChatMessage, ChatRequest, ChatResult, LlmClient } from "../llm/types.ts";
+import { replayModelManager } from "../models/replay_manager.ts";
+import { Store } from "../store/store.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { memoryFs } from "./validate/_memory_fs.ts";
+
+/** One task of a scripted plan. */
+export interface FakeTask {
+  title: string;
+  file: string;
+  content: string;
+  dependencies?: string[];
+  /** The reviewer rejects the first N reviews of this task (always the same finding). */
+  rejectTimes?: number;
+}
+
+/** A commit the pipeline asked for. */
+export type FakeCommit =
+  | { kind: "coder"; taskId: number; files: string[] }
+  | { kind: "review"; taskId: number; verdict: string };
+
+/** Hooks that change how the scripted models or ports behave. */
+export interface FakeHooks {
+  /** Called before each coder call (`n` counts from 1); throw to fail the call. */
+  beforeCoder?: (n: number) => void;
+  /** Called before each review commit; throw to fail the commit. */
+  beforeReviewCommit?: (input: ReviewInput) => void;
+}
+
+/** A running fake environment. */
+export interface FakePipeline extends AsyncDisposable {
+  deps: PipelineDeps;
+  store: Store;
+  config: Config;
+  events: LaoEvent[];
+  commits: FakeCommit[];
+  /** Every `sleep(ms)` the pipeline asked for, in order. */
+  sleeps: number[];
+  /** Every folder the pipeline asked to create, in order. */
+  dirs: string[];
+  /** Reviews so far per task title. */
+  reviews: Map<string, number>;
+  /** The in-memory workspace of a plan stem. */
+  workspace(stem: string): WorkspaceFs;
+  /** Writes a plan file into the plans folder. */
+  addPlan(name: string, text: string): Promise<void>;
+}
+
+const KEYS = { planner: "fake-planner", coder: "fake-coder", reviewer: "fake-reviewer" };
+
+function result(content: string, toolCalls: ChatResult["toolCalls"] = []): ChatResult {
+  return {
+    content,
+    reasoning: "",
+    toolCalls,
+    finishReason: toolCalls.length ? "tool_calls" : "stop",
+    usage: { promptTokens: 0, completionTokens: 0 },
+    seconds: 0,
+  };
+}
+
+function userText(messages: ChatMessage[], which: "first" | "last"): string {
+  const users = messages.filter((m) => m.role === "user");
+  const m = which === "first" ? users[0] : users.at(-1);
+  return typeof m?.content === "string" ? m.content : "";
+}
+
+function rejection(task: FakeTask): string {
+  return JSON.stringify({
+    verdict: "REJECTED",
+    findings: [{
+      severity: "major",
+      file_path: task.file,
+      issue_class: "missing_behaviour",
+      message: "edge case not handled",
+      fix_hint: "handle it",
+    }],
+    summary: "needs work",
+  });
+}
+
+function scriptedModels(tasks: FakeTask[], hooks: FakeHooks, reviews: Map<string, number>) {
+  let coderCalls = 0;
+  const plan = JSON.stringify(tasks.map((t) => ({
+    title: t.title,
+    description: `Implement ${t.file}: ${t.title}.`,
+    file_paths: [t.file],
+    dependencies: t.dependencies ?? [],
+  })));
+  const chat = (req: ChatRequest): ChatResult => {
+    if (req.role === "planner") return result(plan);
+    if (req.role === "coder") {
+      hooks.beforeCoder?.(++coderCalls);
+      const task = tasks.find((t) =>
+        userText(req.messages, "first").includes(`## Task: ${t.title}\n`)
+      );
+      if (!task) return result("I do not know this task.");
+      if (req.messages.at(-1)?.role === "tool") return result(`Wrote ${task.file}.`);
+      const args = JSON.stringify({ path: task.file, content: task.content });
+      return result("", [{ id: `call_${coderCalls}`, name: "file_write", arguments: args }]);
+    }
+    const task = tasks.find((t) =>
+      userText(req.messages, "last").includes(`## Task Specification: ${t.title}\n`)
+    );
+    if (!task) return result('{"verdict": "REJECTED", "findings": [], "summary": "unknown"}');
+    const n = (reviews.get(task.title) ?? 0) + 1;
+    reviews.set(task.title, n);
+    if (n <= (task.rejectTimes ?? 0)) return result(rejection(task));
+    return result('{"verdict": "APPROVED", "findings": [], "summary": "looks good"}');
+  };
+  return (_role: RoleName): LlmClient => ({
+    chat: (req) => Promise.resolve().then(() => chat(req)),
+    embed: (_model, texts) => Promise.resolve(texts.map(() => [0])),
+  });
+}
+
+class RecordingGit extends NoGit {
+  constructor(private commits: FakeCommit[], private hooks: FakeHooks) {
+    super();
+  }
+
+  override commitCoder(input: CoderInput): Promise<CommitResult | null> {
+    this.commits.push({ kind: "coder", taskId: input.taskId, files: input.files });
+    return Promise.resolve(null);
+  }
+
+  override commitReview(input: ReviewInput): Promise<CommitResult | null> {
+    this.hooks.beforeReviewCommit?.(input);
+    this.commits.push({ kind: "review", taskId: input.taskId, verdict: input.verdict });
+    return Promise.resolve(null);
+  }
+}
+
+/** Builds the fake environment for `tasks`; `tune` adjusts the config. */
+export async function fakePipeline(
+  tasks: FakeTask[],
+  opts: { tune?: (c: Config) => void; hooks?: FakeHooks } = {},
+): Promise<FakePipeline> {
+  const dir = await Deno.makeTempDir({ prefix: "lao_run_" });
+  const config = defaultConfig(dir);
+  config.models.planner.key = KEYS.planner;
+  config.models.coder.key = KEYS.coder;
+  config.models.reviewer.key = KEYS.reviewer;
+  opts.tune?.(config);
+  let now = Date.parse("2025-01-01T00:00:00.000Z");
+  const clock = () => new Date(now);
+  const bus = new EventBus();
+  const events: LaoEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const store = Store.open(":memory:", { emit: bus.emit, now: clock });
+  const commits: FakeCommit[] = [];
+  const sleeps: number[] = [];
+  const reviews = new Map<string, number>();
+  const hooks = opts.hooks ?? {};
+  const git = new RecordingGit(commits, hooks);
+  const workspaces = new Map<string, WorkspaceFs>();
+  const workspace = (path: string) => {
+    let fs = workspaces.get(path);
+    if (!fs) workspaces.set(path, fs = memoryFs({}, path));
+    return fs;
+  };
+  const dirs: string[] = [];
+  // The plans folder is real (intake reads it); workspaces live in memory.
+  await Deno.mkdir(config.paths.plans, { recursive: true });
+  const controller = new AbortController();
+  const deps: PipelineDeps = {
+    config,
+    configDir: dir,
+    store,
+    llm: scriptedModels(tasks, hooks, reviews),
+    models: replayModelManager(config, bus.emit),
+    ensureDir: (path) => {
+      dirs.push(path);
+      // Quality reports are still written to disk (not through the workspace port).
+      return Deno.mkdir(path, { recursive: true });
+    },
+    workspaceFs: (path) => Promise.resolve(workspace(path)),
+    shell: () => undefined,
+    git: () => git,
+    emit: bus.emit,
+    bus,
+    count: (text) => Math.ceil(text.length / 4),
+    calibration: new TokenCalibration(),
+    signal: controller.signal,
+    stopping: () => false,
+    now: clock,
+    sleep: (ms, signal) => {
+      if (signal?.aborted) return Promise.reject(new InterruptedError());
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+    version: "test",
+    features: { structuredOutput: true },
+  };
+  return {
+    deps,
+    store,
+    config,
+    events,
+    commits,
+    sleeps,
+    dirs,
+    reviews,
+    workspace: (stem) => workspace(join(dir, stem)),
+    addPlan: (name, text) => Deno.writeTextFile(join(config.paths.plans, name), text),
+    async [Symbol.asyncDispose]() {
+      controller.abort();
+      store.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
