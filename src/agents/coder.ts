@@ -66,19 +66,6 @@ export function taskMessage(task: Task, context: { path: string; text: string }[
   return parts.join("\n");
 }
 
-/** Size and modification time of every file in the workspace. */
-async function snapshot(fs: WorkspaceFs): Promise<Map<string, string>> {
-  const files = await fs.walk({ limit: 5000 }).catch(() => []);
-  return new Map(
-    files.filter((e) => e.kind === "file").map((e) => [e.path, `${e.size}:${e.mtimeMs ?? ""}`]),
-  );
-}
-
-/** Paths created or modified between two snapshots. */
-export function changedSince(before: Map<string, string>, after: Map<string, string>): string[] {
-  return [...after].filter(([path, stamp]) => before.get(path) !== stamp).map(([path]) => path);
-}
-
 /**
  * Files shown to the coder up front, most useful first: the task's own target
  * files that exist, the files its dependencies changed (the API it must use),
@@ -127,10 +114,9 @@ export async function runCoder(
   // Files a shell command creates or modifies count as the task's changes too.
   const rawShell = deps.shell(workspace);
   const shell: ShellPort | undefined = rawShell && (async (command, timeoutS, signal) => {
-    const before = await snapshot(fs);
-    const output = await rawShell(command, timeoutS, signal);
-    for (const path of changedSince(before, await snapshot(fs))) changed.add(path);
-    return output;
+    const run = await fs.track(() => rawShell(command, timeoutS, signal));
+    for (const path of run.changed) changed.add(path);
+    return run.result;
   });
   const embedder = deps.config.models.embedder.key;
   const ctx: ToolContext = {

@@ -32,6 +32,8 @@ export interface FakeTask {
   dependencies?: string[];
   /** The reviewer rejects the first N reviews of this task (always the same finding). */
   rejectTimes?: number;
+  /** The coder runs this `shell_exec` command instead of writing the file. */
+  shell?: string;
 }
 
 /** A commit the pipeline asked for. */
@@ -45,6 +47,8 @@ export interface FakeHooks {
   beforeCoder?: (n: number) => void;
   /** Called before each review commit; throw to fail the commit. */
   beforeReviewCommit?: (input: ReviewInput) => void;
+  /** The shell port (none when absent): runs `command` against the task's workspace. */
+  shell?: (fs: WorkspaceFs, command: string) => Promise<string>;
 }
 
 /** A running fake environment. */
@@ -116,8 +120,10 @@ function scriptedModels(tasks: FakeTask[], hooks: FakeHooks, reviews: Map<string
       );
       if (!task) return result("I do not know this task.");
       if (req.messages.at(-1)?.role === "tool") return result(`Wrote ${task.file}.`);
-      const args = JSON.stringify({ path: task.file, content: task.content });
-      return result("", [{ id: `call_${coderCalls}`, name: "file_write", arguments: args }]);
+      const [name, args] = task.shell
+        ? ["shell_exec", { command: task.shell }]
+        : ["file_write", { path: task.file, content: task.content }];
+      return result("", [{ id: `call_${coderCalls}`, name, arguments: JSON.stringify(args) }]);
     }
     const task = tasks.find((t) =>
       userText(req.messages, "last").includes(`## Task Specification: ${t.title}\n`)
@@ -195,7 +201,10 @@ export async function fakePipeline(
       return Deno.mkdir(path, { recursive: true });
     },
     workspaceFs: (path) => Promise.resolve(workspace(path)),
-    shell: () => undefined,
+    shell: (path) => {
+      const run = hooks.shell;
+      return run && ((command) => run(workspace(path), command));
+    },
     git: () => git,
     emit: bus.emit,
     bus,

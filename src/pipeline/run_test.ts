@@ -135,3 +135,26 @@ Deno.test("a failing review commit after an approval leaves the task completed a
     ),
   );
 });
+
+Deno.test("a file a shell command modifies reaches the reviewer as a change, not as a new file", async () => {
+  await using f = await fakePipeline(
+    [{ ...TWO[0]!, shell: "sed -i s/old/new/ a.js" }],
+    {
+      hooks: {
+        shell: async (fs, command) => {
+          assert.equal(command, "sed -i s/old/new/ a.js");
+          await fs.writeText("a.js", "export const version = 'new, longer';\n");
+          return "exit code: 0";
+        },
+      },
+    },
+  );
+  await f.workspace("one").writeText("a.js", "export const version = 'old';\n");
+  await f.addPlan("one.md", "# One\n\n- a.js\n");
+  await runPipeline(f.deps, { singleRun: true });
+  const [task] = f.store.listTasks();
+  assert.deepEqual(task!.changed_files, ["a.js"]);
+  assert.match(task!.diff ?? "", /^--- a\/a\.js/m);
+  assert.match(task!.diff ?? "", /^-export const version = 'old';$/m);
+  assert.match(task!.diff ?? "", /^\+export const version = 'new, longer';$/m);
+});
