@@ -106,8 +106,9 @@ async function serverAnswersProbe(
  * Wraps a client so chat and embed calls retry per `options` (the call's
  * signal wins). A chat whose plain 5xx comes back twice, identical and within
  * milliseconds, is checked with a minimal probe request: if the server
- * answers that, the failing request's content is at fault
- * ({@linkcode InvalidRequestError}, not an outage, not retried as-is).
+ * answers that and the request then fails the same way once more, its
+ * content is at fault ({@linkcode InvalidRequestError}: not an outage, not
+ * retried as-is).
  */
 export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClient {
   const now = options.now ?? (() => performance.now());
@@ -116,6 +117,7 @@ export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClie
       const signal = opts?.signal ?? options.signal;
       let previous = "";
       let fastRepeats = 0;
+      let probed = false;
       return withRetry(async () => {
         const started = now();
         try {
@@ -126,11 +128,15 @@ export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClie
           const fast = now() - started < DETERMINISTIC_FAILURE_MS;
           fastRepeats = !fast ? 0 : error.message === previous ? fastRepeats + 1 : 1;
           previous = error.message;
-          if (fastRepeats >= 2 && await serverAnswersProbe(inner, req, signal)) {
-            throw new InvalidRequestError(
-              `The server rejects this request every time within milliseconds while it answers a minimal one (${error.message})`,
-              error.status,
-            );
+          if (fastRepeats >= 2) {
+            // Failed again after the server answered a probe: the request is to blame.
+            if (probed) {
+              throw new InvalidRequestError(
+                `The server rejects this request every time within milliseconds while it answers a minimal one (${error.message})`,
+                error.status,
+              );
+            }
+            probed = await serverAnswersProbe(inner, req, signal);
           }
           throw error;
         }

@@ -1,0 +1,134 @@
+/**
+ * Transport faults on the coder's and the reviewer's calls never burn a task
+ * attempt: each fault is injected on a few requests of one role's model
+ * (more than the client's retries, so the run pauses once as for an
+ * outage), then cleared, and the plan completes with every attempt intact.
+ *
+ * Through the pipeline harness for the whole matrix, and once through a real
+ * `lao run --single-run` process for the exit code and stderr.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runPipeline } from "../../src/pipeline/run.ts";
+import { Store } from "../../src/store/store.ts";
+import { type Fault, type FaultKind, start } from "../fake_server/server.ts";
+import { exampleProject, runLao } from "../lao_process.ts";
+import { harness } from "../pipeline/harness.ts";
+import {
+  EXAMPLE_TASKS,
+  KEYS,
+  py,
+  scriptedSession,
+  type ScriptedTask,
+} from "../pipeline/scripted.ts";
+
+/** Every transport fault, with the options that make it one. */
+const FAULTS: { kind: FaultKind; extra?: Partial<Fault> }[] = [
+  { kind: "stream_cut", extra: { afterChunks: 2 } },
+  { kind: "garbage_sse", extra: { afterChunks: 2 } },
+  { kind: "malformed_json", extra: { afterChunks: 2 } },
+  { kind: "reset", extra: { afterChunks: 2 } },
+  { kind: "html_200" },
+  { kind: "oversize", extra: { sizeBytes: 200 * 1024 * 1024 } },
+  { kind: "endless" },
+  { kind: "kv_500" },
+  { kind: "http_500" },
+  { kind: "http_401" },
+];
+
+const TASKS: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py("sturdy") }];
+
+/** Requests the fault hits: more than `llm_retry_attempts` (3), so the run pauses once. */
+const TIMES = 4;
+
+for (const role of ["coder", "reviewer"] as const) {
+  for (const { kind, extra } of FAULTS) {
+    Deno.test(`${kind} on the ${role}'s calls pauses the run and burns no attempt`, async () => {
+      await using h = await harness(scriptedSession(TASKS));
+      const model = KEYS[role];
+      h.server.setFaults({ kind, model, times: TIMES, ...extra });
+      let pauses = 0;
+      h.deps.sleep = () => {
+        pauses++;
+        return Promise.resolve();
+      };
+      await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+      const result = await runPipeline(h.deps, { singleRun: true });
+      const task = h.store.listTasks()[0]!;
+      assert.equal(task.status, "completed", `${kind}: ${task.feedback}`);
+      assert.equal(task.attempt, 0, `${kind} on the ${role} burned an attempt`);
+      assert.equal(result.infraError, undefined);
+      assert.ok(pauses >= 1, "the run paused as for an outage");
+      const hits = h.server.requests.filter((r) =>
+        r.path === "/v1/chat/completions" && (r.body as { model?: string }).model === model
+      );
+      assert.ok(hits.length > TIMES, `${hits.length} ${role} requests`);
+    });
+  }
+}
+
+Deno.test("a fault that never clears ends a single run with the server error, attempts intact", async () => {
+  await using h = await harness(scriptedSession(TASKS));
+  h.server.setFaults({ kind: "garbage_sse", model: KEYS.coder, sticky: true });
+  h.deps.sleep = () => Promise.resolve();
+  await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+  const result = await runPipeline(h.deps, { singleRun: true, maxInfraPauses: 2 });
+  assert.match(result.infraError ?? "", /garbled chunk|not an SSE stream/);
+  const task = h.store.listTasks()[0]!;
+  assert.deepEqual([task.status, task.attempt], ["pending", 0]);
+});
+
+Deno.test("llama.cpp's argument-parse 500 is left to the task's logic: no pause, no loop", async () => {
+  await using h = await harness(scriptedSession(TASKS));
+  h.server.setFaults({ kind: "arg_parse_500", model: KEYS.coder });
+  let pauses = 0;
+  h.deps.sleep = () => {
+    pauses++;
+    return Promise.resolve();
+  };
+  await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+  await runPipeline(h.deps, { singleRun: true });
+  const task = h.store.listTasks()[0]!;
+  assert.equal(task.status, "completed");
+  assert.equal(pauses, 0, "not treated as an outage");
+  const coderCalls = h.server.requests.filter((r) =>
+    r.path === "/v1/chat/completions" && (r.body as { model?: string }).model === KEYS.coder
+  );
+  assert.ok(
+    coderCalls.length <= 4,
+    `${coderCalls.length} coder calls: the 500 was not retried as-is`,
+  );
+});
+
+Deno.test("lao run --single-run rides out garbage SSE on the coder: exit 0, no stack, no attempt used", async () => {
+  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  server.setFaults({
+    kind: "garbage_sse",
+    model: KEYS.coder,
+    afterChunks: 2,
+    times: TIMES,
+  }, { kind: "html_200", model: KEYS.reviewer, times: TIMES });
+  const dir = await exampleProject(
+    server.url,
+    "orchestration:\n  retry_cooldown_base_s: 0\n  llm_retry_backoff_base_s: 0.01\n",
+  );
+  try {
+    const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+    // Exit 0: the plan completed once the faults were gone.
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /tasks: 2 completed/);
+    assert.doesNotMatch(r.stderr + r.stdout, /^\s+at .+:\d+:\d+\)?$/m, "no stack trace");
+    assert.match(r.stdout + r.stderr, /no task attempts used/);
+    const store = Store.open(join(dir, ".lao", "state.db"));
+    try {
+      assert.deepEqual(store.listTasks().map((t) => [t.status, t.attempt]), [
+        ["completed", 0],
+        ["completed", 0],
+      ]);
+    } finally {
+      store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
