@@ -60,6 +60,9 @@ export const COMMAND_GLOBALS: Readonly<Record<string, readonly string[]>> = {
   sandbox: [...PROJECT, "sandbox", "json"],
   demo: [],
   version: ["json"],
+  pilot: [...PROJECT, ...SERVER, "plan", "plain", "git", "sandbox", "json"],
+  projects: ["json"],
+  "configure-models": [...PROJECT, "lmStudioUrl"],
 };
 
 /** The global options of `cmd`'s ancestors that apply to `cmd`. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
-import { ExitCode, InterruptedError, NotImplementedError, UserError } from "../errors.ts";
+import { ExitCode, InterruptedError, UserError } from "../errors.ts";
 import { storageFault } from "../store/storage_faults.ts";
 import { denoOutput } from "../ui/output.ts";
 import { type Action, CliContext, type CliDeps } from "./context.ts";
@@ -20,6 +20,7 @@ import { registerExtraCommands } from "./commands/extra.ts";
 import { homeScreen } from "./commands/home.ts";
 import { healthCommand } from "./commands/health.ts";
 import { runCommand } from "./commands/run.ts";
+import { registerPilotCommands } from "./commands/pilot_commands.ts";
 
 export { VERSION } from "./version.ts";
 import { VERSION, versionInfo } from "./version.ts";
@@ -99,12 +100,7 @@ export function buildProgram(
       return await runCommand(ctx, {});
     }));
 
-  for (const name of ["configure-models", "pilot", "projects"]) {
-    program.command(name).description(`${name} (not built yet)`).allowUnknownOption()
-      .argument("[args...]", "ignored until it is built").action(run(() => {
-        throw new NotImplementedError(name);
-      }));
-  }
+  registerPilotCommands(program, run);
   return program;
 }
 

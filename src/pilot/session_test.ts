@@ -30,6 +30,7 @@ function harness(script: Step[], opts: { toolOk?: (name: string, n: number) => b
   const used: string[] = [];
   const toolsRun: string[] = [];
   let calls = 0;
+  // deno-lint-ignore prefer-const
   let session!: PilotSession;
   const ports: PilotPorts = {
     chat: (messages) => {

@@ -243,6 +243,7 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     }
     case "tool.call":
     case "git.commit":
+    case "pilot.message":
       return state;
   }
 }

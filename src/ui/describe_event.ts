@@ -182,6 +182,15 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
     }
     case "git.commit":
       return { text: `git commit ${event.sha.slice(0, 7)} ${event.subject}`, level: "info" };
+    case "pilot.message":
+      return {
+        text: event.role === "user"
+          ? `You: ${event.text}`
+          : event.role === "assistant"
+          ? `Pilot: ${event.text}`
+          : event.text,
+        level: "info",
+      };
     case "sandbox.status":
       return {
         text: event.line.startsWith("sandbox:") ? event.line : `sandbox: ${event.line}`,
