@@ -237,6 +237,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_plan ON tasks(plan_id);
     `,
   },
+  {
+    version: 5,
+    description:
+      "queue indexes: next task per plan in order, counts per plan, dependents of a task",
+    sql: `
+      CREATE INDEX tasks_plan_queue ON tasks(plan_id, status, priority, id);
+      CREATE INDEX plans_age ON plans(created_at, id);
+      CREATE INDEX task_dependencies_on ON task_dependencies(depends_on);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

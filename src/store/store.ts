@@ -520,18 +520,19 @@ export class Store extends RecordStore {
 
   /** Tasks in `status` (plus `extra` conditions) by plan age and priority. */
   #queue(status: TaskStatus, extra: string, params: SQLInputValue[], opts: QueueFilter): Task[] {
+    // Plans in age order, each plan's tasks through tasks_plan_queue: rows come out in
+    // queue order, so `LIMIT 1` stops at the first match instead of sorting the queue.
+    const plan = opts.planId ? "p.id = ?" : "1";
     const rows = this.db.prepare(
-      `SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id
-       WHERE t.status = ? ${extra}
-         AND (? IS NULL OR t.phase_name = ?) AND (? IS NULL OR t.plan_id = ?)
-       ORDER BY p.created_at, t.priority, t.id LIMIT ?`,
+      `SELECT t.* FROM plans p CROSS JOIN tasks t ON t.plan_id = p.id AND t.status = ?
+       WHERE ${plan} ${extra} AND (? IS NULL OR t.phase_name = ?)
+       ORDER BY p.created_at, p.id, t.priority, t.id LIMIT ?`,
     ).all(
       status,
+      ...(opts.planId ? [opts.planId] : []),
       ...params,
       opts.phase ?? null,
       opts.phase ?? null,
-      opts.planId ?? null,
-      opts.planId ?? null,
       opts.limit ?? 1_000_000,
     ) as Row[];
     return rows.map((r) => this.#decode(r));
@@ -542,9 +543,10 @@ export class Store extends RecordStore {
     let total = 0;
     for (;;) {
       const blocked = this.db.prepare(
-        `SELECT t.id, group_concat(dt.title, ', ') AS titles FROM tasks t
-         JOIN task_dependencies d ON d.task_id = t.id JOIN tasks dt ON dt.id = d.depends_on
-         WHERE t.status = 'pending' AND dt.status = 'failed' GROUP BY t.id`,
+        // From the (few) failed tasks to their dependents, not from every pending task.
+        `SELECT t.id, group_concat(dt.title, ', ') AS titles FROM tasks dt
+         CROSS JOIN task_dependencies d ON d.depends_on = dt.id JOIN tasks t ON t.id = d.task_id
+         WHERE dt.status = 'failed' AND t.status = 'pending' GROUP BY t.id`,
       ).all() as { id: number; titles: string }[];
       if (blocked.length === 0) return total;
       for (const b of blocked) {
@@ -607,9 +609,16 @@ export class Store extends RecordStore {
       TaskStatus,
       number
     >;
-    const rows = this.db.prepare(
-      `SELECT status, COUNT(*) AS n FROM tasks WHERE (? IS NULL OR plan_id = ?) GROUP BY status`,
-    ).all(planId ?? null, planId ?? null) as { status: TaskStatus; n: number }[];
+    // Two statements, so a plan's counts use tasks_plan_queue instead of scanning every task.
+    const rows = (planId
+      ? this.db.prepare(
+        `SELECT status, COUNT(*) AS n FROM tasks WHERE plan_id = ? GROUP BY status`,
+      )
+        .all(planId)
+      : this.db.prepare(`SELECT status, COUNT(*) AS n FROM tasks GROUP BY status`).all()) as {
+        status: TaskStatus;
+        n: number;
+      }[];
     for (const r of rows) counts[r.status] = r.n;
     return counts;
   }
