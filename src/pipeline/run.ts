@@ -165,8 +165,10 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
           ? { allowedStatuses: config.orchestration.strict_closure_allowed_statuses }
           : undefined,
       );
-      await reportTouched(deps, touched);
       infraThisPass ??= queue.infraError;
+      // A pass that ended in an outage only handed tasks back: its reports wait for the next
+      // pass that does work (or the end of the run), so a long outage makes no report commits.
+      if (!infraThisPass) await reportTouched(deps, touched);
 
       if (infraThisPass) {
         infraPauses++;
@@ -221,6 +223,8 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
       if (watcher) await watcher.wait(until, idleSignal(deps));
       else await idle(deps, () => deps.sleep(until, idleSignal(deps)));
     }
+    // Reports held back during an outage the run gave up on.
+    await reportTouched(deps, touched);
   } catch (err) {
     if (!(err instanceof InterruptedError)) throw err;
     interrupted = true;
