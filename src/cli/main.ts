@@ -12,6 +12,7 @@ import { storageFault } from "../store/storage_faults.ts";
 import { denoOutput } from "../ui/output.ts";
 import { type Action, CliContext, type CliDeps } from "./context.ts";
 import { initCommand } from "./commands/init.ts";
+import { interactiveInit } from "./commands/init_interactive.ts";
 import { statusCommand } from "./commands/status.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { configureHelp } from "./help.ts";
@@ -58,17 +59,7 @@ export function buildProgram(
     .action(run(async (ctx, opts) => {
       const interactive = opts.interactive !== false && ctx.out.isTty && Deno.stdin.isTerminal();
       if (!interactive) return initCommand(ctx.deps, opts);
-      const { input } = await import("@inquirer/prompts");
-      const baseUrl = await input({
-        message: "Model server URL",
-        default: "http://127.0.0.1:1234",
-      });
-      const ram = await input({ message: "RAM/VRAM in GB", default: "36" });
-      const ramGb = Number(ram);
-      if (!Number.isFinite(ramGb) || ramGb <= 0) {
-        throw new UserError(`RAM: expected a positive number, got "${ram}"`);
-      }
-      return initCommand(ctx.deps, { ...opts, answers: { baseUrl, ramGb } });
+      return await interactiveInit(ctx, opts);
     }));
 
   program.command("status").description("task counts, tokens by role, plan progress")

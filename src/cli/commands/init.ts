@@ -19,7 +19,14 @@ export interface InitOptions {
   force?: boolean;
   skipReadme?: boolean;
   /** Answers of the interactive wizard (asked by the caller). */
-  answers?: { baseUrl: string; ramGb: number };
+  answers?: {
+    baseUrl: string;
+    ramGb: number;
+    /** Keys per role (default: the tier's suggestions). */
+    models?: Partial<Record<string, string>>;
+    /** A starter plan `plans/<name>.md`. */
+    starterPlan?: { name: string; goal: string };
+  };
 }
 
 /** Model keys suggested per memory tier (spec §1.6). */
@@ -51,8 +58,9 @@ export function initCommand(deps: CliDeps, opts: InitOptions): number {
     const doc = YAML.parseDocument(exampleConfig);
     doc.set("lm_studio_base_url", opts.answers.baseUrl);
     doc.set("total_ram_gb", opts.answers.ramGb);
-    for (const [role, key] of Object.entries(suggestedModels(opts.answers.ramGb))) {
-      doc.setIn(["models", role, "key"], key);
+    const keys = opts.answers.models ?? suggestedModels(opts.answers.ramGb);
+    for (const [role, key] of Object.entries(keys)) {
+      if (key) doc.setIn(["models", role, "key"], key);
     }
     text = doc.toString();
   }
@@ -64,6 +72,18 @@ export function initCommand(deps: CliDeps, opts: InitOptions): number {
   if (!opts.skipReadme && !existsSync(readme)) {
     writeFileSync(readme, plansReadme);
     o.out(`wrote plans/README.md`);
+  }
+  const plan = opts.answers?.starterPlan;
+  if (plan) {
+    const file = join(dir, "plans", `${plan.name}.md`);
+    if (existsSync(file)) o.out(`kept plans/${plan.name}.md (it exists)`);
+    else {
+      writeFileSync(
+        file,
+        `# ${plan.name}\n\n## Goal\n\n${plan.goal}\n\n## Notes\n\nExpand this plan before running.\n`,
+      );
+      o.out(`wrote plans/${plan.name}.md`);
+    }
   }
   o.out("created plans/ and .lao/");
   o.out(

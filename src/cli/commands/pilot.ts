@@ -122,7 +122,7 @@ export async function pilotCommand(
       });
       await deps.models.ensureLoaded("pilot", deps.signal);
       let switched: PilotBinding | undefined;
-      let session!: PilotSession;
+      const holder: { session?: PilotSession } = {};
       const state = { binding, deps, resume: false };
       const projects = projectPort(ctx, registry, (b) => {
         switched = b;
@@ -132,7 +132,7 @@ export async function pilotCommand(
       const tools = pilotTools({
         store: () => state.binding.store,
         plansDir: () => state.binding.config.paths.plans,
-        requestResume: () => session.requestResume(),
+        requestResume: () => holder.session?.requestResume(),
         projectStatus: (x) => projectStatusText(registry, state.binding, x),
       });
       const defs = toolDefinitions(tools);
@@ -176,7 +176,8 @@ export async function pilotCommand(
               Object.values(state.binding.store.statusCounts()).every((n) => n === 0),
           }),
       };
-      session = new PilotSession(sessionPorts, earlier);
+      const session = new PilotSession(sessionPorts, earlier);
+      holder.session = session;
       let action: "exit" | "resume" | "interrupt" = "exit";
       for (;;) {
         if (interactive) Deno.stdout.writeSync(new TextEncoder().encode("❯ "));
