@@ -47,17 +47,40 @@ export function decompositionBackoff(attempts: number): number {
   return Math.min(3600, 60 * 2 ** attempts);
 }
 
+/** What the architect sees beside the plan (issue 15): existing code and tasks. */
+export interface ArchitectContext {
+  /** Text put before each chunk (a code map, the tasks a revision kept); already within budget. */
+  context?: string;
+  /** Tasks that exist already: a new task naming one as a dependency depends on its id. */
+  existing?: readonly { id: number; title: string }[];
+  /** The plan section each new task implements (by index into the new tasks). */
+  sectionOf?: (task: ArchitectTask) => string | null;
+}
+
 /** Decomposes `plan` (text given) into stored tasks. Never throws except on interrupt. */
 export async function decomposePlan(
   deps: PipelineDeps,
   plan: PlanRow,
   text: string,
+  extra: ArchitectContext = {},
 ): Promise<DecomposeResult> {
   const log = (level: "info" | "warn", message: string) =>
     deps.emit({ type: "log", level, message, source: "architect" });
   deps.emit({ type: "phase.start", phase: "architect", planId: plan.id });
   try {
-    const { chunks, preflight } = preflightPlan(deps, text);
+    // With context, every chunk's estimate includes it, so chunks fit the budget with it.
+    const ctx = extra.context;
+    const planned = ctx
+      ? chunkPlan(
+        text,
+        planBudget(deps),
+        (chunk) => estimateMessages(deps.count, architectMessages(withContext(ctx, chunk))),
+      )
+      : preflightPlan(deps, text);
+    const { preflight } = planned;
+    const chunks = extra.context
+      ? planned.chunks.map((c) => ({ ...c, text: withContext(extra.context!, c.text) }))
+      : planned.chunks;
     deps.store.updatePlan(plan.id, { preflight_json: JSON.stringify(preflight) });
     if (!preflight.fit) log("info", `${plan.filename}: plan split into ${chunks.length} chunks`);
     const all: ArchitectTask[] = [];
@@ -82,6 +105,7 @@ export async function decomposePlan(
     if (tasks.length < all.length) {
       warnings.push(`merged ${all.length - tasks.length} duplicate tasks`);
     }
+    const onExisting = existingDependencies(tasks, extra.existing ?? []);
     const resolved = resolveDependencies(tasks);
     warnings.push(...resolved.warnings);
     const deps2 = breakCycles(resolved.deps, resolved.cycles, tasks, warnings);
@@ -94,6 +118,8 @@ export async function decomposePlan(
         phase: t.phase,
         deliverable_ids: t.deliverable_ids,
         dependsOn: deps2[i] ?? [],
+        dependsOnIds: onExisting[i] ?? [],
+        section: extra.sectionOf?.(t) ?? null,
       })),
       deps.config.orchestration.max_task_attempts,
     );
@@ -110,6 +136,34 @@ export async function decomposePlan(
 }
 
 class ChunkError extends Error {}
+
+/** A chunk's text behind the context block. */
+function withContext(context: string, chunk: string): string {
+  return `${context}\n\n## The plan to decompose now\n\n${chunk}`;
+}
+
+/**
+ * Per new task, the ids of existing tasks it names as dependencies; those
+ * names are taken out of its list, so only new tasks are resolved by title.
+ */
+function existingDependencies(
+  tasks: ArchitectTask[],
+  existing: readonly { id: number; title: string }[],
+): number[][] {
+  const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, " ");
+  const fresh = new Set(tasks.map((t) => norm(t.title)));
+  const byTitle = new Map(existing.map((e) => [norm(e.title), e.id]));
+  for (const e of existing) byTitle.set(`#${e.id}`, e.id);
+  return tasks.map((t) => {
+    const ids: number[] = [];
+    t.dependencies = t.dependencies.filter((d) => {
+      const id = fresh.has(norm(d)) ? undefined : byTitle.get(norm(d));
+      if (id !== undefined) ids.push(id);
+      return id === undefined;
+    });
+    return ids;
+  });
+}
 
 /** Drops, inside each cycle, dependencies that point to a later task, so nothing waits forever. */
 function breakCycles(

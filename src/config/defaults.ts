@@ -17,6 +17,7 @@ export function defaultConfig(configDir: string): Config {
       plans: join(configDir, "plans"),
       database: join(configDir, ".lao", "state.db"),
       workspace: join(configDir, ".lao", "_misc"),
+      plan_workspace: "per-plan",
     },
     memory_gate: {
       release_fraction: 0.75,

@@ -113,6 +113,8 @@ export const configSchema = z.strictObject({
     plans: z.string(),
     database: z.string(),
     workspace: z.string(),
+    /** Where a plan without front matter works: its own new folder, or the config folder (issue 15). */
+    plan_workspace: z.enum(["per-plan", "project"]),
   }),
   memory_gate: z.strictObject({
     release_fraction: z.number().min(0).max(1),

@@ -14,6 +14,7 @@ import { binaryReason, decodeUtf8, printable } from "../config/text_check.ts";
 import { UserError } from "../errors.ts";
 import { clearPlanRefusal, listPlanRefusals, refusePlanFile } from "../store/plan_refusals.ts";
 import type { PlanRow, Store } from "../store/store.ts";
+import { type IntakeOptions, placePlan } from "./plan_placement.ts";
 import { workspaceIo } from "../workspace/guarded_io.ts";
 
 /** Stems that are never plans (case-insensitive). */
@@ -117,6 +118,7 @@ export function registerPlanFile(
   path: string,
   state?: StatePaths,
   known?: PlanContent,
+  intake?: IntakeOptions,
 ): IntakeItem {
   const filename = basename(path);
   const stem = planStem(filename);
@@ -137,7 +139,7 @@ export function registerPlanFile(
     stem,
     text: content.text,
     sourcePath: path,
-    workspace: join(configDir, stem),
+    ...placePlan(configDir, stem, content.text, intake),
   });
 }
 
@@ -153,6 +155,7 @@ export function scanPlans(
   configDir: string,
   plansDir: string,
   state?: StatePaths,
+  intake?: IntakeOptions,
 ): IntakeItem[] {
   const created: IntakeItem[] = [];
   const present = new Set<string>();
@@ -188,6 +191,7 @@ export function scanPlans(
         path,
         state ?? defaultStatePaths(store, plansDir),
         content,
+        intake,
       );
       if (item.created) created.push(item);
       if (!item.created && item.plan.source_path && item.plan.source_path !== path) {

@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { decomposePlan, decompositionBackoff } from "../agents/architect.ts";
+import { decompositionBackoff } from "../agents/architect.ts";
+import { inWorktree, preparePlanWorkspace } from "../worktree/prepare.ts";
+import { decomposeRevision } from "./revision.ts";
 import { InterruptedError } from "../errors.ts";
 import type { PlanRow } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
@@ -24,6 +26,8 @@ export interface RunOptions {
   architectOnly?: boolean;
   /** Only tasks of this phase are coded/reviewed (`--plan-phase`). */
   planPhase?: string;
+  /** Decompose the whole `--plan` again (`--redecompose`). */
+  redecompose?: boolean;
   /** Give up after this many consecutive model-server pauses in single-run mode. */
   maxInfraPauses?: number;
 }
@@ -60,7 +64,10 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 
   let onlyPlan: string | null = null;
   if (opts.planPath) {
-    const item = registerPlanFile(store, deps.configDir, opts.planPath);
+    const item = registerPlanFile(store, deps.configDir, opts.planPath, undefined, undefined, {
+      planWorkspace: config.paths.plan_workspace,
+      ...(opts.redecompose ? { redecompose: true } : {}),
+    });
     onlyPlan = item.plan.id;
     if (!item.created && item.plan.status === "decomposition_failed") {
       store.setPlanStatus(item.plan.id, "decomposing", "retry requested with --plan");
@@ -95,7 +102,10 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     while (!deps.stopping()) {
       watcher?.clear();
       if (!onlyPlan) {
-        for (const item of scanPlans(store, deps.configDir, config.paths.plans)) {
+        const intake = { planWorkspace: config.paths.plan_workspace };
+        for (
+          const item of scanPlans(store, deps.configDir, config.paths.plans, undefined, intake)
+        ) {
           idleAnnounced = false;
           log(
             "info",
@@ -108,7 +118,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 
       // Architect.
       let infraThisPass: string | undefined;
-      for (const plan of store.plansToDecompose()) {
+      for (let plan of store.plansToDecompose()) {
         if (onlyPlan && plan.id !== onlyPlan) continue;
         if (deps.stopping()) break;
         currentPlan = plan.id;
@@ -117,6 +127,14 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
           store.markDecompositionFailed(plan.id, "the plan file is gone", 3600);
           continue;
         }
+        // A plan on existing code works in its git worktree: made before anything touches it.
+        const placed = await preparePlanWorkspace(store, deps.configDir, plan);
+        if (!placed.ok) {
+          store.markDecompositionFailed(plan.id, placed.problem, 3600);
+          log("error", `${plan.filename}: ${placed.problem}`);
+          continue;
+        }
+        plan = store.getPlan(plan.id)!;
         await deps.ensureDir(plan.workspace!);
         store.seedPlanMetadata(plan.id, planPhases(text), planDeliverables(text));
         const git = deps.git(plan.workspace!, plan.id);
@@ -128,7 +146,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
             version: deps.version,
           });
         }
-        const result = await decomposePlan(deps, plan, text);
+        const result = await decomposeRevision(deps, plan, text);
         if (result.ok) {
           const tasks = store.listTasks(plan.id);
           await git.commitArchitect({
@@ -154,6 +172,15 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 
       // Coder and reviewer waves.
       currentPlan = onlyPlan;
+      // A worktree whose folder went missing is re-attached before a task writes there.
+      for (const plan of store.listPlans()) {
+        if (plan.status !== "active" || !inWorktree(plan)) continue;
+        const placed = await preparePlanWorkspace(store, deps.configDir, plan);
+        if (!placed.ok) {
+          store.cancelPlanTasks(plan.id, placed.problem);
+          log("error", `${plan.filename}: ${placed.problem}; its open tasks were cancelled`);
+        }
+      }
       const queue = await processQueue(deps, scheduler, {
         planId: onlyPlan,
         phase: opts.planPhase ?? null,

@@ -81,12 +81,22 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIG
   }
   for (const m of migrations) {
     if (m.version <= schemaVersion(db)) continue;
-    transaction(db, () => {
-      // Re-check inside the write lock: another process may have migrated meanwhile.
-      if (m.version <= schemaVersion(db)) return;
-      db.exec(m.sql);
-      db.exec(`PRAGMA user_version = ${m.version}`);
-    });
+    // Foreign keys can only be switched outside a transaction; a rebuilt table must not
+    // cascade its DROP into the tables that reference it.
+    if (m.rebuildsTables) db.exec("PRAGMA foreign_keys = OFF");
+    try {
+      transaction(db, () => {
+        // Re-check inside the write lock: another process may have migrated meanwhile.
+        if (m.version <= schemaVersion(db)) return;
+        db.exec(m.sql);
+        if (m.rebuildsTables && db.prepare("PRAGMA foreign_key_check").all().length > 0) {
+          throw new Error(`migration ${m.version} left rows without their parent`);
+        }
+        db.exec(`PRAGMA user_version = ${m.version}`);
+      });
+    } finally {
+      if (m.rebuildsTables) db.exec("PRAGMA foreign_keys = ON");
+    }
   }
 }
 

@@ -14,6 +14,7 @@ export const TASK_STATUSES: readonly TaskStatus[] = [
   "review",
   "completed",
   "failed",
+  "cancelled",
 ];
 
 /** Why a task moves; each maps to exactly one legal from → to pair. */
@@ -33,7 +34,11 @@ export type Transition =
   | "release_claim"
   | "supersede"
   | "undo_completed"
-  | "undo_coded";
+  | "undo_coded"
+  | "cancel_pending"
+  | "cancel_failed"
+  | "cancel_coded"
+  | "cancel_completed";
 
 /** The legal transitions: name → [from, to]. */
 export const TRANSITIONS: Readonly<Record<Transition, readonly [TaskStatus, TaskStatus]>> = {
@@ -53,7 +58,21 @@ export const TRANSITIONS: Readonly<Record<Transition, readonly [TaskStatus, Task
   supersede: ["pending", "failed"],
   undo_completed: ["completed", "pending"],
   undo_coded: ["coded", "pending"],
+  // A revision removed or redid the task's plan section (`cancelled` is terminal, never coded).
+  cancel_pending: ["pending", "cancelled"],
+  cancel_failed: ["failed", "cancelled"],
+  cancel_coded: ["coded", "cancelled"],
+  cancel_completed: ["completed", "cancelled"],
 };
+
+/** The transition that cancels a task in `status`, if it can be cancelled (not while in work). */
+export function cancelTransition(status: TaskStatus): Transition | null {
+  const found = (Object.entries(TRANSITIONS) as [Transition, readonly [TaskStatus, TaskStatus]][])
+    .find(([name, [from, to]]) =>
+      to === "cancelled" && from === status && name.startsWith("cancel")
+    );
+  return found ? found[0] : null;
+}
 
 /** True when a task may move directly from `from` to `to`. */
 export function isLegal(from: TaskStatus, to: TaskStatus): boolean {
@@ -62,7 +81,7 @@ export function isLegal(from: TaskStatus, to: TaskStatus): boolean {
 
 /** Statuses that end a task's life (until a retry). */
 export function isTerminal(status: TaskStatus): boolean {
-  return status === "completed" || status === "failed";
+  return status === "completed" || status === "failed" || status === "cancelled";
 }
 
 /**

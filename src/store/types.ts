@@ -21,6 +21,26 @@ export interface PlanRow {
   next_attempt_at: string | null;
   created_at: string;
   updated_at: string;
+  /** `worktree` (a git worktree on {@linkcode PlanRow.branch}), or null: the plan's own folder. */
+  workspace_kind: string | null;
+  /** The folder the plan targets (its front matter or `paths.plan_workspace`), or null. */
+  target: string | null;
+  /** The plan's branch (`lao/<stem>`) when it works in a worktree. */
+  branch: string | null;
+  /** The commit the branch was made from. */
+  base_sha: string | null;
+  /** JSON {@linkcode PlanSection}[] of this revision, or null (decomposed before revisions). */
+  sections_json: string | null;
+}
+
+/** A section of a plan revision (see `plan_metadata.ts` `planSections`). */
+export interface PlanSection {
+  /** Content hash of the section's text. */
+  hash: string;
+  /** Its heading line (or "(preamble)"). */
+  heading: string;
+  /** True when this revision must decompose it (new or changed). */
+  decompose: boolean;
 }
 
 /** A task row, JSON columns decoded. */
@@ -46,6 +66,10 @@ export interface Task {
   escalation_reason: string | null;
   priority: number;
   dependencies: number[];
+  /** The plan revision that created the task (differs from `plan_id` for kept tasks). */
+  origin_plan_id: string | null;
+  /** Hash of the plan section the task implements, when known. */
+  section_hash: string | null;
 }
 
 /** A task as the architect produced it, dependencies as indexes into the same list. */
@@ -56,6 +80,10 @@ export interface NewTask {
   phase?: string | null;
   deliverable_ids?: string[];
   dependsOn: number[];
+  /** Ids of existing tasks (e.g. kept by a revision) this one depends on. */
+  dependsOnIds?: number[];
+  /** Hash of the plan section the task implements. */
+  section?: string | null;
 }
 
 /** Extra column updates allowed with a transition. */
@@ -124,6 +152,30 @@ export interface RegisterResult {
   created: boolean;
   /** The plan this one replaces (an edited plan file), if any. */
   supersedes: PlanRow | null;
+  /** Tasks a revision kept and cancelled (zero for a new plan). */
+  revision?: { kept: number; cancelled: number; decompose: number };
+}
+
+/** How a revision changed a plan's tasks. */
+export interface RevisionCounts {
+  /** Tasks carried over from earlier revisions (not cancelled). */
+  kept: number;
+  /** Tasks this revision's decomposition created. */
+  new: number;
+  /** Cancelled tasks (removed or redone sections). */
+  cancelled: number;
+}
+
+/** Where a plan works, as given to {@linkcode Store.registerPlan}. */
+export interface PlanPlacement {
+  /** The plan's workspace (its own folder, or the worktree folder). */
+  workspace?: string;
+  /** `worktree` or undefined. */
+  workspaceKind?: string;
+  /** The folder the plan targets. */
+  target?: string;
+  /** The branch (`lao/<stem>`). */
+  branch?: string;
 }
 
 /** First 16 hex chars of SHA-256 of the plan text (the plan id). */
