@@ -6,7 +6,7 @@
  * @module
  */
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
-import { repairJson } from "./parse/json_repair.ts";
+import { repairJson } from "../parse/json_repair.ts";
 import coderTruncated from "./prompts/coder_truncated.md" with { type: "text" };
 
 /** Longest string argument kept verbatim in the record of a cut-off call. */

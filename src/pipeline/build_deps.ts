@@ -27,8 +27,7 @@ import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";
-import architectSystem from "../agents/prompts/architect_system.md" with { type: "text" };
-import coderSystem from "../agents/prompts/coder_system.md" with { type: "text" };
+import { CALIBRATION_TEXT } from "../agents/calibration_text.ts";
 import type { RunCommand } from "./validate/command_runner.ts";
 
 /** Inputs of {@linkcode buildPipelineDeps}. */
@@ -85,7 +84,7 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
   const calibration = new TokenCalibration();
   if (backend?.kind === "llamacpp") {
     // llama.cpp counts with the model's own tokenizer: start from its ratio.
-    await calibrateFromServer(config, `${architectSystem}\n${coderSystem}`, count, calibration);
+    await calibrateFromServer(config, CALIBRATION_TEXT, count, calibration);
   }
   const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
   const gits = new Map<string, PlanGitPort>();

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { repairJson } from "../agents/parse/json_repair.ts";
+import { repairJson } from "../parse/json_repair.ts";
 import { errorMessage, InterruptedError } from "../errors.ts";
 import { fileReadTool } from "./file_read.ts";
 import { filePatchTool } from "./file_patch.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { repairJson } from "./json_repair.ts";
+import { repairJson } from "../../parse/json_repair.ts";
 import { stripThink } from "./think.ts";
 
 /** One JSON value found in a reply. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { extractJson, extractJsonCandidates, scanJsonSpans } from "./json_extract.ts";
-import { repairJson } from "./json_repair.ts";
+import { repairJson } from "../../parse/json_repair.ts";
 import { splitThink } from "./think.ts";
 
 Deno.test("splitThink() separates closed, unclosed and orphan-closed reasoning blocks", () => {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { repairJson } from "./json_repair.ts";
+import { repairJson } from "../../parse/json_repair.ts";
 
 /** One call read from Python syntax; positional arguments are kept in order. */
 export interface PythonCall {

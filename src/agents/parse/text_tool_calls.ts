@@ -26,7 +26,7 @@ import {
   pythonTag,
 } from "./family_formats.ts";
 import { scanJsonSpans } from "./json_extract.ts";
-import { repairJson } from "./json_repair.ts";
+import { repairJson } from "../../parse/json_repair.ts";
 import { parsePythonCalls } from "./python_call.ts";
 import {
   callsFromValue,

@@ -6,7 +6,7 @@
  */
 import { bareToolName, canonicalToolName, POSITIONAL_PARAMS } from "../../tools/tool_names.ts";
 import { scanJsonSpans } from "./json_extract.ts";
-import { repairJson } from "./json_repair.ts";
+import { repairJson } from "../../parse/json_repair.ts";
 import type { PythonCall } from "./python_call.ts";
 
 /** One tool call recovered from text. */
