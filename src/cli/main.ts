@@ -18,7 +18,7 @@ import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { configureHelp } from "./help.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { registerExtraCommands } from "./commands/extra.ts";
-import { homeScreen } from "./commands/home.ts";
+import { homeLoop } from "./commands/home_loop.ts";
 import { healthCommand } from "./commands/health.ts";
 import { runCommand } from "./commands/run.ts";
 import { registerPilotCommands } from "./commands/pilot_commands.ts";
@@ -82,14 +82,7 @@ export function buildProgram(
   registerExtraCommands(program, run);
 
   program.command("home", { hidden: true }).description("the interactive home screen (bare lao)")
-    .action(run(async (ctx) => {
-      const choice = await homeScreen(ctx);
-      if (choice === "exit") return 0;
-      if (choice === "status") return statusCommand(ctx, {});
-      if (choice === "init") return initCommand(ctx.deps, { interactive: false });
-      if (choice === "health") return await healthCommand(ctx, {});
-      return await runCommand(ctx, {});
-    }));
+    .action(run(async (ctx) => await homeLoop(ctx)));
 
   registerPilotCommands(program, run);
   return program;

@@ -21,7 +21,15 @@ export interface HomeFacts {
 
 /** A menu entry. */
 export interface HomeChoice {
-  value: "run" | "health" | "status" | "init" | "exit";
+  value:
+    | "run"
+    | "health"
+    | "status"
+    | "init"
+    | "pilot"
+    | "projects"
+    | "configure-models"
+    | "exit";
   name: string;
 }
 
@@ -44,6 +52,9 @@ export function homeChoices(f: HomeFacts): HomeChoice[] {
     { value: "health", name: "Check the server and models (lao health)" },
     { value: "status", name: "Show task status (lao status)" },
     { value: "init", name: "Initialize this folder (lao init)" },
+    { value: "pilot", name: "Chat with the pilot (lao pilot)" },
+    { value: "projects", name: "Known projects (lao projects)" },
+    { value: "configure-models", name: "Choose the models (lao configure-models)" },
     { value: "exit", name: "Exit" },
   ];
   if (!f.config) return [all[3]!, ...all.filter((c) => c.value !== "init")];
@@ -51,6 +62,35 @@ export function homeChoices(f: HomeFacts): HomeChoice[] {
     return [all[1]!, ...all.filter((c) => c.value !== "health")];
   }
   return all;
+}
+
+/** The preselected entry: Exit at the home folder or the filesystem root, else the best next step. */
+export function homeDefault(
+  choices: readonly HomeChoice[],
+  cwd: string,
+  home: string | undefined,
+): HomeChoice["value"] {
+  const here = cwd.replace(/\/+$/, "") || "/";
+  const atHome = here === "/" || (home !== undefined && here === home.replace(/\/+$/, ""));
+  return atHome ? "exit" : choices[0]!.value;
+}
+
+/** The numbered menu (no arrow keys): one line per entry. */
+export function numberedMenu(choices: readonly HomeChoice[], def: HomeChoice["value"]): string[] {
+  return choices.map((c, i) => `  ${i + 1}) ${c.name}${c.value === def ? " [default]" : ""}`);
+}
+
+/** Reads a numbered-menu answer: a number, an id, or empty for the default; null when invalid. */
+export function parseMenuAnswer(
+  answer: string,
+  choices: readonly HomeChoice[],
+  def: HomeChoice["value"],
+): HomeChoice["value"] | null {
+  const a = answer.trim().toLowerCase();
+  if (!a) return def;
+  const n = Number(a);
+  if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1]!.value;
+  return choices.find((c) => c.value === a)?.value ?? null;
 }
 
 /** Gathers the facts (a quick, non-loading server probe). */
@@ -76,9 +116,36 @@ export async function homeScreen(ctx: CliContext): Promise<HomeChoice["value"]> 
   const facts = await homeFacts(ctx);
   o.out(homeSummary(facts));
   for (const m of facts.missingModels) o.out(`  missing ${m}`);
+  const choices = homeChoices(facts);
+  const home = ctx.deps.env("HOME");
+  const def = homeDefault(choices, ctx.deps.cwd, home);
+  if (def === "exit" && choices[0]!.value !== "exit") {
+    o.out("warning: this is your home folder (or /): cd into a project folder first");
+  }
+  if (ctx.deps.env("LAO_NO_TUI") === "1") return await numberedChoice(ctx, choices, def);
   const { select } = await import("@inquirer/prompts");
   try {
-    return await select({ message: "What next?", choices: homeChoices(facts) });
+    return await select({ message: "What next?", choices, default: def });
+  } catch (err) {
+    if (err instanceof Error && err.name === "ExitPromptError") return "exit";
+    throw err;
+  }
+}
+
+async function numberedChoice(
+  ctx: CliContext,
+  choices: readonly HomeChoice[],
+  def: HomeChoice["value"],
+): Promise<HomeChoice["value"]> {
+  const { input } = await import("@inquirer/prompts");
+  for (const line of numberedMenu(choices, def)) ctx.out.out(line);
+  try {
+    for (;;) {
+      const answer = await input({ message: "What next? (number or name)" });
+      const value = parseMenuAnswer(answer, choices, def);
+      if (value) return value;
+      ctx.out.out(`"${answer}" is not on the menu: type 1-${choices.length}`);
+    }
   } catch (err) {
     if (err instanceof Error && err.name === "ExitPromptError") return "exit";
     throw err;
