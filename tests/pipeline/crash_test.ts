@@ -49,9 +49,11 @@ async function killAndResume(killAt: number) {
     },
   });
   try {
+    // The shortest lease LAO allows: the restart waits out the killed run's lease
+    // (a few missed heartbeats, then the rest of it) before taking over.
     dir = await exampleProject(
       server.url,
-      "orchestration:\n  retry_cooldown_base_s: 0\n  run_lock_ttl_s: 1\nmemory_gate:\n  settle_timeout_s: 1\n",
+      "orchestration:\n  retry_cooldown_base_s: 0\n  run_lock_ttl_s: 0.5\n",
     );
     child = startLao(dir);
     const first = await child.output();
