@@ -5,7 +5,7 @@
  * @module
  */
 import type { LaoEvent, LogLevel, Role, RunState, TaskStatus } from "../events/types.ts";
-import { attemptText, clock, describeEvent, taskExtras } from "./describe_event.ts";
+import { attemptText, clock, describeEvent, type TaskFields } from "./describe_event.ts";
 
 /** Every task status, in pipeline order (re-exported from the store's state machine). */
 export { TASK_STATUSES } from "../store/task_machine.ts";
@@ -146,9 +146,6 @@ export function countByStatus(state: DashboardState): Record<TaskStatus, number>
   return counts;
 }
 
-// "Coding task #7: Add parser (attempt 2/3)" as logged by the coder.
-const TASK_LOG = /task #(\d+): (.+?)(?: \(attempt (\d+)(?:\/(\d+))?\))?$/i;
-
 function withTask(state: DashboardState, next: CurrentTask): DashboardState {
   const task: CurrentTask = state.task?.id === next.id ? { ...state.task } : { id: next.id };
   const title = next.title ?? task.title ?? state.titles[next.id];
@@ -159,21 +156,13 @@ function withTask(state: DashboardState, next: CurrentTask): DashboardState {
   return { ...state, task, titles };
 }
 
-function fromLog(state: DashboardState, message: string): DashboardState {
-  const m = TASK_LOG.exec(message);
-  if (!m || m[1] === undefined || m[2] === undefined) return state;
-  return withTask(state, {
-    id: Number(m[1]),
-    title: m[2],
-    attempt: m[3] === undefined ? undefined : Number(m[3]),
-    maxAttempts: m[4] === undefined ? undefined : Number(m[4]),
-  });
+/** The current task as a `task.transition` or `phase.start` event names it. */
+function taskOf(id: number, e: TaskFields): CurrentTask {
+  return { id, title: e.title, attempt: e.attempt, maxAttempts: e.maxAttempts };
 }
 
 function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
   switch (event.type) {
-    case "log":
-      return fromLog(state, event.message);
     case "plan.registered":
       return { ...state, planNames: { ...state.planNames, [event.planId]: event.filename } };
     case "plan.status":
@@ -182,7 +171,7 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     case "task.transition": {
       const next = { ...state, tasks: { ...state.tasks, [event.taskId]: event.to } };
       if (event.to !== "coding" && event.to !== "review") return next;
-      return withTask(next, { id: event.taskId, ...taskExtras(event) });
+      return withTask(next, taskOf(event.taskId, event));
     }
     case "phase.start": {
       const next = {
@@ -192,7 +181,7 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
         plan: event.planId ? state.planNames[event.planId] ?? event.planId : state.plan,
       };
       if (event.taskId === undefined) return next;
-      return withTask(next, { id: event.taskId, ...taskExtras(event) });
+      return withTask(next, taskOf(event.taskId, event));
     }
     case "phase.end":
       return state;
@@ -241,6 +230,7 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
       // Between steps no task is current.
       return event.state === "working" ? { ...state, run } : { ...state, run, task: null };
     }
+    case "log":
     case "tool.call":
     case "git.commit":
     case "pilot.message":
@@ -252,7 +242,7 @@ function withActivity(state: DashboardState, event: LaoEvent & { at: string }): 
   const d = describeEvent(event, (id) => state.planNames[id]);
   if (d.level === "debug") return state;
   let text = d.text;
-  if (event.type === "task.transition" && !taskExtras(event).title) {
+  if (event.type === "task.transition" && !event.title) {
     const title = state.titles[event.taskId];
     if (title) text = text.replace(`task #${event.taskId} `, `task #${event.taskId} ${title}: `);
   }

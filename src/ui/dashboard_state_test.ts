@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { LaoEvent } from "../events/types.ts";
 import { at, sampleRun } from "./_fixtures.ts";
 import {
   countByStatus,
@@ -41,31 +40,37 @@ Deno.test("reduce() sums tokens by role", () => {
   });
 });
 
-Deno.test("reduce() learns the current task's title and attempt from the coder's log line", () => {
+Deno.test("reduce() learns the current task's title and attempt from phase.start", () => {
   const state = replay([
     at(1, {
-      type: "log",
-      level: "info",
-      source: "coder",
-      message: "Coding task #7: Add parser (attempt 2/3)",
+      type: "phase.start",
+      phase: "coder",
+      planId: "p",
+      taskId: 7,
+      title: "Add parser",
+      attempt: 2,
+      maxAttempts: 3,
     }),
     at(2, { type: "task.transition", taskId: 7, planId: "p", from: "pending", to: "coding" }),
   ]);
   assert.deepEqual(state.task, { id: 7, title: "Add parser", attempt: 2, maxAttempts: 3 });
   assert.equal(taskLabel(state.task), "#7 Add parser (attempt 2/3)");
+  assert.equal(state.phase, "coder");
 });
 
-Deno.test("reduce() takes title and attempt from extra event fields when present", () => {
-  const event = {
-    type: "phase.start",
-    phase: "reviewer",
-    taskId: 4,
-    title: "Write tests",
-    attempt: 1,
-  } as LaoEvent;
-  const state = replay([at(1, event)]);
+Deno.test("reduce() takes title and attempt from a task.transition into review", () => {
+  const state = replay([
+    at(1, {
+      type: "task.transition",
+      taskId: 4,
+      planId: "p",
+      from: "coded",
+      to: "review",
+      title: "Write tests",
+      attempt: 1,
+    }),
+  ]);
   assert.equal(taskLabel(state.task), "#4 Write tests (attempt 1)");
-  assert.equal(state.phase, "reviewer");
 });
 
 Deno.test("reduce() keeps only the newest activity lines and skips debug ones", () => {
@@ -90,7 +95,7 @@ Deno.test("reduce() counts warnings and errors and remembers the last ones", () 
 
 Deno.test("reduce() names a task by its known title in the activity list", () => {
   const state = replay([
-    at(1, { type: "log", level: "info", message: "Coding task #7: Add parser (attempt 1/3)" }),
+    at(1, { type: "phase.start", phase: "coder", taskId: 7, title: "Add parser", attempt: 1 }),
     at(2, { type: "task.transition", taskId: 7, planId: "p", from: "coding", to: "coded" }),
   ]);
   assert.equal(state.activity.at(-1)?.text, "task #7 Add parser: coding → coded");

@@ -67,7 +67,14 @@ Deno.test("render() shows the last activity lines with markers for warnings and 
 Deno.test("render() shows the current task with its attempt", () => {
   const s = reduce(
     state(),
-    at(20, { type: "log", level: "info", message: "Coding task #1: Greeting (attempt 2/3)" }),
+    at(20, {
+      type: "phase.start",
+      phase: "coder",
+      taskId: 1,
+      title: "Greeting",
+      attempt: 2,
+      maxAttempts: 3,
+    }),
   );
   assert.ok(render(s, { width: 100, color: false }).includes("task #1 Greeting (attempt 2/3)"));
 });

@@ -17,25 +17,14 @@ export interface Described {
   good?: boolean;
 }
 
-/**
- * Optional fields a producer may add to `task.transition` / `phase.start`
- * events beyond the typed union; the UI shows them when present.
- */
-export interface TaskExtras {
+/** The task fields `task.transition` and `phase.start` events carry. */
+export interface TaskFields {
   /** Task title. */
   title?: string;
   /** 1-based attempt number. */
   attempt?: number;
   /** Attempt budget. */
   maxAttempts?: number;
-}
-
-/** Reads the optional {@linkcode TaskExtras} of an event (absent ones are undefined). */
-export function taskExtras(event: LaoEvent): TaskExtras {
-  const bag = event as unknown as Record<string, unknown>;
-  const str = (k: string) => typeof bag[k] === "string" ? bag[k] as string : undefined;
-  const num = (k: string) => typeof bag[k] === "number" ? bag[k] as number : undefined;
-  return { title: str("title"), attempt: num("attempt"), maxAttempts: num("maxAttempts") };
 }
 
 /** Formats seconds as `0.3s`, `12s`, `4m 05s` or `1h 02m`. */
@@ -72,7 +61,7 @@ export function clock(at: string): string {
 }
 
 /** `(attempt 1/3)` or `(attempt 2)` or empty. */
-export function attemptText(extras: TaskExtras): string {
+export function attemptText(extras: TaskFields): string {
   if (extras.attempt === undefined) return "";
   const of = extras.maxAttempts === undefined ? "" : `/${extras.maxAttempts}`;
   return `(attempt ${extras.attempt}${of})`;
@@ -83,10 +72,9 @@ function join(...parts: (string | undefined)[]): string {
 }
 
 function taskLine(event: Extract<LaoEvent, { type: "task.transition" }>): Described {
-  const extras = taskExtras(event);
   const move = event.from === null ? `→ ${event.to}` : `${event.from} → ${event.to}`;
   const reason = event.reason ? `— ${event.reason}` : undefined;
-  const text = join(`task #${event.taskId}`, move, attemptText(extras), extras.title, reason);
+  const text = join(`task #${event.taskId}`, move, attemptText(event), event.title, reason);
   if (event.to === "failed") return { text, level: "warn" };
   return { text, level: "info", good: event.to === "completed" };
 }

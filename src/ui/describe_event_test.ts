@@ -5,7 +5,6 @@ import {
   formatBytes,
   formatSeconds,
   formatTokens,
-  taskExtras,
 } from "./describe_event.ts";
 import { localAt } from "./_fixtures.ts";
 import type { LaoEvent } from "../events/types.ts";
@@ -119,20 +118,6 @@ Deno.test("describeEvent() shortens commit hashes and names the tool", () => {
       .text,
     "task #2 tool file_write failed: a.py",
   );
-});
-
-Deno.test("taskExtras() ignores extra fields of the wrong type", () => {
-  const event = {
-    type: "phase.start",
-    phase: "coder",
-    title: 5,
-    attempt: "2",
-  } as unknown as LaoEvent;
-  assert.deepEqual(taskExtras(event), {
-    title: undefined,
-    attempt: undefined,
-    maxAttempts: undefined,
-  });
 });
 
 Deno.test("formatters render durations, sizes, tokens and local clock times", () => {
