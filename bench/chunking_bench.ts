@@ -10,6 +10,7 @@ import { architectMessages } from "../src/agents/architect.ts";
 import { defaultConfig } from "../src/config/defaults.ts";
 import { cl100k, estimateMessages } from "../src/llm/tokens.ts";
 import { chunkPlan } from "../src/pipeline/chunking.ts";
+import { type Stat, stat } from "./stats.ts";
 
 /** A plan of about `bytes` bytes: phases, headings, bullets and prose. */
 export function syntheticPlan(bytes: number): string {
@@ -46,16 +47,18 @@ export async function benchChunking(bytes = 2 * 1024 * 1024) {
   return { bytes: plan.length, tokens, chunks: chunks.length, countMs, chunkMs };
 }
 
-/** Prints the chunking figure. */
-export async function printChunkingBench(): Promise<void> {
-  const r = await benchChunking();
-  console.log("Chunking (2 MB plan, planner defaults)");
-  console.log(
-    `  chunk time / one token count: ${(r.chunkMs / r.countMs).toFixed(2)}x` +
-      `  (${r.chunks} chunks, ${r.tokens} tokens; ${r.chunkMs.toFixed(0)} ms vs ${
-        r.countMs.toFixed(0)
-      } ms)`,
-  );
+/** `runs` chunkings of a 2 MB plan: count time, chunk time and their ratio. */
+export async function benchChunkingRuns(
+  runs: number,
+): Promise<{ chunks: number; countMs: Stat; chunkMs: Stat; chunkOverCount: Stat }> {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await benchChunking());
+  return {
+    chunks: all[0]!.chunks,
+    countMs: stat(all.map((r) => r.countMs)),
+    chunkMs: stat(all.map((r) => r.chunkMs)),
+    chunkOverCount: stat(all.map((r) => r.chunkMs / r.countMs)),
+  };
 }
 
-if (import.meta.main) await printChunkingBench();
+if (import.meta.main) console.log(await benchChunkingRuns(3));
