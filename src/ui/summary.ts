@@ -1,11 +1,13 @@
 /**
  * The final summary of `lao run`: tasks by status, plans, tokens by role,
  * model loads and swaps, time in the memory gate, wall time, and a resume
- * hint when the run was interrupted.
+ * hint when the run was interrupted. `lao run` fills {@linkcode RunSummary}
+ * from the store and the run's result (`src/cli/commands/run.ts`); this
+ * module only formats it.
  *
  * @module
  */
-import type { LaoEvent, PlanStatus, Role, TaskStatus } from "../events/types.ts";
+import type { PlanStatus, Role, TaskStatus } from "../events/types.ts";
 import { paint } from "./ansi.ts";
 import { TASK_STATUSES } from "./dashboard_state.ts";
 import { formatSeconds } from "./describe_event.ts";
@@ -56,112 +58,6 @@ export interface RunSummary {
 /** Options of {@linkcode formatSummary}. */
 export interface SummaryFormatOptions {
   color: boolean;
-}
-
-/** Options of {@linkcode summaryFromEvents}. */
-export interface FromEventsOptions {
-  interrupted?: boolean;
-  /** Wall time; default: from the first to the last event's `at`. */
-  wallSeconds?: number;
-}
-
-function emptyCounts(): Record<TaskStatus, number> {
-  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
-}
-
-function planOf(event: LaoEvent): string | undefined {
-  if (event.type === "task.transition" || event.type === "plan.status") return event.planId;
-  if (event.type === "phase.start" || event.type === "phase.end") return event.planId;
-  return undefined;
-}
-
-/**
- * Computes a {@linkcode RunSummary} from the events of a run. Loads are
- * attributed to the plan last worked on; a plan's lower bound is the number
- * of distinct models it needed.
- */
-export function summaryFromEvents(
-  events: readonly (LaoEvent & { at: string })[],
-  options: FromEventsOptions = {},
-): RunSummary {
-  const tasks = new Map<number, { planId: string; status: TaskStatus }>();
-  const plans = new Map<string, { filename: string; status: PlanStatus }>();
-  const perPlan = new Map<string, { loads: number; models: Set<string> }>();
-  const summary: RunSummary = {
-    tasksByStatus: emptyCounts(),
-    tokensByRole: {},
-    loads: 0,
-    unloads: 0,
-    swaps: 0,
-    memoryGateSeconds: 0,
-    wallSeconds: 0,
-    plans: [],
-    interrupted: options.interrupted ?? false,
-  };
-  let currentPlan: string | undefined;
-  for (const event of events) {
-    currentPlan = planOf(event) ?? currentPlan;
-    switch (event.type) {
-      case "plan.registered":
-        plans.set(event.planId, { filename: event.filename, status: "decomposing" });
-        break;
-      case "plan.status": {
-        const known = plans.get(event.planId);
-        plans.set(event.planId, { filename: known?.filename ?? event.planId, status: event.to });
-        break;
-      }
-      case "task.transition":
-        tasks.set(event.taskId, { planId: event.planId, status: event.to });
-        break;
-      case "model.load": {
-        summary.loads++;
-        if (event.swap) summary.swaps++;
-        if (currentPlan === undefined) break;
-        const entry = perPlan.get(currentPlan) ?? { loads: 0, models: new Set<string>() };
-        entry.loads++;
-        entry.models.add(event.model);
-        perPlan.set(currentPlan, entry);
-        break;
-      }
-      case "model.unload":
-        summary.unloads++;
-        break;
-      case "memory.gate":
-        summary.memoryGateSeconds += event.seconds;
-        break;
-      case "llm.call": {
-        const use = summary.tokensByRole[event.role] ?? { prompt: 0, completion: 0 };
-        use.prompt += event.promptTokens;
-        use.completion += event.completionTokens;
-        summary.tokensByRole[event.role] = use;
-        break;
-      }
-    }
-  }
-  for (const { status } of tasks.values()) summary.tasksByStatus[status]++;
-  for (const [planId, plan] of plans) {
-    const own = [...tasks.values()].filter((t) => t.planId === planId);
-    summary.plans.push({
-      filename: plan.filename,
-      status: plan.status,
-      completed: own.filter((t) => t.status === "completed").length,
-      failed: own.filter((t) => t.status === "failed").length,
-      total: own.length,
-    });
-  }
-  if (perPlan.size) {
-    summary.loadsPerPlan = Object.fromEntries(
-      [...perPlan].map(([id, e]) => [
-        plans.get(id)?.filename ?? id,
-        { loads: e.loads, lowerBound: e.models.size },
-      ]),
-    );
-  }
-  const first = events[0]?.at;
-  const last = events.at(-1)?.at;
-  summary.wallSeconds = options.wallSeconds ??
-    (first && last ? Math.max(0, (Date.parse(last) - Date.parse(first)) / 1000) : 0);
-  return summary;
 }
 
 function taskLine(summary: RunSummary, color: boolean): string {

@@ -1,46 +1,48 @@
 import assert from "node:assert/strict";
-import { at, sampleRun } from "./_fixtures.ts";
-import { formatSummary, type RunSummary, summaryFromEvents } from "./summary.ts";
+import type { TaskStatus } from "../events/types.ts";
+import { TASK_STATUSES } from "./dashboard_state.ts";
+import { formatSummary, type RunSummary } from "./summary.ts";
 
-Deno.test("summaryFromEvents() counts final task statuses, tokens, loads and the gate", () => {
-  const summary = summaryFromEvents(sampleRun());
-  assert.deepEqual(summary.tasksByStatus, {
-    pending: 0,
-    coding: 0,
-    coded: 0,
-    review: 0,
-    completed: 1,
-    failed: 1,
-  });
-  assert.deepEqual(summary.tokensByRole, {
-    planner: { prompt: 1000, completion: 200 },
-    coder: { prompt: 3000, completion: 500 },
-  });
-  assert.equal(summary.loads, 2);
-  assert.equal(summary.swaps, 1);
-  assert.equal(summary.unloads, 1);
-  assert.equal(summary.memoryGateSeconds, 0.3);
-  assert.equal(summary.wallSeconds, 14);
-  assert.equal(summary.interrupted, false);
-});
+function counts(some: Partial<Record<TaskStatus, number>>): Record<TaskStatus, number> {
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, some[s] ?? 0])) as Record<
+    TaskStatus,
+    number
+  >;
+}
 
-Deno.test("summaryFromEvents() reports each plan with its task counts and loads", () => {
-  const summary = summaryFromEvents(sampleRun());
-  assert.deepEqual(summary.plans, [
-    { filename: "greeting.md", status: "active", completed: 1, total: 2, failed: 1 },
-  ]);
-  assert.deepEqual(summary.loadsPerPlan, { "greeting.md": { loads: 2, lowerBound: 2 } });
-});
+/** One plan, one task completed and one failed, two loads and a swap. */
+function sample(): RunSummary {
+  return {
+    tasksByStatus: counts({ completed: 1, failed: 1 }),
+    tokensByRole: {
+      planner: { prompt: 1000, completion: 200 },
+      coder: { prompt: 3000, completion: 500 },
+    },
+    loads: 2,
+    unloads: 1,
+    swaps: 1,
+    loadsPerPlan: { "greeting.md": { loads: 2, lowerBound: 2 } },
+    memoryGateSeconds: 0.3,
+    wallSeconds: 14,
+    plans: [{ filename: "greeting.md", status: "active", completed: 1, total: 2, failed: 1 }],
+    interrupted: false,
+  };
+}
 
-Deno.test("summaryFromEvents() handles an empty run", () => {
-  const summary = summaryFromEvents([], { interrupted: true, wallSeconds: 3 });
-  assert.equal(summary.wallSeconds, 3);
-  assert.equal(summary.loadsPerPlan, undefined);
-  assert.deepEqual(summary.plans, []);
-});
+const EMPTY: RunSummary = {
+  tasksByStatus: counts({}),
+  tokensByRole: {},
+  loads: 0,
+  unloads: 0,
+  swaps: 0,
+  memoryGateSeconds: 0,
+  wallSeconds: 0,
+  plans: [],
+  interrupted: false,
+};
 
 Deno.test("formatSummary() prints tasks, plans, tokens, models, gate and wall time", () => {
-  const lines = formatSummary(summaryFromEvents(sampleRun()), { color: false });
+  const lines = formatSummary(sample(), { color: false });
   assert.deepEqual(lines, [
     "LAO run finished",
     "  tasks: 1 completed, 1 failed",
@@ -58,30 +60,31 @@ Deno.test("formatSummary() prints tasks, plans, tokens, models, gate and wall ti
 });
 
 Deno.test("formatSummary() tells how to resume an interrupted run", () => {
-  const events = [
-    ...sampleRun(),
-    at(20, { type: "task.transition", taskId: 3, planId: "p1", from: null, to: "pending" }),
-  ];
-  const lines = formatSummary(summaryFromEvents(events, { interrupted: true }), { color: false });
+  const summary: RunSummary = {
+    ...sample(),
+    tasksByStatus: counts({ completed: 1, failed: 1, pending: 1 }),
+    interrupted: true,
+  };
+  const lines = formatSummary(summary, { color: false });
   assert.equal(lines[0], "LAO run interrupted");
   assert.equal(lines.at(-1), "1 task(s) left; run `lao run` to resume where it stopped.");
 });
 
 Deno.test("formatSummary() says when no task or token was seen", () => {
-  const empty: RunSummary = summaryFromEvents([]);
-  const lines = formatSummary(empty, { color: false });
+  const lines = formatSummary(EMPTY, { color: false });
   assert.ok(lines.includes("  tasks: none"));
   assert.ok(lines.includes("  tokens: none"));
 });
 
 Deno.test("formatSummary() colours failures red when colour is on", () => {
-  const lines = formatSummary(summaryFromEvents(sampleRun()), { color: true });
+  const lines = formatSummary(sample(), { color: true });
   assert.ok(lines[1]?.includes("\x1b[31m1 failed\x1b[39m"));
 });
 
 Deno.test("formatSummary() says where each plan's code is, why tasks failed and what to run next", () => {
   const summary: RunSummary = {
-    ...summaryFromEvents(sampleRun(), { wallSeconds: 5 }),
+    ...sample(),
+    wallSeconds: 5,
     plans: [{
       filename: "greeting.md",
       status: "active",
