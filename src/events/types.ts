@@ -6,7 +6,7 @@
  * @module
  */
 
-/** A task status (spec §3.4). */
+/** A task status (the transitions are in `store/task_machine.ts`). */
 export type TaskStatus =
   | "pending"
   | "coding"

@@ -1,7 +1,7 @@
 /**
  * {@linkcode PlanGit}: one per plan workspace. Writes LAO's snapshot files
  * (`LAO_PLAN.md`, `LAO_TASKS.json`, `LAO_REVIEW.log`) and records each phase
- * as a commit with the subjects of spec §6. Each commit contains exactly the
+ * as a commit with the subjects of `message.ts`. Each commit contains exactly the
  * files of that phase. Problems become `log` warnings; nothing throws.
  *
  * @module

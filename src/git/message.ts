@@ -1,5 +1,5 @@
 /**
- * Commit messages for LAO's phase commits (spec §6): `lao(<agent>): <summary>`
+ * Commit messages for LAO's phase commits: `lao(<agent>): <summary>`
  * subjects of at most 72 characters and `Plan-ID:` bodies with optional
  * `LAO-Plan-ID:` / `LAO-Task-ID:` trailers.
  *

@@ -1,5 +1,5 @@
 /**
- * The model manager (spec §5.2): keeps one large LLM resident, swapping
+ * The model manager: keeps one large LLM resident, swapping
  * models per role with a memory gate in between, a JIT fallback when LM
  * Studio's guardrails refuse a load, and counters for the quality report.
  *

@@ -1,5 +1,5 @@
 /**
- * The task state machine (spec §3.4). Pure: the store applies these rules as
+ * The task state machine. Pure: the store applies these rules as
  * guarded updates (`... WHERE status = expected`).
  *
  * @module

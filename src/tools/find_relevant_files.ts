@@ -2,7 +2,7 @@
  * `find_relevant_files`: ranks workspace files for a natural-language query,
  * with embeddings when an embedder is available and BM25 otherwise (also the
  * fallback when embedding fails). Also used for the coder's context
- * retrieval (spec §4.7 step 2).
+ * retrieval.
  *
  * @module
  */
@@ -17,7 +17,7 @@ const schema = z.object({
   top_k: z.coerce.number().int().min(1).max(20).optional().describe("Number of files (default 5)"),
 });
 
-/** File extensions considered source/text (spec §4.7). */
+/** File extensions considered source/text. */
 export const TEXT_EXTENSIONS = new Set(
   [
     "py js ts tsx jsx mjs cjs html css scss json yaml yml md txt toml cfg ini sh sql go rs ",

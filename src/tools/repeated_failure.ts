@@ -1,6 +1,6 @@
 /**
  * Detects a model repeating the same failing tool call and tells it to change
- * approach (spec §4.10 in spirit: no-progress loops burn attempts).
+ * approach, before the loop burns the attempt.
  *
  * @module
  */

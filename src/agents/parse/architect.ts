@@ -1,5 +1,5 @@
 /**
- * Parsing and validation of the architect's task list (spec §4.2), tolerant
+ * Parsing and validation of the architect's task list, tolerant
  * of the variants small models produce: field-name aliases, a single string
  * where an array belongs, a `{"tasks": [...]}` wrapper, prose, fences, think
  * blocks and truncated output. Valid tasks are kept when others are invalid.

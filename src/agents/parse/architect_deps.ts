@@ -1,6 +1,6 @@
 /**
- * Dependency resolution and de-duplication for architect task lists (spec
- * §4.4, weak spots 3 and 37): titles are matched exactly, then normalised,
+ * Dependency resolution and de-duplication for architect task lists: titles
+ * are matched exactly, then normalised,
  * then by 1-based task number, then fuzzily ("did you mean"); unknown titles
  * are dropped with a warning; cycles are reported.
  *

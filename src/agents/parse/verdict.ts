@@ -1,5 +1,5 @@
 /**
- * Reviewer verdict parsing (spec §4.8, weak spot 22): the JSON object may sit
+ * Reviewer verdict parsing: the JSON object may sit
  * anywhere (fenced, in prose, or only in the reasoning when the content is
  * empty); verdict words are matched in many spellings; a plain-text
  * `VERDICT: APPROVED` line works too; rejections with only minor findings

@@ -84,7 +84,7 @@ export function lmstudioBackend(endpoint: ServerEndpoint, loadTimeoutMs: number)
   /**
    * Loads by a 1-token chat. Only failures that say the load itself failed
    * are thrown; any other reply (e.g. a 400 about the chat) leaves the
-   * verdict to the caller's readiness poll, as in spec §5.4.
+   * verdict to the caller's readiness poll.
    */
   async function jitLoad(key: string): Promise<void> {
     try {

@@ -63,7 +63,11 @@ export interface GateProgress {
 /** Headroom required on top of `needBytes` (1 GiB). */
 export const GATE_HEADROOM_BYTES = 1024 ** 3;
 
-/** Waits for memory per spec §5.3 (plus the "already fits" shortcut of servers.md §5.4). */
+/**
+ * Waits until `release_fraction` of the freed memory is available again, or
+ * the next model already fits with {@linkcode GATE_HEADROOM_BYTES} to spare,
+ * or swap grew past `swap_growth_limit_mb`, or `settle_timeout_s` passed.
+ */
 export async function runMemoryGate(input: GateInput): Promise<GateResult> {
   const { before, settings, clock, probe } = input;
   const started = clock.now();

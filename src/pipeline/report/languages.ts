@@ -1,5 +1,5 @@
 /**
- * Plan-language inference for reports (spec §4.9 last paragraph): keyword
+ * Plan-language inference for reports: keyword
  * hits in the plan text, falling back to the extensions of the workspace's
  * files when the plan names no language.
  *

@@ -1,8 +1,8 @@
 /**
- * Builds the per-plan `quality_report.json` (spec §4.11) from plain data the
+ * Builds the per-plan `quality_report.json` from plain data the
  * pipeline reads from its store. The report holds no timestamps of its own,
  * so an unchanged plan produces a byte-identical report (and is not
- * rewritten, spec §11 item 20).
+ * rewritten, so it makes no new commit).
  *
  * @module
  */

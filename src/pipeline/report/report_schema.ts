@@ -1,5 +1,5 @@
 /**
- * `lao report check` / `lao report migrate` (spec §4.11): validates and
+ * `lao report check` / `lao report migrate`: validates and
  * upgrades the `report_meta` header of a `quality_report.json`.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * Runs validation commands through an injected shell port and turns failures
- * into findings plus validation-run records (spec §3.8, §4.9).
+ * into findings plus validation-run records.
  *
  * @module
  */

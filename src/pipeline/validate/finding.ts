@@ -1,6 +1,6 @@
 /**
  * Findings: one problem found in a task's change, either by a static
- * validator or by the reviewer model (spec §3.8, §4.9).
+ * validator or by the reviewer model.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The quality gate (spec §4.8 step 4): decides which validator findings block
+ * The quality gate: decides which validator findings block
  * a task before the reviewer model is called.
  *
  * - `off`: nothing blocks.
@@ -8,7 +8,7 @@
  * - `strict`: every critical/major finding blocks regardless of confidence;
  *   minor findings block only when their confidence reaches the threshold;
  *   `info` never blocks. (The original blocked on *every* finding, so noisy
- *   minor heuristics such as a `TODO` comment blocked everything, §11 item 25.
+ *   minor heuristics such as a `TODO` comment blocked everything.
  *   Heuristic minors therefore carry confidences below the default 0.6.)
  *
  * The threshold is looked up by analyzer id, then analyzer kind, then the

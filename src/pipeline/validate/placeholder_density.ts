@@ -1,6 +1,5 @@
 /**
- * Aggregate placeholder checks over all changed source files (spec §4.9,
- * with the units fixed per §11 item 23).
+ * Aggregate placeholder checks over all changed source files.
  *
  * - density = markers per 1000 lines, where the line count has a floor of
  *   1000 so that one `TODO` in a 20-line file is not "50 per kloc";

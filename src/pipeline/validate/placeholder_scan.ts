@@ -1,5 +1,5 @@
 /**
- * Placeholder scan (spec §4.9, fixed per §11 item 23): finds unfinished code
+ * Placeholder scan: finds unfinished code
  * in one file, while leaving ordinary text alone.
  *
  * - Code-level stubs (`raise NotImplementedError`, `throw new Error("not

@@ -1,5 +1,5 @@
 /**
- * Python syntax analyzer (spec §4.9, fixed per §11 item 26): compiles the
+ * Python syntax analyzer: compiles the
  * source **in memory** with `python3`, so no `__pycache__` is written into the
  * workspace, and reports workspace-relative paths.
  *

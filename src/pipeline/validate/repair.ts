@@ -1,6 +1,5 @@
 /**
- * Repair feedback and no-progress detection (spec §4.10, fixed per §11
- * item 4).
+ * Repair feedback and the no-progress signatures.
  *
  * The feedback text given back to the coder is
  *
@@ -138,8 +137,7 @@ export interface ProgressInput {
 /**
  * True when the task is stuck: both feedback texts carry the same finding
  * signature and the code did not change since the previous attempt. When
- * either code signature is unknown, only the finding signatures decide
- * (spec behaviour).
+ * either code signature is unknown, only the finding signatures decide.
  */
 export function isNoProgress(input: ProgressInput): boolean {
   const before = findingSignature(input.previousFeedback);

@@ -1,6 +1,6 @@
 /**
- * Syntax analyzers for JSON and JavaScript/TypeScript (spec §4.9, with the
- * naive bracket counter of §11 item 24 replaced by a real parser).
+ * Syntax analyzers for JSON and JavaScript/TypeScript, with real parsers (a
+ * bracket counter misreads brackets in strings, comments and regexes).
  *
  * @module
  */

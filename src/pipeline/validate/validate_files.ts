@@ -1,5 +1,5 @@
 /**
- * The validator pass run at review time (spec §4.8 step 3, §4.9): checks the
+ * The validator pass run at review time, before the gate: checks the
  * files a task changed, aggregates placeholder density, runs the configured
  * and inferred commands, and returns findings plus validation-run records.
  *
@@ -33,7 +33,7 @@ export interface ValidateOptions {
   pythonChecker?: PythonChecker;
   /** Infer build/lint/test commands from project files (default true). */
   inferCommands?: boolean;
-  /** At most this many files are checked (default 20, as in spec §4.8). */
+  /** At most this many files are checked (default 20). */
   maxFiles?: number;
   now?: () => Date;
   signal?: AbortSignal;
