@@ -21,7 +21,7 @@ import reaskPrompt from "./prompts/reviewer_reask.md" with { type: "text" };
 import verdictOnlyPrompt from "./prompts/reviewer_verdict_only.md" with { type: "text" };
 import { fillTemplate, wasCutOff } from "./truncation.ts";
 
-/** The reviewer's decision (the scheduler applies caps and cooldowns). */
+/** The reviewer's decision (`pipeline/outcome_policy.ts` decides what it does to the task). */
 export type ReviewOutcome =
   | { kind: "approved"; summary: string; findings: Finding[] }
   | {
