@@ -65,6 +65,12 @@ export const ALLOWED: readonly Allowance[] = [
   },
   { path: "src/ui/run_log.ts", reason: "run logs under .lao/runs/" },
   {
+    path: "src/codemap/cache.ts",
+    calls: ["readTextFile", "writeTextFile"],
+    reason: "the code map's cache under <config dir>/.lao/codemap/ (temp + rename), not a " +
+      "workspace; workspace files are read through the guarded I/O",
+  },
+  {
     path: "src/sandbox/shell.ts",
     calls: ["open"],
     reason: "shell logs under .lao/logs/, opened createNew (never through a link)",
