@@ -33,6 +33,7 @@ const RUN = [
   "qualityGate",
   "planPhase",
   "architectOnly",
+  "redecompose",
   "pilot",
   "pilotOnly",
   "sandbox",

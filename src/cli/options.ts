@@ -31,6 +31,7 @@ export interface GlobalOptions {
   qualityGate?: string;
   planPhase?: string;
   architectOnly?: boolean;
+  redecompose?: boolean;
   pilot?: boolean;
   pilotOnly?: boolean;
   sandbox?: string;
@@ -68,6 +69,7 @@ export function addGlobalOptions(cmd: Command): Command {
     )
     .option("--plan-phase <name>", "only code/review tasks of this phase")
     .option("--architect-only", "decompose plans, then stop")
+    .option("--redecompose", "with --plan: decompose the whole plan again (not only what changed)")
     .option("--no-pilot", "when idle, watch for plans instead of entering Pilot")
     .option("--pilot-only", "go straight to Pilot")
     .addOption(

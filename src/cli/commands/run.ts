@@ -72,6 +72,9 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
   if (replay && record) throw new UserError(`"--record" and "--replay" cannot be used together`);
 
   const planPath = g.plan ? resolvePlanPath(g.plan, ctx.deps.cwd, config.paths.plans) : undefined;
+  if (g.redecompose && !planPath) {
+    throw new UserError(`"--redecompose" needs "--plan X": the plan to decompose again`);
+  }
   const bus = new EventBus();
   const controller = new AbortController();
   const stopController = new AbortController();
@@ -149,6 +152,7 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
         ...(planPath ? { planPath } : {}),
         singleRun: g.singleRun === true || planPath !== undefined || replay !== undefined,
         architectOnly: g.architectOnly === true,
+        ...(g.redecompose ? { redecompose: true } : {}),
         ...(g.planPhase ? { planPhase: g.planPhase } : {}),
       });
       const summary = buildSummary(ctx, result, deps.models.stats(), commits);
