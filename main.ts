@@ -1,10 +1,22 @@
 /**
  * LAO entry point: `deno run --config <repo>/deno.json -P=lao <repo>/main.ts ARGS`.
+ * `lao --version` answers before anything else loads; every other command
+ * loads the CLI (and the CLI loads only the command it runs).
  *
  * @module
  */
-import { main } from "./src/cli/main.ts";
+import { VERSION } from "./src/cli/version.ts";
+
+/** True for the bare version request, which needs no argument parser. */
+export function isVersionRequest(args: string[]): boolean {
+  return args.length === 1 && (args[0] === "--version" || args[0] === "-v");
+}
 
 if (import.meta.main) {
+  if (isVersionRequest(Deno.args)) {
+    console.log(`lao ${VERSION}`);
+    Deno.exit(0);
+  }
+  const { main } = await import("./src/cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

@@ -2,7 +2,8 @@
  * The CLI: parses arguments (global options before or after the command),
  * dispatches, and maps errors to exit codes — user errors print one line and
  * exit with their code (2 by default), interrupts exit 130, bugs print a stack
- * and exit 70.
+ * and exit 70. Command modules are imported when their command runs, so
+ * `lao --version` and `lao status` load only what they use.
  *
  * @module
  */
@@ -11,16 +12,10 @@ import { ExitCode, InterruptedError, UserError } from "../errors.ts";
 import { storageFault } from "../store/storage_faults.ts";
 import { denoOutput } from "../ui/output.ts";
 import { type Action, CliContext, type CliDeps } from "./context.ts";
-import { initCommand } from "./commands/init.ts";
-import { interactiveInit } from "./commands/init_interactive.ts";
-import { statusCommand } from "./commands/status.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { configureHelp } from "./help.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { registerExtraCommands } from "./commands/extra.ts";
-import { homeLoop } from "./commands/home_loop.ts";
-import { healthCommand } from "./commands/health.ts";
-import { runCommand } from "./commands/run.ts";
 import { registerPilotCommands } from "./commands/pilot_commands.ts";
 
 export { VERSION } from "./version.ts";
@@ -58,13 +53,15 @@ export function buildProgram(
     .option("--skip-readme", "do not write plans/README.md")
     .action(run(async (ctx, opts) => {
       const interactive = opts.interactive !== false && ctx.out.isTty && Deno.stdin.isTerminal();
-      if (!interactive) return initCommand(ctx.deps, opts);
-      return await interactiveInit(ctx, opts);
+      if (!interactive) return (await import("./commands/init.ts")).initCommand(ctx.deps, opts);
+      return await (await import("./commands/init_interactive.ts")).interactiveInit(ctx, opts);
     }));
 
   program.command("status").description("task counts, tokens by role, plan progress")
     .option("--json", "print one JSON document (stable contract)")
-    .action(run((ctx, opts) => statusCommand(ctx, opts)));
+    .action(
+      run(async (ctx, opts) => (await import("./commands/status.ts")).statusCommand(ctx, opts)),
+    );
 
   const retry = (alias: boolean) =>
     run((ctx, opts) => {
@@ -82,7 +79,7 @@ export function buildProgram(
   registerExtraCommands(program, run);
 
   program.command("home", { hidden: true }).description("the interactive home screen (bare lao)")
-    .action(run(async (ctx) => await homeLoop(ctx)));
+    .action(run(async (ctx) => await (await import("./commands/home_loop.ts")).homeLoop(ctx)));
 
   registerPilotCommands(program, run);
   return program;
