@@ -1,5 +1,6 @@
 /**
- * Start-up: `lao --version`, `lao status` on an empty project and on a
+ * Start-up: `lao --version`, `lao status` on a fresh project (no
+ * factory.yaml, no database) and on a
  * 10,000-task database, `lao status --json` at 10,000 tasks, and `lao health`
  * against the fake server, each a fresh `deno run` of main.ts under LAO's own
  * config and permission set.
@@ -25,7 +26,8 @@ export interface StartupFigures {
 /** Times each command `runs` times. */
 export async function benchStartup(runs: number): Promise<StartupFigures> {
   const main = join(REPO, "main.ts");
-  const empty = await Deno.makeTempDir({ prefix: "lao_bench_empty_" });
+  const fresh = await Deno.makeTempDir({ prefix: "lao_bench_fresh_" });
+  const empty = await Deno.makeTempDir({ prefix: "lao_bench_health_" });
   const big = await Deno.makeTempDir({ prefix: "lao_bench_10k_" });
   await using server = await start({ respond: () => ({ content: "ok" }) });
   try {
@@ -45,13 +47,14 @@ export async function benchStartup(runs: number): Promise<StartupFigures> {
       ].join("\n"),
     );
     return {
-      version: await timeProcess(denoArgs(main, ["--version"]), runs, empty),
-      statusEmpty: await timeProcess(denoArgs(main, ["status"]), runs, empty),
+      version: await timeProcess(denoArgs(main, ["--version"]), runs, fresh),
+      statusEmpty: await timeProcess(denoArgs(main, ["status"]), runs, fresh),
       status10k: await timeProcess(denoArgs(main, ["status"]), runs, big),
       statusJson10k: await timeProcess(denoArgs(main, ["status", "--json"]), runs, big),
       health: await timeProcess(denoArgs(main, ["health"]), runs, empty),
     };
   } finally {
+    await Deno.remove(fresh, { recursive: true });
     await Deno.remove(empty, { recursive: true });
     await Deno.remove(big, { recursive: true });
   }
