@@ -8,9 +8,10 @@
  * `src/` (`errors.ts`, …) form the `(root)` node, which every folder may use.
  *
  * Usage: `deno run --allow-read tools/check_layers.ts [root]` checks;
- * `--graph` prints the graph as Mermaid; `--write-docs` (needs `--allow-write`) also
- * regenerates the marked section of `docs/ARCHITECTURE.md`. Exit 1 and one
- * line per problem when the check fails: an edge not allowed, a folder not
+ * `--graph` prints the graph as Mermaid; `--write-docs` (needs
+ * `--allow-write`) regenerates the marked section of `docs/ARCHITECTURE.md`;
+ * `--check-docs` fails when that section is out of date. Exit 1 and one line
+ * per problem when the check fails: an edge not allowed, a folder not
  * declared, or an exception that no longer matches anything (remove it).
  *
  * @module
@@ -332,12 +333,16 @@ if (import.meta.main) {
     console.error(`ALLOWED has a cycle: ${c.join(" ↔ ")}`);
     problems.push({ kind: "edge", message: "cycle in ALLOWED" });
   }
-  if (Deno.args.includes("--write-docs")) {
-    const path = join(root, "docs", "ARCHITECTURE.md");
-    await Deno.writeTextFile(
-      path,
-      withSection(await Deno.readTextFile(path), docsSection(graph)),
+  const docPath = join(root, "docs", "ARCHITECTURE.md");
+  const doc = await Deno.readTextFile(docPath);
+  const current = withSection(doc, docsSection(graph));
+  if (Deno.args.includes("--write-docs")) await Deno.writeTextFile(docPath, current);
+  else if (Deno.args.includes("--check-docs") && current !== doc) {
+    console.error(
+      "docs/ARCHITECTURE.md: the folder graph is out of date; run " +
+        "deno run --allow-read=. --allow-write=docs tools/check_layers.ts --write-docs",
     );
+    problems.push({ kind: "edge", message: "docs out of date" });
   }
   if (problems.length > 0) Deno.exit(1);
   const known = cycles(graph).map((c) => c.join(" ↔ "));
