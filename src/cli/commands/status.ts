@@ -27,6 +27,12 @@ export interface StatusDocument {
     completed: number;
     failed: number;
     total: number;
+    /** Where the plan's code is written (its folder, or its git worktree). */
+    workspace: string | null;
+    /** The plan's branch when it works in a git worktree (`lao/<stem>`), else null. */
+    branch: string | null;
+    /** Tasks kept from an earlier revision, new in this one, and cancelled by it. */
+    revision: { kept: number; new: number; cancelled: number };
   }[];
   /**
    * Failed tasks with why they failed: `reason` is the code, `findings` the
@@ -65,6 +71,9 @@ export function buildStatus(ctx: CliContext): StatusDocument {
       completed: c.completed,
       failed: c.failed,
       total: Object.values(c).reduce((a, b) => a + b, 0),
+      workspace: p.workspace,
+      branch: p.workspace_kind === "worktree" ? p.branch : null,
+      revision: store!.revisionCounts(p.id),
     };
   });
   const failed = (store?.listByStatus("failed") ?? [])
@@ -145,6 +154,13 @@ export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number
   for (const p of doc.plans) {
     const failed = p.failed ? `, ${p.failed} failed` : "";
     o.out(`  ${p.filename} [${p.status}] ${p.completed}/${p.total} done${failed}`);
+    if (p.workspace) {
+      o.out(`      code in ${p.workspace}${p.branch ? ` (branch ${p.branch})` : ""}`);
+    }
+    const r = p.revision;
+    if (r.kept > 0 || r.cancelled > 0) {
+      o.out(`      revision: ${r.kept} kept, ${r.new} new, ${r.cancelled} cancelled`);
+    }
   }
   for (const f of doc.unregistered) o.out(`  ${f} [not registered yet: lao run takes it in]`);
   for (const r of doc.refused) o.out(`  ${r.file} [refused: ${r.reason}]`);
