@@ -19,8 +19,10 @@ export interface PlanSummary {
   completed: number;
   total: number;
   failed: number;
-  /** Where the plan's code is (its workspace folder). */
+  /** Where the plan's code is (its workspace folder or git worktree). */
   workspace?: string;
+  /** The plan's branch when it works in a git worktree. */
+  branch?: string;
   /** Files the plan's tasks changed so far. */
   files?: number;
   /** Commits LAO made in the workspace during this run. */
@@ -79,7 +81,8 @@ function planLines(plan: PlanSummary): string[] {
       plan.files === undefined ? "" : `${plan.files} file(s)`,
       plan.commits === undefined ? "" : `${plan.commits} commit(s) this run`,
     ].filter(Boolean).join(", ");
-    lines.push(`      code in ${plan.workspace}${changes ? ` (${changes})` : ""}`);
+    const branch = plan.branch ? ` on branch ${plan.branch}` : "";
+    lines.push(`      code in ${plan.workspace}${branch}${changes ? ` (${changes})` : ""}`);
   }
   return lines;
 }

@@ -250,6 +250,7 @@ function buildSummary(
         ...(p.workspace
           ? { workspace: p.workspace, files: files.size, commits: commits.get(p.workspace) ?? 0 }
           : {}),
+        ...(p.workspace_kind === "worktree" && p.branch ? { branch: p.branch } : {}),
       };
     }),
     failedTasks: result.plans.flatMap((p) =>
