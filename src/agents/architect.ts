@@ -12,7 +12,7 @@ import { errorMessage, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
-import { type ChunkBudget, chunkPlan } from "../pipeline/chunking.ts";
+import { type ChunkBudget, chunkPlan, chunkPlanAsync } from "../pipeline/chunking.ts";
 import type { PlanRow } from "../store/store.ts";
 import type { ArchitectTask } from "./parse/architect.ts";
 import { mergeDuplicates, resolveDependencies } from "./parse/architect_deps.ts";
@@ -69,14 +69,15 @@ export async function decomposePlan(
   deps.emit({ type: "phase.start", phase: "architect", planId: plan.id });
   try {
     // With context, every chunk's estimate includes it, so chunks fit the budget with it.
+    // Chunking yields to the event loop, so Ctrl+C and SIGTERM stop even a huge plan at once.
     const ctx = extra.context;
-    const planned = ctx
-      ? chunkPlan(
-        text,
-        planBudget(deps),
-        (chunk) => estimateMessages(deps.count, architectMessages(withContext(ctx, chunk))),
-      )
-      : preflightPlan(deps, text);
+    const planned = await chunkPlanAsync(
+      text,
+      planBudget(deps),
+      (chunk) =>
+        estimateMessages(deps.count, architectMessages(ctx ? withContext(ctx, chunk) : chunk)),
+      { signal: deps.signal },
+    );
     const { preflight } = planned;
     const chunks = extra.context
       ? planned.chunks.map((c) => ({ ...c, text: withContext(extra.context!, c.text) }))
