@@ -45,6 +45,8 @@ export type FakeCommit =
 export interface FakeHooks {
   /** Called before each coder call (`n` counts from 1); throw to fail the call. */
   beforeCoder?: (n: number) => void;
+  /** Called before each coder commit; throw to fail the commit. */
+  beforeCoderCommit?: (input: CoderInput) => void;
   /** Called before each review commit; throw to fail the commit. */
   beforeReviewCommit?: (input: ReviewInput) => void;
   /** The shell port (none when absent): runs `command` against the task's workspace. */
@@ -146,6 +148,7 @@ class RecordingGit extends NoGit {
   }
 
   override commitCoder(input: CoderInput): Promise<CommitResult | null> {
+    this.hooks.beforeCoderCommit?.(input);
     this.commits.push({ kind: "coder", taskId: input.taskId, files: input.files });
     return Promise.resolve(null);
   }

@@ -158,3 +158,25 @@ Deno.test("a file a shell command modifies reaches the reviewer as a change, not
   assert.match(task!.diff ?? "", /^-export const version = 'old';$/m);
   assert.match(task!.diff ?? "", /^\+export const version = 'new, longer';$/m);
 });
+
+Deno.test("a failing coder commit leaves the task coded and reviewed, with one coder phase.end", async () => {
+  await using f = await fakePipeline([TWO[0]!], {
+    hooks: {
+      beforeCoderCommit: () => {
+        throw new Error("index.lock exists");
+      },
+    },
+  });
+  await f.addPlan("one.md", "# One\n\n- a.js\n");
+  await runPipeline(f.deps, { singleRun: true });
+  const [task] = f.store.listTasks();
+  assert.deepEqual([task!.status, task!.attempt], ["completed", 0]);
+  const ends = f.events.filter((e) => e.type === "phase.end" && e.phase === "coder");
+  assert.deepEqual(ends.map((e) => e.type === "phase.end" && e.ok), [true]);
+  assert.ok(
+    f.events.some((e) =>
+      e.type === "log" &&
+      e.message === `task #${task!.id}: the coder commit failed: index.lock exists`
+    ),
+  );
+});
