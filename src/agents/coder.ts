@@ -45,6 +45,24 @@ export const MAX_CUT_OFF_ANSWERS = 3;
 const CONTEXT_FILES = 3;
 const MAX_CONTEXT_FILES = 5;
 const CONTEXT_LINES = 100;
+/** Below this many files `list_dir` shows everything: `search` and `find_relevant_files` are not offered. */
+export const SEARCH_TOOLS_MIN_FILES = 20;
+const SEARCH_TOOLS = new Set(["search", "find_relevant_files"]);
+/** LAO's own bookkeeping files in a plan workspace: never context for the coder. */
+const LAO_FILES = new Set([
+  "LAO_TASKS.json",
+  "LAO_REVIEW.log",
+  "LAO_QUALITY.md",
+  "quality_report.json",
+]);
+/** Words that ask for running something: only then is `shell_exec` offered. */
+const RUN_WORDS =
+  /\b(run|runs|running|test|tests|testing|pytest|build|compile|install|execute|command|script|lint|benchmark|migrate|shell|cli)\b/i;
+
+/** True when the task (or its review feedback) asks for running something. */
+export function needsShell(task: Pick<Task, "title" | "description" | "feedback">): boolean {
+  return RUN_WORDS.test(`${task.title}\n${task.description}\n${task.feedback ?? ""}`);
+}
 
 /** Builds the task message: title, description, targets, previous feedback, context files. */
 export function taskMessage(task: Task, context: { path: string; text: string }[]): string {
@@ -84,7 +102,9 @@ async function gatherContext(
       topK: CONTEXT_FILES,
       signal: deps.signal,
     });
-    const paths = [...new Set([...task.file_paths, ...fromDeps, ...ranked.map((r) => r.path)])];
+    const own = (p: string) => LAO_FILES.has(p) || p === deps.config.git.plan_file_name;
+    const related = ranked.map((r) => r.path).filter((p) => !own(p));
+    const paths = [...new Set([...task.file_paths, ...fromDeps, ...related])];
     for (const path of paths) {
       if (context.length >= MAX_CONTEXT_FILES) break;
       if (!await fs.isFile(path)) continue;
@@ -125,8 +145,14 @@ export async function runCoder(
     embed: (texts) => deps.llm("embedder").embed(embedder, texts, deps.signal),
     signal: deps.signal,
   };
-  // A disabled shell is not offered at all: fewer tokens, no futile calls.
-  const offered = TOOLS.filter((t) => t.name !== "shell_exec" || shell !== undefined);
+  // Tools by need (fewer tokens, no futile calls): a shell only when enabled and the task asks
+  // to run something; search tools only when the workspace is too big to list.
+  const files = (await fs.walk({ limit: 4 * SEARCH_TOOLS_MIN_FILES }).catch(() => []))
+    .filter((e) => e.kind === "file").length;
+  const offered = TOOLS.filter((t) =>
+    (t.name !== "shell_exec" || (shell !== undefined && needsShell(task))) &&
+    (!SEARCH_TOOLS.has(t.name) || files >= SEARCH_TOOLS_MIN_FILES)
+  );
   const tools: ToolDefinition[] = role.supports_tools
     ? toolDefinitions(offered) as ToolDefinition[]
     : [];

@@ -10,9 +10,9 @@ import { applyPatch } from "./patch_match.ts";
 import { fail, type Tool } from "./types.ts";
 
 const schema = z.object({
-  path: z.string().min(1).describe("Workspace-relative file path"),
-  search: z.string().describe("Exact text currently in the file (unique)"),
-  replace: z.string().describe("Text that replaces it"),
+  path: z.string().min(1).describe("File path"),
+  search: z.string().describe("Exact text now in the file"),
+  replace: z.string().describe("The new text"),
 });
 
 /** The `file_patch` tool. */

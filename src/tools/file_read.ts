@@ -8,12 +8,12 @@ import description from "./file_read.md" with { type: "text" };
 import type { Tool } from "./types.ts";
 
 const schema = z.object({
-  path: z.string().min(1).describe("Workspace-relative file path"),
+  path: z.string().min(1).describe("File path"),
   max_lines: z.coerce.number().int().min(1).max(5000).optional().describe(
-    "Lines to return (default 500)",
+    "Lines (default 500)",
   ),
   offset: z.coerce.number().int().min(1).max(10_000_000).optional().describe(
-    "First line to return, 1-based (default 1)",
+    "First line (default 1)",
   ),
 });
 

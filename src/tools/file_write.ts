@@ -8,8 +8,8 @@ import description from "./file_write.md" with { type: "text" };
 import type { Tool } from "./types.ts";
 
 const schema = z.object({
-  path: z.string().min(1).describe("Workspace-relative file path"),
-  content: z.string().describe("The complete new file content"),
+  path: z.string().min(1).describe("File path"),
+  content: z.string().describe("The whole file"),
 });
 
 /** The `file_write` tool. */

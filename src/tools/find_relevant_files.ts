@@ -13,8 +13,8 @@ import type { EmbedPort, Tool } from "./types.ts";
 import type { WorkspaceFs } from "./workspace_fs.ts";
 
 const schema = z.object({
-  query: z.string().min(1).describe("What you are looking for, in words"),
-  top_k: z.coerce.number().int().min(1).max(20).optional().describe("Number of files (default 5)"),
+  query: z.string().min(1).describe("What you look for"),
+  top_k: z.coerce.number().int().min(1).max(20).optional().describe("Files (default 5)"),
 });
 
 /** File extensions considered source/text. */

@@ -9,8 +9,8 @@ import type { Tool } from "./types.ts";
 import type { WorkspaceEntry } from "./workspace_fs.ts";
 
 const schema = z.object({
-  path: z.string().optional().describe("Folder to list (default: workspace root)"),
-  depth: z.coerce.number().int().min(1).max(8).optional().describe("Levels to show (default 3)"),
+  path: z.string().optional().describe("Folder"),
+  depth: z.coerce.number().int().min(1).max(8).optional().describe("Levels"),
 });
 
 const MAX_ENTRIES = 400;

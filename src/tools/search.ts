@@ -9,9 +9,9 @@ import description from "./search.md" with { type: "text" };
 import { fail, type Tool } from "./types.ts";
 
 const schema = z.object({
-  pattern: z.string().min(1).describe("Text or regular expression to find"),
-  path: z.string().optional().describe("Folder to search (default: whole workspace)"),
-  regex: z.boolean().optional().describe("Treat pattern as a regular expression"),
+  pattern: z.string().min(1).describe("Text or regex"),
+  path: z.string().optional().describe("Folder"),
+  regex: z.boolean().optional().describe("Pattern is a regex"),
 });
 
 const MAX_RESULTS = 100;

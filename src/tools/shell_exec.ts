@@ -11,7 +11,7 @@ import { fail, type Tool } from "./types.ts";
 const schema = z.object({
   command: z.string().min(1).describe("The shell command"),
   timeout: z.coerce.number().int().min(1).max(3600).optional().describe(
-    "Seconds before it is stopped (default 60; never more than the project's tools.shell.timeout_s)",
+    "Seconds (default 60)",
   ),
 });
 
