@@ -19,6 +19,7 @@ Deno.test("reduce() counts tasks by their latest status", () => {
     review: 0,
     completed: 1,
     failed: 1,
+    cancelled: 0,
   });
 });
 

@@ -83,8 +83,10 @@ function statusCounts(state: DashboardState): Piece[] {
   const counts = countByStatus(state);
   const pieces: Piece[] = [];
   for (const status of TASK_STATUSES) {
-    if (pieces.length) pieces.push([" · "]);
     const n = counts[status];
+    // Cancelled tasks (sections a revision removed) only matter when there are some.
+    if (status === "cancelled" && n === 0) continue;
+    if (pieces.length) pieces.push([" · "]);
     const style: Paint | undefined = status === "failed" && n > 0
       ? "red"
       : status === "completed" && n > 0

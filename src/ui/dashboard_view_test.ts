@@ -115,3 +115,17 @@ Deno.test("render() shows a memory-gate wait with available/target and the time 
   );
   assert.doesNotMatch(render(open, { width: 160, color: false })[0]!, /waiting for memory/);
 });
+
+Deno.test("render() shows cancelled tasks only when a revision cancelled some", () => {
+  const cancelled = reduce(
+    state(),
+    at(50, { type: "task.transition", taskId: 9, planId: "p1", from: "pending", to: "cancelled" }),
+  );
+  const lines = render(cancelled, { width: 120, color: false });
+  assert.ok(
+    lines.includes(
+      "pending 0 · coding 0 · coded 0 · review 0 · completed 1 · failed 1 · cancelled 1",
+    ),
+    lines.join("\n"),
+  );
+});
