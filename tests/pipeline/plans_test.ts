@@ -183,7 +183,7 @@ Deno.test("--plan restricts the run to that plan and --architect-only stops afte
   ]);
 });
 
-Deno.test("an edited plan becomes a new revision that supersedes the old pending tasks", async () => {
+Deno.test("an edited plan becomes a new revision: the removed section's pending task is cancelled, never coded", async () => {
   const v1: ScriptedTask[] = [{ title: "Old", file: "old.py", content: py("old") }];
   const v2: ScriptedTask[] = [{ title: "New", file: "new.py", content: py("new") }];
   const s1 = scriptedSession(v1);
@@ -202,7 +202,7 @@ Deno.test("an edited plan becomes a new revision that supersedes the old pending
   assert.deepEqual(plans.map((p) => p.status), ["superseded", "completed"]);
   assert.equal(plans[1]!.revision_of, plans[0]!.id);
   assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status, t.escalation_reason]), [
-    ["Old", "failed", "superseded"],
+    ["Old", "cancelled", "cancelled"],
     ["New", "completed", null],
   ]);
 });
