@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { errorMessage, InterruptedError, UserError } from "../errors.ts";
+import { errorMessage, ExitCode, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
@@ -129,6 +129,11 @@ export async function decomposePlan(
     return { ok: true, taskIds: ids, warnings };
   } catch (err) {
     if (err instanceof InterruptedError || err instanceof UserError) throw err;
+    // A refused API key is the setup's problem: waiting for the server cannot fix it.
+    if (err instanceof LlmError && err.kind === "auth_failed") {
+      deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: false });
+      throw new UserError(err.message, ExitCode.Failure, { cause: err });
+    }
     const infrastructure = err instanceof LlmError && err.infrastructure;
     const error = errorMessage(err);
     deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: false });

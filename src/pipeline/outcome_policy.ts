@@ -191,6 +191,8 @@ export function decideReview(
 /** Sorts an error thrown by a phase into {@linkcode FailureKind}. */
 export function failureKind(err: unknown): FailureKind {
   if (err instanceof InterruptedError || err instanceof UserError) return "stop";
+  // A refused API key stops the run: pausing for the server cannot fix it.
+  if (err instanceof LlmError && err.kind === "auth_failed") return "stop";
   if (err instanceof LlmError && err.infrastructure) return "infra";
   return "task";
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InterruptedError, UserError } from "../errors.ts";
-import { ServerUnreachableError } from "../llm/errors.ts";
+import { AuthError, ServerUnreachableError } from "../llm/errors.ts";
 import {
   type CommitVerdict,
   decideFailure,
@@ -240,6 +240,15 @@ const FAILURE_TABLE: [
     infra,
     "infra",
     "recover_review",
+    undefined,
+  ],
+  [
+    "a refused API key stops the run and hands the task back",
+    "coder",
+    lastTry,
+    new AuthError("The server refused the API key", 401),
+    "stop",
+    "release_claim",
     undefined,
   ],
   ["a coder bug reworks", "coder", fresh, new Error("boom"), "task", "coder_rework", undefined],

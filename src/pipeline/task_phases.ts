@@ -10,7 +10,8 @@
  */
 import { runCoder } from "../agents/coder.ts";
 import { runReviewer } from "../agents/reviewer.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, ExitCode, UserError } from "../errors.ts";
+import { LlmError } from "../llm/errors.ts";
 import type { PlanRow, Task } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { decideFailure, decideReview, failureKind, type PhaseName } from "./outcome_policy.ts";
@@ -65,7 +66,12 @@ function emitEnd(deps: PipelineDeps, phase: PhaseName, plan: PlanRow, task: Task
 function phaseFailed(deps: PipelineDeps, task: Task, phase: PhaseName, err: unknown): PhaseResult {
   const d = decideFailure(task, phase, err, deps.config.orchestration, deps.now());
   deps.store.transition(task.id, d.transition, d.patch, d.reason);
-  if (d.kind === "stop") throw err;
+  if (d.kind === "stop") {
+    // Setup problems reach the CLI as one line (a refused API key is an LlmError).
+    throw err instanceof LlmError
+      ? new UserError(err.message, ExitCode.Failure, { cause: err })
+      : err;
+  }
   if (d.kind === "infra") return { kind: "infra", error: errorMessage(err) };
   return { kind: "done" };
 }
