@@ -8,8 +8,10 @@
  * @module
  */
 import { isAbsolute, join, posix } from "node:path";
+import { pinOf } from "./layout.ts";
 import type { RepoInfo } from "./repo.ts";
 import { pinnedGit } from "./pinned.ts";
+import { readSmallFile } from "./safe_read.ts";
 import type { GitResult, GitRunner } from "./runner.ts";
 import type { CommitResult } from "./port.ts";
 
@@ -54,8 +56,23 @@ export async function commitFiles(
   input: CommitFilesInput,
 ): Promise<CommitFilesOutcome> {
   const cwd = repo.workspace;
-  const git = (args: string[], config?: Record<string, string>) =>
-    pinnedGit(runner, repo.layout, ["--literal-pathspecs", ...args], { ...repo.config, ...config });
+  // The layout is re-checked once per commit, before its first git call: the calls of one
+  // commit follow each other with no model or shell step in between. Every call still goes
+  // through the runner with the same pin and config.
+  let checked = false;
+  const git = async (args: string[], config?: Record<string, string>) => {
+    const all = ["--literal-pathspecs", ...args];
+    const merged = { ...repo.config, ...config };
+    if (!checked) {
+      checked = true;
+      return await pinnedGit(runner, repo.layout, all, merged);
+    }
+    return await runner.run(all, {
+      cwd: repo.layout.workspace,
+      pin: pinOf(repo.layout),
+      config: merged,
+    });
+  };
   const { kept } = normalizeFiles(input.files);
   if (kept.length === 0) return { kind: "nothing" };
 
@@ -104,9 +121,32 @@ export async function commitFiles(
     }
     return failed(commit);
   }
-  const head = await git(["rev-parse", "HEAD"]);
-  if (!head.ok) return failed(head);
-  return { kind: "committed", commit: { sha: head.stdout.trim(), subject: input.subject } };
+  const sha = await headFromFiles(repo.layout) ?? await (async () => {
+    const head = await git(["rev-parse", "HEAD"]);
+    return head.ok ? head.stdout.trim() : head;
+  })();
+  if (typeof sha !== "string") return failed(sha);
+  return { kind: "committed", commit: { sha, subject: input.subject } };
+}
+
+/**
+ * The commit HEAD names, read from the repository's own files (`HEAD`, then its loose ref)
+ * instead of a `git rev-parse` process; null when that is not simple (packed or odd refs).
+ */
+async function headFromFiles(layout: RepoInfo["layout"]): Promise<string | null> {
+  const head = await readSmallFile(join(layout.gitDir, "HEAD"), 4096);
+  if (head.kind !== "ok") return null;
+  const text = head.text.trim();
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(text)) return text;
+  const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(text)?.[1];
+  if (!ref || ref.split("/").some((p) => p === ".." || p === "")) return null;
+  for (const dir of [layout.gitDir, layout.commonDir]) {
+    const loose = await readSmallFile(join(dir, ref), 4096);
+    if (loose.kind === "ok" && /^[0-9a-f]{40}([0-9a-f]{24})?\n?$/.test(loose.text)) {
+      return loose.text.trim();
+    }
+  }
+  return null;
 }
 
 function failed(result: { error: string; silent: boolean }): CommitFilesOutcome {
