@@ -20,16 +20,20 @@ async function tmux(...args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Polls the visible pane until it matches `pattern` (for prompts, which print no event). */
+/**
+ * Polls the pane until it matches `pattern` (prompts print no event to wait
+ * on): the visible rows, or with `scrollback` everything the pane printed.
+ */
 async function waitForScreen(
   session: string,
   pattern: RegExp,
-  timeoutMs = 60_000,
+  opts: { scrollback?: boolean } = {},
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + 60_000;
+  const range = opts.scrollback ? ["-J", "-S", "-"] : [];
   let screen = "";
   while (Date.now() < deadline) {
-    screen = await tmux("capture-pane", "-p", "-t", session);
+    screen = await tmux("capture-pane", "-p", ...range, "-t", session);
     if (pattern.test(screen)) return screen;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -38,6 +42,13 @@ async function waitForScreen(
 
 function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** In a menu whose cursor is on the first entry: Up wraps to the last entry, Exit; choose it. */
+async function chooseExit(session: string): Promise<void> {
+  await tmux("send-keys", "-t", session, "Up");
+  await waitForScreen(session, /❯ Exit/);
+  await tmux("send-keys", "-t", session, "Enter");
 }
 
 /** LAO running in a detached tmux session. */
@@ -105,9 +116,15 @@ Deno.test({
       await tmux("send-keys", "-t", session, "Down");
       await tmux("send-keys", "-t", session, "Down");
       await tmux("send-keys", "-t", session, "Enter");
+      // The action's output, then the menu again until Exit.
+      const back = await waitForScreen(session, /back to the menu\)[^]*What next\?/, {
+        scrollback: true,
+      });
+      assert.match(back, /Tasks/);
+      assert.match(back, /pending\s+0/);
+      assert.match(back, /\(status finished with exit code 0; back to the menu\)/);
+      await chooseExit(session);
       const after = await exited();
-      assert.match(after, /Tasks/);
-      assert.match(after, /pending\s+0/);
       assert.match(after, /exit=0/);
     } finally {
       await tmux("kill-session", "-t", session).catch(() => "");
@@ -148,19 +165,31 @@ Deno.test({
   ignore: !hasTmux,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "lao_init_" });
+    // A local port nobody listens on: the wizard's live probe fails at once.
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const url = `http://127.0.0.1:${closed.addr.port}`;
+    closed.close();
     const { session, exited } = await laoInTmux(dir, ["init"]);
     try {
       await waitForScreen(session, /Model server URL/);
-      await tmux("send-keys", "-t", session, "-l", "http://10.1.2.3:1234");
+      await tmux("send-keys", "-t", session, "-l", url);
+      await tmux("send-keys", "-t", session, "Enter");
+      await waitForScreen(session, /Use this URL anyway/);
+      await tmux("send-keys", "-t", session, "-l", "y");
       await tmux("send-keys", "-t", session, "Enter");
       await waitForScreen(session, /RAM\/VRAM in GB/);
       await tmux("send-keys", "-t", session, "-l", "16");
       await tmux("send-keys", "-t", session, "Enter");
+      await waitForScreen(session, /Write a starter plan\?/);
+      await tmux("send-keys", "-t", session, "-l", "n");
+      await tmux("send-keys", "-t", session, "Enter");
+      await waitForScreen(session, /What next\?/);
+      await chooseExit(session);
       const done = await exited();
       assert.match(done, /wrote factory\.yaml/);
       assert.match(done, /exit=0/);
       const yaml = await Deno.readTextFile(`${dir}/factory.yaml`);
-      assert.match(yaml, /^lm_studio_base_url: http:\/\/10\.1\.2\.3:1234$/m);
+      assert.match(yaml, new RegExp(`^lm_studio_base_url: ${url.replaceAll(".", "\\.")}$`, "m"));
       assert.match(yaml, /^total_ram_gb: 16$/m);
       // A small machine gets the 7B suggestions, comments kept.
       assert.match(yaml, /key: qwen2\.5-coder-7b-instruct/);
