@@ -30,6 +30,7 @@ Deno.test("init, then status --json, in an empty folder prints valid JSON with z
       review: 0,
       completed: 0,
       failed: 0,
+      cancelled: 0,
     });
     assert.equal(doc.total, 0);
     assert.equal(doc.paths.config, join(dir, "factory.yaml"));
@@ -130,10 +131,10 @@ Deno.test("reset-failed still works and says it is deprecated", async () => {
 
 Deno.test("commands not built yet say so in one line with exit 3", async () => {
   await inTemp(async (dir) => {
-    const r = await runLao(dir, ["projects", "list"]);
+    const r = await runLao(dir, ["run", "--pilot-only"]);
     assert.equal(r.code, 3);
     assert.deepEqual(nonEmpty(r.stderr), [
-      `lao: "lao projects": it is not available in this build yet`,
+      `lao: "--pilot-only": Pilot is not available in this build yet`,
     ]);
   });
 });
