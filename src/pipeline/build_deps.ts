@@ -34,6 +34,8 @@ import type { RunCommand } from "./validate/command_runner.ts";
 export interface BuildOptions {
   config: Config;
   configDir: string;
+  /** The `factory.yaml` in use (see {@linkcode PipelineDeps.configFile}). */
+  configFile?: string | null;
   store: Store;
   bus: EventBus;
   signal: AbortSignal;
@@ -92,6 +94,7 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
   return {
     config,
     configDir: o.configDir,
+    ...(o.configFile !== undefined ? { configFile: o.configFile } : {}),
     store: o.store,
     llm,
     models,

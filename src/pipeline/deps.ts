@@ -21,6 +21,8 @@ export interface PipelineDeps {
   config: Config;
   /** Folder plan workspaces live in (`<config_dir>/<plan-stem>/`). */
   configDir: string;
+  /** The `factory.yaml` in use, if any: a plan whose workspace would contain it is refused. */
+  configFile?: string | null;
   store: Store;
   /** The client for a role. */
   llm: (role: RoleName) => LlmClient;

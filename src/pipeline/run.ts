@@ -12,7 +12,14 @@ import { decomposeRevision } from "./revision.ts";
 import { InterruptedError } from "../errors.ts";
 import type { PlanRow } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { listPlanFiles, PlanWatcher, readPlanText, registerPlanFile, scanPlans } from "./intake.ts";
+import {
+  listPlanFiles,
+  PlanWatcher,
+  readPlanText,
+  registerPlanFile,
+  scanPlans,
+  type StatePaths,
+} from "./intake.ts";
 import { dependencyDepth, loadLowerBound } from "./load_plan.ts";
 import { planDeliverables, planPhases } from "./plan_metadata.ts";
 import { writePlanReports } from "./reports.ts";
@@ -64,10 +71,17 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 
   let onlyPlan: string | null = null;
   if (opts.planPath) {
-    const item = registerPlanFile(store, deps.configDir, opts.planPath, undefined, undefined, {
-      planWorkspace: config.paths.plan_workspace,
-      ...(opts.redecompose ? { redecompose: true } : {}),
-    });
+    const item = registerPlanFile(
+      store,
+      deps.configDir,
+      opts.planPath,
+      statePaths(deps),
+      undefined,
+      {
+        planWorkspace: config.paths.plan_workspace,
+        ...(opts.redecompose ? { redecompose: true } : {}),
+      },
+    );
     onlyPlan = item.plan.id;
     if (!item.created && item.plan.status === "decomposition_failed") {
       store.setPlanStatus(item.plan.id, "decomposing", "retry requested with --plan");
@@ -104,7 +118,13 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
       if (!onlyPlan) {
         const intake = { planWorkspace: config.paths.plan_workspace };
         for (
-          const item of scanPlans(store, deps.configDir, config.paths.plans, undefined, intake)
+          const item of scanPlans(
+            store,
+            deps.configDir,
+            config.paths.plans,
+            statePaths(deps),
+            intake,
+          )
         ) {
           idleAnnounced = false;
           log(
@@ -283,6 +303,15 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     ...(infraError ? { infraError } : {}),
     loadsPerPlan,
     wallSeconds: (deps.now().getTime() - started) / 1000,
+  };
+}
+
+/** LAO's own state that no plan workspace may contain (the intake refuses such a plan). */
+function statePaths(deps: PipelineDeps): StatePaths {
+  return {
+    plans: deps.config.paths.plans,
+    database: deps.config.paths.database,
+    configFile: deps.configFile ?? null,
   };
 }
 

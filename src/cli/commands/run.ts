@@ -136,6 +136,7 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
       const deps = await buildPipelineDeps({
         config,
         configDir,
+        configFile: ctx.loaded.configFile,
         store,
         bus,
         signal: controller.signal,
