@@ -68,6 +68,79 @@ export async function python3Checker(path: string, content: string): Promise<Pyt
   return parsed === null ? { kind: "ok" } : { kind: "error", issue: parsed };
 }
 
+const BATCH_SCRIPT = `
+import sys, json
+out = []
+for item in json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogatepass")):
+    try:
+        compile(item["src"].encode("utf-8", "replace"), item["path"], "exec", dont_inherit=True)
+        out.append(None)
+    except SyntaxError as e:
+        out.append({"line": e.lineno, "column": e.offset, "message": e.msg})
+    except ValueError as e:
+        out.append({"line": None, "column": None, "message": str(e)})
+print(json.dumps(out))
+`;
+
+/** Checks several Python files; one result per file, in order. */
+export type PythonBatchChecker = (
+  files: { path: string; content: string }[],
+) => Promise<PythonCheckResult[]>;
+
+/** Results of files already checked, by path and content (a rework often leaves files unchanged). */
+const checkedCache = new Map<string, PythonCheckResult>();
+const CACHE_LIMIT = 512;
+
+/**
+ * The production {@linkcode PythonBatchChecker}: every file of a task in one
+ * `python3 -I` process (in memory, nothing written), and no process at all for
+ * files whose exact content was checked before.
+ */
+export async function python3BatchChecker(
+  files: { path: string; content: string }[],
+): Promise<PythonCheckResult[]> {
+  const key = (f: { path: string; content: string }) => `${f.path}\0${f.content}`;
+  const todo = files.filter((f) => !checkedCache.has(key(f)));
+  const fresh = todo.length > 0 ? await runBatch(todo) : [];
+  for (const [i, f] of todo.entries()) {
+    if (fresh[i]!.kind === "unavailable") continue;
+    if (checkedCache.size >= CACHE_LIMIT) checkedCache.delete(checkedCache.keys().next().value!);
+    checkedCache.set(key(f), fresh[i]!);
+  }
+  return files.map((f) => checkedCache.get(key(f)) ?? fresh[todo.indexOf(f)]!);
+}
+
+async function runBatch(files: { path: string; content: string }[]): Promise<PythonCheckResult[]> {
+  const unavailable = (reason: string) =>
+    files.map(() => ({ kind: "unavailable", reason } as const));
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("python3", {
+      args: ["-I", "-c", BATCH_SCRIPT],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    return unavailable(
+      err instanceof Deno.errors.NotFound
+        ? "python3 is not installed"
+        : `python3 cannot be started: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const writer = child.stdin.getWriter();
+  const payload = files.map((f) => ({ path: f.path, src: f.content }));
+  await writer.write(new TextEncoder().encode(JSON.stringify(payload)));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  if (code !== 0) {
+    const detail = new TextDecoder().decode(stderr).trim().split("\n").at(-1) ?? "";
+    return unavailable(`python3 exited with code ${code}: ${detail}`);
+  }
+  const parsed = JSON.parse(new TextDecoder().decode(stdout)) as (SyntaxIssue | null)[];
+  return parsed.map((p) => p === null ? { kind: "ok" } : { kind: "error", issue: p });
+}
+
 /** Turns a Python syntax issue into a major `python_compile_error` finding. */
 export function pythonFinding(path: string, issue: SyntaxIssue): Finding {
   const where = issue.line === null
@@ -91,7 +164,11 @@ export async function checkPython(
   content: string,
   checker: PythonChecker = python3Checker,
 ): Promise<Finding[]> {
-  const result = await checker(path, content);
+  return pythonFindings(path, await checker(path, content));
+}
+
+/** The findings of one file's result (an `info` note when Python is missing). */
+export function pythonFindings(path: string, result: PythonCheckResult): Finding[] {
   if (result.kind === "ok") return [];
   if (result.kind === "error") return [pythonFinding(path, result.issue)];
   return [validatorFinding({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkPython, python3Checker } from "./python_check.ts";
+import { checkPython, python3BatchChecker, python3Checker } from "./python_check.ts";
 
 const hasPython = await new Deno.Command("python3", {
   args: ["--version"],
@@ -42,4 +42,20 @@ Deno.test("checkPython() reports an unavailable interpreter as info, not as a co
   );
   assert.equal(findings[0]?.severity, "info");
   assert.equal(findings[0]?.message, 'Cannot check "a.py": python3 is not installed');
+});
+
+Deno.test({
+  name: "python3BatchChecker() checks a task's files in one pass, each result in order",
+  ignore: !hasPython,
+  fn: async () => {
+    const files = [
+      { path: "ok.py", content: "x = 1\n" },
+      { path: "bad.py", content: "def f(:\n    pass\n" },
+      { path: "uni.py", content: 's = "caf\u00e9 \u{1F600}"\n' },
+    ];
+    const results = await python3BatchChecker(files);
+    assert.deepEqual(results.map((r) => r.kind), ["ok", "error", "ok"]);
+    // The same content again gives the same answers (from the cache, no process).
+    assert.deepEqual(await python3BatchChecker(files.slice(1)), results.slice(1));
+  },
 });

@@ -15,7 +15,12 @@ import { WorkspaceError, type WorkspaceFs } from "../../tools/workspace_fs.ts";
 import { type Finding, isSevere, validatorFinding } from "./finding.ts";
 import { scanPlaceholders } from "./placeholder_scan.ts";
 import { checkJson, checkScript, isScriptPath } from "./syntax_check.ts";
-import { checkPython, type PythonChecker } from "./python_check.ts";
+import {
+  checkPython,
+  python3BatchChecker,
+  type PythonChecker,
+  pythonFindings,
+} from "./python_check.ts";
 import { extensionOf, syntaxFor } from "./source_lexer.ts";
 import { configuredCommands, inferCommands, mergeCommands } from "./command_inference.ts";
 import { type RunCommand, runValidationCommands, type ValidationRun } from "./command_runner.ts";
@@ -29,7 +34,7 @@ export interface ValidateOptions {
   orchestration: Config["orchestration"];
   /** Shell port; without it no commands run. */
   runCommand?: RunCommand;
-  /** Python syntax port (default: in-memory compile with python3). */
+  /** Python syntax port, per file (default: every file of the pass in one python3 process). */
   pythonChecker?: PythonChecker;
   /** Infer build/lint/test commands from project files (default true). */
   inferCommands?: boolean;
@@ -91,7 +96,7 @@ async function checkContent(
   const ext = extensionOf(path);
   if (ext === "json") findings.push(...[checkJson(path, text)].filter((f) => f !== null));
   if (isScriptPath(path)) findings.push(...[checkScript(path, text)].filter((f) => f !== null));
-  if (ext === "py") findings.push(...await checkPython(path, text, pythonChecker));
+  if (ext === "py" && pythonChecker) findings.push(...await checkPython(path, text, pythonChecker));
   return findings;
 }
 
@@ -104,6 +109,9 @@ export async function validateFiles(options: ValidateOptions): Promise<Validatio
   const checkedFiles: string[] = [];
   const scanned: { markers: number; lines: number }[] = [];
   const seen = new Set<string>();
+  // Python files are checked together after the loop (one process), their findings put back
+  // where a per-file check would have put them.
+  const python: { at: number; path: string; content: string }[] = [];
   const unique = [...new Set(options.files.map((f) => f.trim()).filter((f) => f !== ""))];
   for (const requested of unique.slice(0, options.maxFiles ?? 20)) {
     let path: string;
@@ -132,7 +140,16 @@ export async function validateFiles(options: ValidateOptions): Promise<Validatio
     checkedFiles.push(path);
     const scan = scanPlaceholders(path, text);
     findings.push(...scan.findings, ...await checkContent(path, text, options.pythonChecker));
+    if (!options.pythonChecker && extensionOf(path) === "py") {
+      python.push({ at: findings.length, path, content: text });
+    }
     if (syntaxFor(path)) scanned.push(scan);
+  }
+  if (python.length > 0) {
+    const results = await python3BatchChecker(python);
+    for (let i = python.length - 1; i >= 0; i--) {
+      findings.splice(python[i]!.at, 0, ...pythonFindings(python[i]!.path, results[i]!));
+    }
   }
   findings.push(...placeholderAggregate(scanned, options.orchestration));
 
