@@ -101,6 +101,8 @@ export type LaoEvent =
   | { type: "sandbox.status"; line: string }
   /** A line of the Pilot chat: the user's message, the model's answer, or LAO's own note. */
   | { type: "pilot.message"; role: "user" | "assistant" | "info"; text: string; replay?: boolean }
+  /** A piece of the Pilot's answer as it streams in (the whole answer follows as `pilot.message`). */
+  | { type: "pilot.delta"; text: string }
   | { type: "run.state"; state: RunState; until?: string; reason?: string };
 
 /** The `type` strings of {@linkcode LaoEvent}. */

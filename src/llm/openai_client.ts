@@ -144,6 +144,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     req: ChatRequest,
     signal: AbortSignal,
     onProgress?: CallOptions["onProgress"],
+    onText?: CallOptions["onText"],
   ): Promise<AssembledAnswer> {
     const ctx: ReplyContext = {
       model: req.model,
@@ -157,7 +158,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     const response = await post("/chat/completions", body, signal);
     if (!response.ok) return await failedReply(response, ctx);
     return req.stream
-      ? await readStreamReply(response, caps, ctx, onProgress, signal)
+      ? await readStreamReply(response, caps, ctx, onProgress, signal, onText)
       : await readWholeReply(response, caps, ctx, "", signal);
   }
 
@@ -167,7 +168,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       const answer = await withDeadline(
         opts?.signal,
         req.model,
-        (signal) => complete(req, signal, opts?.onProgress),
+        (signal) => complete(req, signal, opts?.onProgress, opts?.onText),
       );
       requireAnswer(answer, req.model);
       return { ...answer, seconds: (now() - started) / 1000 };

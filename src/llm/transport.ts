@@ -225,6 +225,7 @@ export async function readStreamReply(
   ctx: ReplyContext,
   onProgress?: (progress: StreamProgress) => void,
   signal?: AbortSignal,
+  onText?: (delta: string) => void,
 ): Promise<AssembledAnswer> {
   if (!response.body) throw new MalformedResponseError(`Empty reply from model "${ctx.model}"`);
   const reader = response.body.getReader();
@@ -262,6 +263,7 @@ export async function readStreamReply(
       : errorPayload(chunk, data, ctx);
     if (failure) throw failure;
     const before = answerSize(state);
+    const contentBefore = state.content.length;
     applyChunk(state, chunk);
     const size = answerSize(state);
     if (size > before) textEvents++;
@@ -276,6 +278,7 @@ export async function readStreamReply(
       );
     }
     if (size > before) onProgress?.({ chars: size });
+    if (state.content.length > contentBefore) onText?.(state.content.slice(contentBefore));
   };
 
   const handleLine = (raw: string) => {

@@ -104,6 +104,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Called as a streamed answer grows (streamed requests only). */
   onProgress?: (progress: StreamProgress) => void;
+  /** Called with each new piece of answer text as it arrives (streamed requests only; raw, `<think>` included). */
+  onText?: (delta: string) => void;
 }
 
 /** How far a streamed answer has come. */

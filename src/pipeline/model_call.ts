@@ -19,6 +19,8 @@ export const PROGRESS_EVERY_MS = 10_000;
 export interface CallMeta {
   taskId?: number;
   planId?: string;
+  /** Each new piece of answer text as it streams in (the Pilot prints it). */
+  onText?: (delta: string) => void;
 }
 
 /** Makes `role` resident and runs `req` (its `model` is filled in). */
@@ -44,6 +46,7 @@ export async function callModel(
     };
     const result = await deps.llm(role).chat(sent, {
       signal: deps.signal,
+      ...(meta.onText ? { onText: meta.onText } : {}),
       // Slow local models: say how far a long answer has come, every few seconds.
       onProgress: ({ chars }) => {
         const now = deps.now().getTime();

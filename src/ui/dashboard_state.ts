@@ -234,6 +234,7 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     case "tool.call":
     case "git.commit":
     case "pilot.message":
+    case "pilot.delta":
       return state;
   }
 }

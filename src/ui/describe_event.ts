@@ -179,6 +179,9 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
           : event.text,
         level: "info",
       };
+    case "pilot.delta":
+      // A piece of an answer; the whole answer follows as pilot.message.
+      return { text: event.text, level: "debug" };
     case "sandbox.status":
       return {
         text: event.line.startsWith("sandbox:") ? event.line : `sandbox: ${event.line}`,

@@ -27,6 +27,7 @@ import {
 } from "../../pilot/history.ts";
 import { joinContinued, readLines } from "../../pilot/input.ts";
 import { pilotRenderer } from "../../pilot/render.ts";
+import { streamFilter } from "../../pilot/stream.ts";
 import { type PilotPorts, PilotSession, type ProjectPort } from "../../pilot/session.ts";
 import { gateSummaryText, pilotTools, pipelineStatusText } from "../../pilot/tools.ts";
 import systemMd from "../../pilot/prompts/system.md" with { type: "text" };
@@ -66,11 +67,13 @@ export async function pilotCommand(
   const registry = await openRegistry(ctx);
   let binding = initialBinding(ctx, registry);
   const bus = new EventBus();
+  const interactive = out.isTty && Deno.stdin.isTerminal();
+  const encoder = new TextEncoder();
   const detach = json ? bus.subscribe(jsonStream(out.out)) : bus.subscribe(pilotRenderer(out, {
     echoUser: !Deno.stdin.isTerminal(),
     verbose: ctx.deps.env("LAO_DEBUG") !== undefined,
+    ...(interactive ? { write: (t: string) => Deno.stdout.writeSync(encoder.encode(t)) } : {}),
   }));
-  const interactive = out.isTty && Deno.stdin.isTerminal();
   let ports: WorkspacePorts | undefined;
   const lines = (io.lines ?? joinContinued(readLines(Deno.stdin.readable)))[
     Symbol.asyncIterator
@@ -139,14 +142,21 @@ export async function pilotCommand(
       const cfg = binding.config.models.pilot;
       const maxTokens = Math.min(cfg.max_completion, Math.floor(cfg.context_length / 2));
       const sessionPorts: PilotPorts = {
-        chat: (messages, toolDefs, signal) =>
-          callModel({ ...state.deps, signal }, "pilot", {
+        chat: (messages, toolDefs, signal) => {
+          const visible = streamFilter();
+          return callModel({ ...state.deps, signal }, "pilot", {
             messages,
             tools: toolDefs,
             tool_choice: "auto",
             temperature: 0.3,
             max_tokens: maxTokens,
-          }),
+          }, {
+            onText: (delta) => {
+              const text = visible(delta);
+              if (text) bus.emit({ type: "pilot.delta", text });
+            },
+          });
+        },
         runTool: async (name, args, signal) => {
           const ws = state.binding.workspace;
           const shell = ports!.shell(ws);
