@@ -40,8 +40,13 @@ export interface RunCommandOptions {
  */
 export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Promise<number> {
   const json = opts.json === true || ctx.globals.json === true;
+  // `--pilot-only`, and an interactive run whose queue went idle: the Pilot (its /resume runs the queue again).
+  const pilot = async () => (await import("./pilot.ts")).pilotCommand(ctx, { json });
+  if (ctx.globals.pilotOnly) return await pilot();
+  const handoff = { requested: false };
   try {
-    return await runOnce(ctx, opts);
+    const code = await runOnce(ctx, opts, handoff);
+    return handoff.requested && code === ExitCode.Ok ? await pilot() : code;
   } catch (err) {
     if (json) {
       const exitCode = err instanceof UserError ? err.exitCode : ExitCode.Internal;
@@ -57,16 +62,30 @@ export async function runCommand(ctx: CliContext, opts: RunCommandOptions): Prom
   }
 }
 
-async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number> {
+/**
+ * True when a run hands over to the Pilot once its queue is idle: a watching
+ * run (not `--single-run`, `--plan` or a replay) on a terminal, not `--json`,
+ * without `--no-pilot`, with `orchestration.pilot_mode_enabled`.
+ */
+export function pilotOnIdle(
+  ctx: CliContext,
+  opts: RunCommandOptions,
+  terminal: boolean,
+): boolean {
+  const g = ctx.globals;
+  return terminal && g.pilot !== false && g.singleRun !== true && !g.plan && !g.replay &&
+    !g.architectOnly && opts.json !== true && g.json !== true &&
+    ctx.loaded.config.orchestration.pilot_mode_enabled;
+}
+
+async function runOnce(
+  ctx: CliContext,
+  opts: RunCommandOptions,
+  handoff: { requested: boolean },
+): Promise<number> {
   const g = ctx.globals;
   const { config, configDir } = ctx.loaded;
   const out = ctx.out;
-  if (g.pilotOnly) {
-    throw new UserError(
-      `"--pilot-only": Pilot is not available in this build yet`,
-      ExitCode.NotImplemented,
-    );
-  }
   const replay = g.replay ? resolve(ctx.deps.cwd, g.replay) : undefined;
   const record = g.record ? resolve(ctx.deps.cwd, g.record) : undefined;
   if (replay && record) throw new UserError(`"--record" and "--replay" cannot be used together`);
@@ -78,6 +97,16 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
   const bus = new EventBus();
   const controller = new AbortController();
   const stopController = new AbortController();
+  // An idle queue on a terminal stops the run the way a first Ctrl+C does, then the Pilot starts.
+  const handoffController = new AbortController();
+  const toPilot = pilotOnIdle(ctx, opts, out.isTty && Deno.stdin.isTerminal());
+  const offIdle = toPilot
+    ? bus.subscribe((e) => {
+      if (e.type !== "run.state" || e.state !== "idle" || stopRequests > 0) return;
+      handoff.requested = true;
+      handoffController.abort();
+    })
+    : () => {};
   let stopRequests = 0;
   const onSignal = () => {
     stopRequests++;
@@ -140,8 +169,8 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
         store,
         bus,
         signal: controller.signal,
-        stopping: () => stopRequests > 0,
-        stopSignal: stopController.signal,
+        stopping: () => stopRequests > 0 || handoff.requested,
+        stopSignal: AbortSignal.any([stopController.signal, handoffController.signal]),
         version: VERSION,
         ...(record ? { record } : {}),
         ...(replay ? { replay } : {}),
@@ -156,6 +185,9 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
         ...(g.redecompose ? { redecompose: true } : {}),
         ...(g.planPhase ? { planPhase: g.planPhase } : {}),
       });
+      // Handing over to the Pilot is no interruption.
+      if (handoff.requested && stopRequests === 0) result = { ...result, interrupted: false };
+      else handoff.requested = false;
       const summary = buildSummary(ctx, result, deps.models.stats(), commits);
       if (mode === "json") {
         out.out(JSON.stringify({ v: 1, type: "run.summary", ...summary }));
@@ -170,6 +202,10 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
       lock.release();
     }
     if (result.interrupted) return ExitCode.Interrupted;
+    if (handoff.requested && !result.infraError) {
+      out.out("Queue idle → Pilot (/resume runs the queue again, /exit leaves)");
+      return ExitCode.Ok;
+    }
     if (result.infraError) {
       out.err(`lao: stopped: the model server stayed unavailable (${result.infraError})`);
       return ExitCode.Failure;
@@ -195,6 +231,7 @@ async function runOnce(ctx: CliContext, opts: RunCommandOptions): Promise<number
     }
     return ExitCode.Ok;
   } finally {
+    offIdle();
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
   }
 }
