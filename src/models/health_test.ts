@@ -45,7 +45,10 @@ Deno.test("a missing role key suggests the closest available key", async () => {
     suggestion: "qwen/qwen3-coder-30b",
   });
   assert.match(health.hints.join("\n"), /did you mean "qwen\/qwen3-coder-30b"/);
-  assert.match(formatHealth(health), /qwen3-coder-32b {2}MISSING \(closest: qwen\/qwen3-coder-30b\)/);
+  assert.match(
+    formatHealth(health),
+    /qwen3-coder-32b {2}MISSING \(closest: qwen\/qwen3-coder-30b\)/,
+  );
   assert.equal(healthVerdict(health), "Not healthy");
 });
 
