@@ -127,10 +127,15 @@ export async function pilotCommand(
       let switched: PilotBinding | undefined;
       const holder: { session?: PilotSession } = {};
       const state = { binding, deps, resume: false };
-      const projects = projectPort(ctx, registry, (b) => {
+      // A switch takes the new project's server and models too (its pilot model loads on the next call).
+      const projects = projectPort(ctx, registry, async (b) => {
+        const next = await pilotDeps(ctx, b, bus, ports!);
+        const previous = state.binding;
         switched = b;
         state.binding = b;
-        state.deps = { ...state.deps, store: b.store!, configDir: b.configDir };
+        state.deps = next;
+        if (previous !== binding && previous.store !== ctx.store) previous.store?.close();
+        return `pilot model ${b.config.models.pilot.key} at ${b.config.lm_studio_base_url}`;
       });
       const tools = pilotTools({
         store: () => state.binding.store,
@@ -139,8 +144,9 @@ export async function pilotCommand(
         projectStatus: (x) => projectStatusText(registry, state.binding, x),
       });
       const defs = toolDefinitions(tools);
-      const cfg = binding.config.models.pilot;
-      const maxTokens = Math.min(cfg.max_completion, Math.floor(cfg.context_length / 2));
+      const pilotCfg = () => state.binding.config.models.pilot;
+      const maxTokensOf = () =>
+        Math.min(pilotCfg().max_completion, Math.floor(pilotCfg().context_length / 2));
       const sessionPorts: PilotPorts = {
         chat: (messages, toolDefs, signal) => {
           const visible = streamFilter();
@@ -149,7 +155,7 @@ export async function pilotCommand(
             tools: toolDefs,
             tool_choice: "auto",
             temperature: 0.3,
-            max_tokens: maxTokens,
+            max_tokens: maxTokensOf(),
           }, {
             onText: (delta) => {
               const text = visible(delta);
@@ -168,8 +174,11 @@ export async function pilotCommand(
         },
         tools: () => defs,
         emit: bus.emit,
-        estimate: (m) => estimateMessages(deps.count, [m]),
-        budgetTokens: Math.max(1024, cfg.context_length - maxTokens),
+        estimate: (m) => estimateMessages(state.deps.count, [m]),
+        // A getter: the session reads it every turn, so a project switch brings its own budget.
+        get budgetTokens() {
+          return Math.max(1024, pilotCfg().context_length - maxTokensOf());
+        },
         systemPrompt: async () =>
           `${systemMd.trim()}\n\n${await contextFor(state.binding, ports!)}`,
         status: () => pipelineStatusText(state.binding.store),
@@ -353,7 +362,7 @@ function projectStatusText(reg: ProjectRegistry, b: PilotBinding, nameOrPath?: s
 function projectPort(
   ctx: CliContext,
   reg: ProjectRegistry,
-  onSwitch: (b: PilotBinding) => void,
+  onSwitch: (b: PilotBinding) => Promise<string>,
 ): ProjectPort {
   let current: PilotBinding | undefined;
   const status = (x?: string) =>
@@ -389,11 +398,17 @@ function projectPort(
       if (!next.store) {
         return `Cannot switch to ${hit.name}: it has no factory.yaml (run lao init there)`;
       }
+      let models: string;
+      try {
+        models = await onSwitch(next);
+      } catch (err) {
+        next.store.close();
+        return `Cannot switch to ${hit.name}: ${err instanceof Error ? err.message : String(err)}`;
+      }
       reg.use(hit.path);
       await reg.save();
       current = next;
-      onSwitch(next);
-      return `Switched to project ${hit.name} (${hit.path}): ${workLabel(hit)}.`;
+      return `Switched to project ${hit.name} (${hit.path}): ${workLabel(hit)}; ${models}.`;
     },
   };
 }
