@@ -10,6 +10,7 @@ import { errorMessage } from "../errors.ts";
 import { findLayout, layoutDrift, pinOf, type RepoLayout } from "./layout.ts";
 import { loadRecord, saveRecord } from "./layout_record.ts";
 import type { GitResult, GitRunner } from "./runner.ts";
+import { specialFileProblem } from "./special_files.ts";
 
 /** Outcome of {@linkcode openRepo}: a layout (`null`: no repository) or a refusal. */
 export type OpenedRepo =
@@ -48,14 +49,17 @@ export async function openRepo(workspace: string, runner: GitRunner): Promise<Op
   return { ok: true, layout, workspace: ws };
 }
 
-/** Runs `git <args>` in the workspace, pinned to `layout`, after checking it did not drift. */
+/**
+ * Runs `git <args>` in the workspace, pinned to `layout`, after checking it
+ * did not drift and holds no FIFO, socket or device git would block on.
+ */
 export async function pinnedGit(
   runner: GitRunner,
   layout: RepoLayout,
   args: string[],
   config?: Record<string, string>,
 ): Promise<GitResult> {
-  const drift = await layoutDrift(layout, runner);
+  const drift = await layoutDrift(layout, runner) || await specialFileProblem(layout.workspace);
   if (drift) {
     const error = refusal(drift);
     return { ok: false, code: -1, stdout: "", stderr: "", error, silent: false };
