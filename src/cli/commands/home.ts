@@ -7,6 +7,8 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { checkServer } from "../../models/check_server.ts";
+import type { HealthReport } from "../../models/health.ts";
+import { environmentPanel, gatherEnvironment } from "./home_panel.ts";
 import { style } from "../../ui/output.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
@@ -17,6 +19,8 @@ export interface HomeFacts {
   server: "ok" | "down";
   missingModels: string[];
   plans: number;
+  /** The server check behind these facts (for the environment panel). */
+  health?: HealthReport;
 }
 
 /** A menu entry. */
@@ -106,6 +110,7 @@ export async function homeFacts(ctx: CliContext): Promise<HomeFacts> {
     server: health.server.reachable ? "ok" : "down",
     missingModels: health.roles.filter((r) => !r.present).map((r) => `${r.role}: ${r.key}`),
     plans,
+    health,
   };
 }
 
@@ -115,7 +120,9 @@ export async function homeScreen(ctx: CliContext): Promise<HomeChoice["value"]> 
   o.out(style(o, "bold", `LAO ${VERSION}`) + " — local multi-phase coding agent");
   const facts = await homeFacts(ctx);
   o.out(homeSummary(facts));
-  for (const m of facts.missingModels) o.out(`  missing ${m}`);
+  if (facts.health) {
+    for (const line of environmentPanel(await gatherEnvironment(ctx, facts.health))) o.out(line);
+  } else for (const m of facts.missingModels) o.out(`  missing ${m}`);
   const choices = homeChoices(facts);
   const home = ctx.deps.env("HOME");
   const def = homeDefault(choices, ctx.deps.cwd, home);
