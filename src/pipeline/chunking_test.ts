@@ -162,6 +162,7 @@ Deno.test("the preflight report never prints control bytes", () => {
   const { chunks, preflight } = chunkPlan(plan, smallBudget, spy().estimate);
   const lines = formatPreflight("p\u001b.md", preflight, chunks);
   for (const l of lines) {
+    // deno-lint-ignore no-control-regex -- the test looks for control bytes on purpose
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(l), JSON.stringify(l));
   }
 });
