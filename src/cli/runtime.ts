@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { expandHome } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
-import type { RunCommand } from "../pipeline/validate/command_runner.ts";
+import type { RunCommand } from "../validate/command_runner.ts";
 import {
   authorizeCommand,
   type ConfirmCommand,

@@ -12,7 +12,7 @@ import { findRelevantFilesTool } from "../tools/find_relevant_files.ts";
 import { fail, type Tool, type ToolResult } from "../tools/types.ts";
 import { workspaceIo } from "../workspace/guarded_io.ts";
 import type { Store } from "../store/store.ts";
-import { feedbackFindings } from "../pipeline/validate/repair.ts";
+import { feedbackFindings } from "../validate/repair.ts";
 import createPlanMd from "./prompts/create_plan.md" with { type: "text" };
 import pipelineStatusMd from "./prompts/pipeline_status.md" with { type: "text" };
 import retryFailedMd from "./prompts/retry_failed.md" with { type: "text" };

@@ -22,7 +22,7 @@ import { replayModelManager } from "../models/replay_manager.ts";
 import { Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { memoryFs } from "./validate/_memory_fs.ts";
+import { memoryFs } from "../validate/_memory_fs.ts";
 
 /** One task of a scripted plan. */
 export interface FakeTask {

@@ -28,7 +28,7 @@ import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";
 import { CALIBRATION_TEXT } from "../agents/calibration_text.ts";
-import type { RunCommand } from "./validate/command_runner.ts";
+import type { RunCommand } from "../validate/command_runner.ts";
 
 /** Inputs of {@linkcode buildPipelineDeps}. */
 export interface BuildOptions {

@@ -14,7 +14,7 @@ import type { ModelManager } from "../models/types.ts";
 import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import type { RunCommand } from "./validate/command_runner.ts";
+import type { RunCommand } from "../validate/command_runner.ts";
 
 /** Ports of the pipeline. */
 export interface PipelineDeps {

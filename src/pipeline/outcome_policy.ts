@@ -25,7 +25,7 @@ import { errorMessage, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { Task, TaskPatch } from "../store/types.ts";
 import { atCap, cooldownSeconds, type Transition } from "../store/task_machine.ts";
-import { feedbackFindings, isNoProgress } from "./validate/repair.ts";
+import { feedbackFindings, isNoProgress } from "../validate/repair.ts";
 
 /** The configuration the policy reads (`orchestration.*`). */
 export interface OutcomeLimits {

@@ -9,7 +9,7 @@ import {
   type ReviewResult,
   type TaskFacts,
 } from "./outcome_policy.ts";
-import { buildRepairFeedback } from "./validate/repair.ts";
+import { buildRepairFeedback } from "../validate/repair.ts";
 import type { Transition } from "../store/task_machine.ts";
 
 const LIMITS: OutcomeLimits = {

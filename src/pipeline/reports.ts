@@ -11,7 +11,7 @@ import type { PlanRow } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { buildQualityReport } from "./report/quality_report.ts";
 import { writeReports } from "./report/write_reports.ts";
-import type { Finding } from "./validate/finding.ts";
+import type { Finding } from "../validate/finding.ts";
 import { readPlanText } from "./intake.ts";
 
 /** Builds and writes the reports of one plan; returns the files that were (re)written. */

@@ -15,7 +15,7 @@ import { LlmError } from "../llm/errors.ts";
 import type { PlanRow, Task } from "../store/store.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { decideFailure, decideReview, failureKind, type PhaseName } from "./outcome_policy.ts";
-import { codeSignature } from "./validate/repair.ts";
+import { codeSignature } from "../validate/repair.ts";
 
 /** How a phase ended for the scheduler. */
 export type PhaseResult =

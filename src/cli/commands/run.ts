@@ -25,7 +25,7 @@ import { VERSION } from "../version.ts";
 import { workspacePorts } from "../runtime.ts";
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { feedbackFindings } from "../../pipeline/validate/repair.ts";
+import { feedbackFindings } from "../../validate/repair.ts";
 
 /** Options of `lao run` beyond the global ones. */
 export interface RunCommandOptions {

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { printable } from "../../config/text_check.ts";
 import { listPlanFiles } from "../../pipeline/intake.ts";
 import { listPlanRefusals } from "../../store/plan_refusals.ts";
-import { feedbackFindings } from "../../pipeline/validate/repair.ts";
+import { feedbackFindings } from "../../validate/repair.ts";
 import { TASK_STATUSES } from "../../store/task_machine.ts";
 import { style } from "../../ui/output.ts";
 import type { CliContext } from "../context.ts";

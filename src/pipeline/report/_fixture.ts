@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { validatorFinding } from "../validate/finding.ts";
+import { validatorFinding } from "../../validate/finding.ts";
 import type { QualityReportInput } from "./quality_report.ts";
 
 /** A two-task plan: one task completed after a rework, one failed on a missing file. */

@@ -7,8 +7,8 @@
  * @module
  */
 import type { TaskStatus } from "../../events/types.ts";
-import { compareFindings, compareText, type Finding } from "../validate/finding.ts";
-import type { ValidationRun } from "../validate/command_runner.ts";
+import { compareFindings, compareText, type Finding } from "../../validate/finding.ts";
+import type { ValidationRun } from "../../validate/command_runner.ts";
 import { detectLanguages } from "./languages.ts";
 
 /** Current report schema version. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../config/defaults.ts";
+import { defaultConfig } from "../config/defaults.ts";
 import type { PythonChecker } from "./python_check.ts";
 import type { RunCommand } from "./command_runner.ts";
 import { validateFiles } from "./validate_files.ts";

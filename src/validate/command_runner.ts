@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errorMessage } from "../../errors.ts";
+import { errorMessage } from "../errors.ts";
 import { type Finding, validatorFinding } from "./finding.ts";
 import type { CommandSpec } from "./command_inference.ts";
 

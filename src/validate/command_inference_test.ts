@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../config/defaults.ts";
+import { defaultConfig } from "../config/defaults.ts";
 import { configuredCommands, inferCommands, mergeCommands } from "./command_inference.ts";
 import { memoryFs } from "./_memory_fs.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../config/defaults.ts";
-import type { ValidationProfile } from "../../config/schema.ts";
+import { defaultConfig } from "../config/defaults.ts";
+import type { ValidationProfile } from "../config/schema.ts";
 import { type Finding, validatorFinding } from "./finding.ts";
 import { confidenceThreshold, evaluateGate } from "./gate.ts";
 

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Config, ValidationProfile } from "../../config/schema.ts";
+import type { Config, ValidationProfile } from "../config/schema.ts";
 import { type Finding, severityRank } from "./finding.ts";
 
 /** Gate strictness. */

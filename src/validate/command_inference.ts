@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Config } from "../../config/schema.ts";
-import type { WorkspaceFs } from "../../tools/workspace_fs.ts";
+import type { Config } from "../config/schema.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 
 /** One validation command and where it came from. */
 export interface CommandSpec {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Config } from "../../config/schema.ts";
+import type { Config } from "../config/schema.ts";
 import { type Finding, validatorFinding } from "./finding.ts";
 
 /** Marker and line counts of one scanned file. */
