@@ -109,15 +109,6 @@ export const EXCEPTIONS: readonly Exception[] = [
       "reviewer runs the validators and the gate itself; removed when src/phases/ owns the " +
       "orchestration and the agents get a model port and a workspace port",
   },
-  {
-    name: "worktree-reads-plan-placement",
-    from: "worktree",
-    to: "pipeline",
-    files: ["src/worktree/prepare.ts"],
-    reason: "worktree/prepare.ts asks pipeline/plan_placement.ts where a plan's worktree goes " +
-      "while pipeline/run.ts calls the worktree; removed when the placement rule moves below " +
-      "both (or into worktree/)",
-  },
 ];
 
 /** The import graph: folder → imported folder → importing files. */

@@ -18,6 +18,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import type { PlanPlacement } from "../store/types.ts";
+import { planBranch, worktreeRoot } from "../worktree/paths.ts";
 import { planFrontMatter, planSections } from "./plan_metadata.ts";
 
 /** How plans without front matter are placed (`paths.plan_workspace`). */
@@ -29,16 +30,6 @@ export interface IntakeOptions {
   planWorkspace?: PlanWorkspaceMode;
   /** Decompose the whole plan again (`lao run --plan X --redecompose`). */
   redecompose?: boolean;
-}
-
-/** The worktree folder of a plan: `<config dir>/.lao/worktrees/<stem>`. */
-export function worktreeRoot(configDir: string, stem: string): string {
-  return join(configDir, ".lao", "worktrees", stem);
-}
-
-/** The branch of a plan that works in a worktree. */
-export function planBranch(stem: string): string {
-  return `lao/${stem.replace(/[^\w.-]/g, "-").replace(/^[.-]+/, "_").replace(/\.lock$/, "_lock")}`;
 }
 
 /** The nearest folder at or above `dir` holding a `.git` entry (no git is run), or null. */

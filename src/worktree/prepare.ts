@@ -8,7 +8,7 @@
  */
 import { emptyHooksDir } from "../git/mod.ts";
 import { GitRunner } from "../git/runner.ts";
-import { worktreeRoot } from "../pipeline/plan_placement.ts";
+import { worktreeRoot } from "./paths.ts";
 import type { PlanRow, Store } from "../store/store.ts";
 import { ensureWorktree } from "./worktree.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { worktreeRoot } from "../../src/pipeline/plan_placement.ts";
+import { worktreeRoot } from "../../src/worktree/paths.ts";
 import { diffPlan, discardPlan, mergePlan } from "../../src/worktree/branch_ops.ts";
 import { runnerFor } from "../../src/worktree/prepare.ts";
 import { listPlanRefusals } from "../../src/store/plan_refusals.ts";

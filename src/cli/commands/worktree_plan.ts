@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { worktreeRoot } from "../../pipeline/plan_placement.ts";
+import { worktreeRoot } from "../../worktree/paths.ts";
 import type { PlanRow } from "../../store/store.ts";
 import { inWorktree } from "../../worktree/prepare.ts";
 import type { CliContext } from "../context.ts";
