@@ -9,7 +9,7 @@
 import { architectMessages } from "../src/agents/architect.ts";
 import { defaultConfig } from "../src/config/defaults.ts";
 import { cl100k, estimateMessages } from "../src/llm/tokens.ts";
-import { chunkPlan } from "../src/pipeline/chunking.ts";
+import { chunkPlan } from "../src/agents/chunking.ts";
 import { type Stat, stat } from "./stats.ts";
 
 /** A plan of about `bytes` bytes: phases, headings, bullets and prose. */

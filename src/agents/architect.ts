@@ -12,7 +12,7 @@ import { errorMessage, ExitCode, InterruptedError, UserError } from "../errors.t
 import { LlmError } from "../llm/errors.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
-import { type ChunkBudget, chunkPlan, chunkPlanAsync } from "../pipeline/chunking.ts";
+import { type ChunkBudget, chunkPlan, chunkPlanAsync } from "./chunking.ts";
 import type { PlanRow } from "../store/store.ts";
 import type { ArchitectTask } from "./parse/architect.ts";
 import { mergeDuplicates, resolveDependencies } from "./parse/architect_deps.ts";

@@ -10,7 +10,7 @@ import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { callModel, callStructured } from "../pipeline/model_call.ts";
-import { type Chunk, chunkCompletionBudget, splitSections } from "../pipeline/chunking.ts";
+import { type Chunk, chunkCompletionBudget, splitSections } from "./chunking.ts";
 import type { PlanRow } from "../store/store.ts";
 import {
   architectContinueFormat,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ExitCode, UserError } from "../../src/errors.ts";
 import { loadConfig } from "../../src/config/load.ts";
-import { chunkPlan } from "../../src/pipeline/chunking.ts";
+import { chunkPlan } from "../../src/agents/chunking.ts";
 import { readPlanContent, scanPlans } from "../../src/pipeline/intake.ts";
 import { Store } from "../../src/store/store.ts";
 import { inTemp, lao } from "./cli_harness.ts";

@@ -9,7 +9,7 @@ import { architectMessages, planBudget } from "../../agents/architect.ts";
 import { printable } from "../../config/text_check.ts";
 import { UserError } from "../../errors.ts";
 import { cl100k, estimateMessages } from "../../llm/tokens.ts";
-import { chunkPlanAsync, formatPreflight } from "../../pipeline/chunking.ts";
+import { chunkPlanAsync, formatPreflight } from "../../agents/chunking.ts";
 import type { PipelineDeps } from "../../pipeline/deps.ts";
 import { readPlanContent, resolvePlanPath } from "../../pipeline/intake.ts";
 import type { CliContext } from "../context.ts";
