@@ -129,13 +129,16 @@ Deno.test("reset-failed still works and says it is deprecated", async () => {
   });
 });
 
-Deno.test("commands not built yet say so in one line with exit 3", async () => {
+Deno.test("lao run --pilot-only without a factory.yaml says how to get one", async () => {
   await inTemp(async (dir) => {
     const r = await runLao(dir, ["run", "--pilot-only"]);
-    assert.equal(r.code, 3);
-    assert.deepEqual(nonEmpty(r.stderr), [
-      `lao: "--pilot-only": Pilot is not available in this build yet`,
-    ]);
+    assert.equal(r.code, 2);
+    assert.equal(nonEmpty(r.stderr).filter((l) => l.startsWith("lao: ")).length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.match(
+      r.stderr,
+      /Cannot start Pilot in ".*": no factory\.yaml \(run lao init, or lao projects use NAME\)/,
+    );
   });
 });
 

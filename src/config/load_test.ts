@@ -117,6 +117,7 @@ Deno.test("every key set in YAML overrides its default", () => {
           ? 0.5
           : value + 1;
       } else if (path.join(".") === "lm_studio_base_url") changed = "http://10.0.0.9:1234";
+      else if (path.join(".") === "paths.plan_workspace") changed = "project";
       else if (path[0] === "paths") changed = "elsewhere";
       else if (path.join(".") === "orchestration.quality_gate_mode") changed = "strict";
       else if (path.join(".") === "tools.shell.sandbox") changed = "off";
@@ -134,7 +135,9 @@ Deno.test("every key set in YAML overrides its default", () => {
       assert.deepEqual(warnings, [], path.join("."));
       let got: unknown = config;
       for (const p of path) got = (got as Record<string, unknown>)[p];
-      const expected = path[0] === "paths" ? join(dir, "elsewhere") : changed;
+      const expected = path[0] === "paths" && path[1] !== "plan_workspace"
+        ? join(dir, "elsewhere")
+        : changed;
       assert.deepEqual(got, expected, path.join("."));
     }
   });

@@ -188,7 +188,7 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
       });
     }
     const { method } = request;
-    if (method === "GET" && path === "/v1/models") return json(200, openAiModels(state));
+    // A single-model llama-server answers /v1/models with its own markers, so it goes first.
     if (state.flavor === "llamacpp" && state.llamacppMode === "single") {
       const routed = await llamacppSingleRoute(
         ctx,
@@ -198,6 +198,7 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
       );
       if (routed) return routed;
     }
+    if (method === "GET" && path === "/v1/models") return json(200, openAiModels(state));
     if (method === "POST" && path === "/v1/chat/completions") return handleChat(ctx, body, fault);
     if (method === "POST" && path === "/v1/embeddings") return embeddings(ctx, body);
     const routed = state.flavor === "lmstudio"

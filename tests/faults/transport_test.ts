@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { UserError } from "../../src/errors.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { Store } from "../../src/store/store.ts";
 import { type Fault, type FaultKind, start } from "../fake_server/server.ts";
@@ -33,7 +34,6 @@ const FAULTS: { kind: FaultKind; extra?: Partial<Fault> }[] = [
   { kind: "endless" },
   { kind: "kv_500" },
   { kind: "http_500" },
-  { kind: "http_401" },
 ];
 
 const TASKS: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py("sturdy") }];
@@ -42,6 +42,25 @@ const TASKS: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py
 const TIMES = 4;
 
 for (const role of ["coder", "reviewer"] as const) {
+  Deno.test(`http_401 on the ${role}'s calls stops the run with the API-key fix and burns no attempt`, async () => {
+    await using h = await harness(scriptedSession(TASKS));
+    h.server.setFaults({ kind: "http_401", model: KEYS[role], sticky: true });
+    let pauses = 0;
+    h.deps.sleep = () => {
+      pauses++;
+      return Promise.resolve();
+    };
+    await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+    await assert.rejects(
+      runPipeline(h.deps, { singleRun: true }),
+      (err) => err instanceof UserError && /API key/.test(err.message),
+    );
+    const task = h.store.listTasks()[0]!;
+    assert.equal(task.attempt, 0, `a refused key on the ${role} burned an attempt`);
+    assert.equal(task.status, role === "coder" ? "pending" : "coded");
+    assert.equal(pauses, 0, "a refused key is not an outage to wait out");
+  });
+
   for (const { kind, extra } of FAULTS) {
     Deno.test(`${kind} on the ${role}'s calls pauses the run and burns no attempt`, async () => {
       await using h = await harness(scriptedSession(TASKS));
