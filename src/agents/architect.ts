@@ -1,50 +1,31 @@
 /**
- * The architect: turns a plan into micro-tasks. Chunks the plan within the
- * planner's token budget, asks for structured output where the server allows
- * it, parses tolerantly, gives the model one repair turn with the exact
- * validation errors, keeps every valid task, resumes finished chunks by
- * content hash, merges duplicates, resolves dependencies to task ids and
- * breaks (and reports) cycles. A failed decomposition stays retryable.
+ * The architect's side of decomposing a plan, apart from the model calls of
+ * one chunk (`architect_chunk.ts`): the planner's chunk budget, the context
+ * block put before each chunk, and assembling the tasks of every chunk into
+ * the plan's task list — duplicates merged, dependencies resolved to task
+ * indexes (or to existing task ids), cycles broken and reported. Pure: the
+ * decompose phase (`phases/decompose.ts`) stores what comes out.
  *
  * @module
  */
-import { errorMessage, ExitCode, InterruptedError, UserError } from "../errors.ts";
-import { LlmError } from "../llm/errors.ts";
-import { estimateMessages } from "../llm/tokens.ts";
-import type { PipelineDeps } from "../pipeline/deps.ts";
-import { type ChunkBudget, chunkPlan, chunkPlanAsync } from "./chunking.ts";
-import type { PlanRow } from "../store/store.ts";
+import type { Config } from "../config/schema.ts";
+import type { ChunkBudget } from "./chunking.ts";
 import type { ArchitectTask } from "./parse/architect.ts";
 import { mergeDuplicates, resolveDependencies } from "./parse/architect_deps.ts";
-import { architectMessages, decomposeChunk } from "./architect_chunk.ts";
+import { architectMessages } from "./architect_chunk.ts";
 
 export { architectMessages };
-
-/** Outcome of {@linkcode decomposePlan}. */
-export type DecomposeResult =
-  | { ok: true; taskIds: number[]; warnings: string[] }
-  | { ok: false; error: string; infrastructure: boolean };
+export { type ChunkResult, decomposeChunk } from "./architect_chunk.ts";
 
 /** The chunk budget from the planner's settings. */
-export function planBudget(deps: PipelineDeps): ChunkBudget {
-  const p = deps.config.models.planner;
+export function planBudget(config: Config): ChunkBudget {
+  const p = config.models.planner;
   return {
     contextLength: p.context_length,
-    maxContextUtilization: deps.config.orchestration.max_context_utilization,
-    reservedTokens: deps.config.orchestration.preflight_reserved_tokens,
+    maxContextUtilization: config.orchestration.max_context_utilization,
+    reservedTokens: config.orchestration.preflight_reserved_tokens,
     maxCompletion: p.max_completion,
   };
-}
-
-/** Chunks a plan text with the planner's budget (used by `lao preflight` too). */
-export function preflightPlan(deps: Pick<PipelineDeps, "config" | "count">, text: string) {
-  const estimate = (chunk: string) => estimateMessages(deps.count, architectMessages(chunk));
-  return chunkPlan(text, planBudget(deps as PipelineDeps), estimate);
-}
-
-/** Seconds before a failed decomposition is retried: 60 s, doubling, at most 1 h. */
-export function decompositionBackoff(attempts: number): number {
-  return Math.min(3600, 60 * 2 ** attempts);
 }
 
 /** What the architect sees beside the plan (issue 15): existing code and tasks. */
@@ -57,95 +38,54 @@ export interface ArchitectContext {
   sectionOf?: (task: ArchitectTask) => string | null;
 }
 
-/** Decomposes `plan` (text given) into stored tasks. Never throws except on interrupt. */
-export async function decomposePlan(
-  deps: PipelineDeps,
-  plan: PlanRow,
-  text: string,
-  extra: ArchitectContext = {},
-): Promise<DecomposeResult> {
-  const log = (level: "info" | "warn", message: string) =>
-    deps.emit({ type: "log", level, message, source: "architect" });
-  deps.emit({ type: "phase.start", phase: "architect", planId: plan.id });
-  try {
-    // With context, every chunk's estimate includes it, so chunks fit the budget with it.
-    // Chunking yields to the event loop, so Ctrl+C and SIGTERM stop even a huge plan at once.
-    const ctx = extra.context;
-    const planned = await chunkPlanAsync(
-      text,
-      planBudget(deps),
-      (chunk) =>
-        estimateMessages(deps.count, architectMessages(ctx ? withContext(ctx, chunk) : chunk)),
-      { signal: deps.signal },
-    );
-    const { preflight } = planned;
-    const chunks = extra.context
-      ? planned.chunks.map((c) => ({ ...c, text: withContext(extra.context!, c.text) }))
-      : planned.chunks;
-    deps.store.updatePlan(plan.id, { preflight_json: JSON.stringify(preflight) });
-    if (!preflight.fit) log("info", `${plan.filename}: plan split into ${chunks.length} chunks`);
-    const all: ArchitectTask[] = [];
-    const warnings: string[] = [];
-    for (const chunk of chunks) {
-      const stored = deps.store.upsertChunk(plan.id, chunk.index, chunk.hash, chunk.text);
-      if (stored.status === "completed" && stored.tasks_json) {
-        all.push(...(JSON.parse(stored.tasks_json) as ArchitectTask[]));
-        continue;
-      }
-      const result = await decomposeChunk({ deps, plan, budget: planBudget(deps) }, chunk);
-      if (!result.ok) {
-        deps.store.finishChunk(plan.id, chunk.hash, { error: result.error });
-        throw new ChunkError(`chunk ${chunk.index + 1}/${chunks.length}: ${result.error}`);
-      }
-      warnings.push(...result.warnings.map((w) => `chunk ${chunk.index + 1}: ${w}`));
-      deps.store.finishChunk(plan.id, chunk.hash, { tasksJson: JSON.stringify(result.tasks) });
-      all.push(...result.tasks);
-    }
-    if (all.length === 0) throw new ChunkError("the architect produced no tasks");
-    const { tasks } = mergeDuplicates(all);
-    if (tasks.length < all.length) {
-      warnings.push(`merged ${all.length - tasks.length} duplicate tasks`);
-    }
-    const onExisting = existingDependencies(tasks, extra.existing ?? []);
-    const resolved = resolveDependencies(tasks);
-    warnings.push(...resolved.warnings);
-    const deps2 = breakCycles(resolved.deps, resolved.cycles, tasks, warnings);
-    const ids = deps.store.insertTasks(
-      plan.id,
-      tasks.map((t, i) => ({
-        title: t.title,
-        description: t.description,
-        file_paths: t.file_paths,
-        phase: t.phase,
-        deliverable_ids: t.deliverable_ids,
-        dependsOn: deps2[i] ?? [],
-        dependsOnIds: onExisting[i] ?? [],
-        section: extra.sectionOf?.(t) ?? null,
-      })),
-      deps.config.orchestration.max_task_attempts,
-    );
-    for (const w of warnings) log("warn", `${plan.filename}: ${w}`);
-    deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: true });
-    return { ok: true, taskIds: ids, warnings };
-  } catch (err) {
-    if (err instanceof InterruptedError || err instanceof UserError) throw err;
-    // A refused API key is the setup's problem: waiting for the server cannot fix it.
-    if (err instanceof LlmError && err.kind === "auth_failed") {
-      deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: false });
-      throw new UserError(err.message, ExitCode.Failure, { cause: err });
-    }
-    const infrastructure = err instanceof LlmError && err.infrastructure;
-    const error = errorMessage(err);
-    deps.emit({ type: "phase.end", phase: "architect", planId: plan.id, ok: false });
-    return { ok: false, error, infrastructure };
-  }
+/** A chunk's text behind the context block. */
+export function withContext(context: string, chunk: string): string {
+  return `${context}\n\n## The plan to decompose now\n\n${chunk}`;
 }
 
-class ChunkError extends Error {}
+/** A task ready to store: dependencies as indexes into the new tasks and as existing ids. */
+export interface AssembledTask {
+  title: string;
+  description: string;
+  file_paths: string[];
+  phase: string | null;
+  deliverable_ids: string[];
+  dependsOn: number[];
+  dependsOnIds: number[];
+  section: string | null;
+}
 
-/** A chunk's text behind the context block. */
-function withContext(context: string, chunk: string): string {
-  return `${context}\n\n## The plan to decompose now\n\n${chunk}`;
+/**
+ * The plan's tasks from every chunk's tasks: duplicates merged, dependencies
+ * on existing tasks taken out by title or `#id`, the rest resolved among the
+ * new tasks, cycles broken in the plan's order. Warnings say what was done.
+ */
+export function assembleTasks(
+  all: ArchitectTask[],
+  extra: ArchitectContext = {},
+): { tasks: AssembledTask[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const { tasks } = mergeDuplicates(all);
+  if (tasks.length < all.length) {
+    warnings.push(`merged ${all.length - tasks.length} duplicate tasks`);
+  }
+  const onExisting = existingDependencies(tasks, extra.existing ?? []);
+  const resolved = resolveDependencies(tasks);
+  warnings.push(...resolved.warnings);
+  const dependsOn = breakCycles(resolved.deps, resolved.cycles, tasks, warnings);
+  return {
+    tasks: tasks.map((t, i) => ({
+      title: t.title,
+      description: t.description,
+      file_paths: t.file_paths,
+      phase: t.phase,
+      deliverable_ids: t.deliverable_ids,
+      dependsOn: dependsOn[i] ?? [],
+      dependsOnIds: onExisting[i] ?? [],
+      section: extra.sectionOf?.(t) ?? null,
+    })),
+    warnings,
+  };
 }
 
 /**

@@ -8,10 +8,8 @@
  */
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
-import type { PipelineDeps } from "../pipeline/deps.ts";
-import { callModel, callStructured } from "../pipeline/model_call.ts";
 import { type Chunk, chunkCompletionBudget, splitSections } from "./chunking.ts";
-import type { PlanRow } from "../store/store.ts";
+import type { ModelPort } from "./model_port.ts";
 import {
   architectContinueFormat,
   type ArchitectParse,
@@ -50,18 +48,17 @@ export type ChunkResult = { ok: true; tasks: ArchitectTask[]; warnings: string[]
   error: string;
 };
 
-/** What decomposing a chunk needs from the pipeline. */
+/** What decomposing a chunk needs: the model and the plan it is for. */
 export interface ChunkContext {
-  deps: PipelineDeps;
-  plan: PlanRow;
+  model: ModelPort;
+  planId: string;
   /** The planner's chunk budget (context, utilization, reserve, max completion). */
   budget: Parameters<typeof chunkCompletionBudget>[1];
 }
 
 function promptTokens(c: ChunkContext, messages: ChatMessage[]): number {
   return Math.ceil(
-    estimateMessages(c.deps.count, messages) *
-      c.deps.calibration.factor(c.deps.config.models.planner.key),
+    estimateMessages(c.model.count, messages) * c.model.factor("planner"),
   );
 }
 
@@ -71,12 +68,11 @@ function ask(
   maxTokens: number,
   format: ResponseFormat = architectResponseFormat,
 ): Promise<ChatResult> {
-  return callStructured(
-    c.deps,
+  return c.model.callStructured(
     "planner",
     { messages, max_tokens: maxTokens, temperature: 0.3 },
     format,
-    { planId: c.plan.id },
+    { planId: c.planId },
   );
 }
 
@@ -86,14 +82,14 @@ const answerOf = (r: ChatResult) => r.content || r.reasoning;
 export async function decomposeChunk(c: ChunkContext, chunk: Chunk): Promise<ChunkResult> {
   let text = chunk.text;
   if (chunk.oversized) {
-    const summary = await callModel(c.deps, "planner", {
+    const summary = await c.model.call("planner", {
       messages: [
         { role: "system", content: compressPrompt.trim() },
         { role: "user", content: chunk.text },
       ],
       max_tokens: 1024,
       temperature: 0.2,
-    }, { planId: c.plan.id });
+    }, { planId: c.planId });
     text = summary.content.trim() || chunk.text.slice(0, 4000);
   }
   return await decomposeText(c, text, 0);

@@ -7,18 +7,19 @@
  *
  * @module
  */
+import type { RoleConfig } from "../config/schema.ts";
 import { InterruptedError, throwIfAborted } from "../errors.ts";
+import type { Emit } from "../events/bus.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ToolDefinition } from "../llm/types.ts";
-import type { PipelineDeps } from "../pipeline/deps.ts";
-import { callModel } from "../pipeline/model_call.ts";
-import type { PlanRow, Task } from "../store/store.ts";
+import type { Task } from "../store/store.ts";
 import { findRelevantFiles } from "../tools/find_relevant_files.ts";
 import { executeToolCall, historyArguments, toolDefinitions, TOOLS } from "../tools/registry.ts";
 import { RepeatedFailureDetector } from "../tools/repeated_failure.ts";
 import { trimTranscript } from "../tools/transcript.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { ShellPort, ToolContext, ToolResult } from "../tools/types.ts";
+import type { ModelPort } from "./model_port.ts";
 import { parseTextToolCalls } from "./parse/text_tool_calls.ts";
 import { stripThink } from "./parse/think.ts";
 import { recordingFs } from "./recording_fs.ts";
@@ -36,6 +37,23 @@ export interface CoderOutcome {
   diff: string;
   rounds: number;
   toolCalls: number;
+}
+
+/** What the coder works with: the model, the plan workspace and its shell. */
+export interface CoderPorts {
+  model: ModelPort;
+  /** `models.coder`. */
+  settings: RoleConfig;
+  /** The plan workspace (the coder records its changes on top). */
+  fs: WorkspaceFs;
+  /** The sandboxed shell, when shell access is enabled. */
+  shell?: ShellPort;
+  emit: Emit;
+  signal: AbortSignal;
+  /** Files the task's dependencies changed (the API it must use), shown as context. */
+  dependencyFiles: readonly string[];
+  /** The plan file's name in the workspace (LAO's own: never context). */
+  planFileName: string;
 }
 
 /** Rounds of tool use before the coder is stopped. */
@@ -90,21 +108,20 @@ export function taskMessage(task: Task, context: { path: string; text: string }[
  * then a lexical ranking of the workspace. Added while `fits` allows.
  */
 async function gatherContext(
-  deps: PipelineDeps,
+  ports: CoderPorts,
   fs: WorkspaceFs,
   task: Task,
   fits: (candidate: { path: string; text: string }[]) => boolean,
 ): Promise<{ path: string; text: string }[]> {
   const context: { path: string; text: string }[] = [];
   try {
-    const fromDeps = task.dependencies.flatMap((id) => deps.store.getTask(id)?.changed_files ?? []);
     const ranked = await findRelevantFiles(fs, `${task.title} ${task.description}`, {
       topK: CONTEXT_FILES,
-      signal: deps.signal,
+      signal: ports.signal,
     });
-    const own = (p: string) => LAO_FILES.has(p) || p === deps.config.git.plan_file_name;
+    const own = (p: string) => LAO_FILES.has(p) || p === ports.planFileName;
     const related = ranked.map((r) => r.path).filter((p) => !own(p));
-    const paths = [...new Set([...task.file_paths, ...fromDeps, ...related])];
+    const paths = [...new Set([...task.file_paths, ...ports.dependencyFiles, ...related])];
     for (const path of paths) {
       if (context.length >= MAX_CONTEXT_FILES) break;
       if (!await fs.isFile(path)) continue;
@@ -121,29 +138,28 @@ async function gatherContext(
   return context;
 }
 
-/** Runs the coder on `task` inside `plan`'s workspace. Throws on model-server errors. */
+/** Runs the coder on `task` of plan `planId`. Throws on model-server errors. */
 export async function runCoder(
-  deps: PipelineDeps,
-  plan: PlanRow,
+  ports: CoderPorts,
+  planId: string,
   task: Task,
 ): Promise<CoderOutcome> {
-  const role = deps.config.models.coder;
-  const workspace = plan.workspace!;
-  const fs = recordingFs(await deps.workspaceFs(workspace));
+  const role = ports.settings;
+  const { model } = ports;
+  const fs = recordingFs(ports.fs);
   const changed = new Set<string>();
   // Files a shell command creates or modifies count as the task's changes too.
-  const rawShell = deps.shell(workspace);
+  const rawShell = ports.shell;
   const shell: ShellPort | undefined = rawShell && (async (command, timeoutS, signal) => {
     const run = await fs.track(() => rawShell(command, timeoutS, signal));
     for (const path of run.changed) changed.add(path);
     return run.result;
   });
-  const embedder = deps.config.models.embedder.key;
   const ctx: ToolContext = {
     fs,
     ...(shell ? { shell } : {}),
-    embed: (texts) => deps.llm("embedder").embed(embedder, texts, deps.signal),
-    signal: deps.signal,
+    embed: (texts) => model.embed(texts),
+    signal: ports.signal,
   };
   // Tools by need (fewer tokens, no futile calls): a shell only when enabled and the task asks
   // to run something; search tools only when the workspace is too big to list.
@@ -159,17 +175,17 @@ export async function runCoder(
   const reserve = role.max_completion;
   const budget = role.context_length - reserve;
   const estimate = (m: ChatMessage) =>
-    Math.ceil(estimateMessages(deps.count, [m]) * deps.calibration.factor(role.key));
+    Math.ceil(estimateMessages(model.count, [m]) * model.factor("coder"));
   const system: ChatMessage = {
     role: "system",
     content: (role.supports_tools ? systemWithTools : systemNoTools).trim(),
   };
 
-  const toolTokens = estimateMessages(deps.count, [], tools);
+  const toolTokens = estimateMessages(model.count, [], tools);
   // Fixed part of every request: system prompt and tool schemas, counted once.
   const fixedTokens = estimate(system) + toolTokens;
   const context = await gatherContext(
-    deps,
+    ports,
     fs,
     task,
     (candidate) =>
@@ -186,11 +202,11 @@ export async function runCoder(
   const toolBudget = budget - toolTokens;
 
   const run = async (name: string, args: string | object): Promise<ToolResult> => {
-    throwIfAborted(deps.signal);
+    throwIfAborted(ports.signal);
     toolCalls++;
     const result = detector.check(name, args, await executeToolCall(name, args, ctx));
     for (const p of result.changedPaths ?? []) changed.add(p);
-    deps.emit({
+    ports.emit({
       type: "tool.call",
       tool: name,
       ok: result.ok,
@@ -203,18 +219,18 @@ export async function runCoder(
   while (rounds < MAX_CODER_ROUNDS) {
     rounds++;
     const trimmed = trimTranscript(messages, toolBudget, estimate);
-    const reply = await callModel(deps, "coder", {
+    const reply = await model.call("coder", {
       messages: trimmed,
       max_tokens: reserve,
       temperature: 0.2,
       ...(tools.length ? { tools, tool_choice: "auto" as const } : {}),
-    }, { taskId: task.id, planId: plan.id });
+    }, { taskId: task.id, planId });
 
     // A cut-off answer is never executed (its last call is incomplete): ask for smaller pieces.
     if (wasCutOff(reply)) {
       cutOff++;
       messages.push(...truncatedTurn(reply, reserve));
-      deps.emit({
+      ports.emit({
         type: "log",
         level: "warn",
         message: `task #${task.id}: the coder's answer was cut off at max_tokens=${reserve}; ` +

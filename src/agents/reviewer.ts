@@ -1,36 +1,33 @@
 /**
- * The reviewer: static validators and the quality gate first (no model call
- * when the gate blocks), then a context-budgeted model review of the task's
- * real diff, asked for structured output where the server supports it and
- * parsed tolerantly. Unreadable answers get one re-ask before they count.
+ * The reviewer model: a context-budgeted review of a task's real diff, with
+ * whole excerpts of the files it modified, asked for structured output where
+ * the server supports it and parsed tolerantly. Unreadable answers get one
+ * re-ask before they count. The validators and the gate run before it, in
+ * the review phase (`phases/review.ts`), which also decides what the verdict
+ * does to the task.
  *
  * @module
  */
+import type { RoleConfig } from "../config/schema.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
-import type { PipelineDeps } from "../pipeline/deps.ts";
-import { callStructured } from "../pipeline/model_call.ts";
-import { evaluateGate } from "../validate/gate.ts";
-import type { Finding } from "../validate/finding.ts";
-import { buildRepairFeedback } from "../validate/repair.ts";
-import { validateFiles } from "../validate/validate_files.ts";
-import type { PlanRow, Task } from "../store/store.ts";
+import type { Task } from "../store/store.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { ModelPort } from "./model_port.ts";
 import { parseVerdict, type Verdict, verdictResponseFormat } from "./parse/verdict.ts";
 import systemPrompt from "./prompts/reviewer_system.md" with { type: "text" };
 import reaskPrompt from "./prompts/reviewer_reask.md" with { type: "text" };
 import verdictOnlyPrompt from "./prompts/reviewer_verdict_only.md" with { type: "text" };
 import { fillTemplate, wasCutOff } from "./truncation.ts";
 
-/** The reviewer's decision (`pipeline/outcome_policy.ts` decides what it does to the task). */
-export type ReviewOutcome =
-  | { kind: "approved"; summary: string; findings: Finding[] }
-  | {
-    kind: "rejected";
-    /** `validation` = the gate blocked; `review` = the model rejected. */
-    stage: "validation" | "review";
-    feedback: string;
-    findings: Finding[];
-  };
+/** What the reviewer model works with. */
+export interface ReviewerPorts {
+  model: ModelPort;
+  /** `models.reviewer`. */
+  settings: RoleConfig;
+  /** The plan workspace (modified files are shown whole). */
+  fs: Pick<WorkspaceFs, "readText">;
+}
 
 /** A file shown to the reviewer beside the diff. */
 export interface Excerpt {
@@ -83,28 +80,13 @@ export function modifiedFiles(diff: string): string[] {
   return [...diff.matchAll(/^--- a\/(.+)$/gm)].map((m) => m[1]!.trim());
 }
 
-function toFinding(f: Verdict["findings"][number]): Finding {
-  return {
-    source: "reviewer",
-    severity: f.severity,
-    file_path: f.file_path,
-    issue_class: f.issue_class,
-    message: f.message,
-    ...(f.fix_hint ? { fix_hint: f.fix_hint } : {}),
-    analyzer_id: "reviewer_model",
-    analyzer_kind: "llm",
-    confidence: 0.65,
-  };
-}
-
 function ask(
-  deps: PipelineDeps,
+  ports: ReviewerPorts,
   messages: ChatMessage[],
   maxTokens: number,
   meta: { taskId: number; planId: string },
 ): Promise<ChatResult> {
-  return callStructured(
-    deps,
+  return ports.model.callStructured(
     "reviewer",
     { messages, max_tokens: maxTokens, temperature: 0.1 },
     verdictResponseFormat,
@@ -112,120 +94,65 @@ function ask(
   );
 }
 
-/** Reviews `task` (already in `review`). Throws on model-server errors. */
-export async function runReviewer(
-  deps: PipelineDeps,
-  plan: PlanRow,
+/**
+ * Asks the reviewer model about `task`'s diff (the task has coder output).
+ * An answer cut at `max_tokens` is asked again for the verdict only; an
+ * unreadable verdict says so in its summary. Throws on model-server errors.
+ */
+export async function askReviewer(
+  ports: ReviewerPorts,
+  planId: string,
   task: Task,
-): Promise<ReviewOutcome> {
-  const meta = { taskId: task.id, planId: plan.id };
-  if (!task.coder_output) {
-    return {
-      kind: "rejected",
-      stage: "validation",
-      feedback: "No coder output found.",
-      findings: [],
-    };
-  }
-  const fs = await deps.workspaceFs(plan.workspace!);
-  const files = task.changed_files.length ? task.changed_files : task.file_paths;
-  const runCommand = deps.validationCommand?.(plan.workspace!);
-  const validation = await validateFiles({
-    fs,
-    files,
-    orchestration: deps.config.orchestration,
-    ...(runCommand ? { runCommand } : { inferCommands: false }),
-    now: deps.now,
-    signal: deps.signal,
-    emit: deps.emit,
-  });
-  deps.store.addFindings(task.id, task.attempt, validation.findings);
-  for (const r of validation.runs) {
-    deps.store.addValidationRun({
-      taskId: task.id,
-      attempt: task.attempt,
-      kind: r.kind,
-      command: r.command,
-      returnCode: r.exitCode,
-      success: r.success,
-      output: r.output,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-    });
-  }
-  const gate = evaluateGate(validation.findings, deps.config.orchestration);
-  if (gate.blocked) {
-    return {
-      kind: "rejected",
-      stage: "validation",
-      feedback: buildRepairFeedback(gate.blocking, { clause: "Validation Contract" }),
-      findings: gate.blocking,
-    };
-  }
-
-  const role = deps.config.models.reviewer;
+): Promise<Verdict> {
+  const meta = { taskId: task.id, planId };
+  const role = ports.settings;
   const reserve = Math.min(role.max_completion, Math.floor(role.context_length / 3));
-  const factor = deps.calibration.factor(role.key);
+  const factor = ports.model.factor("reviewer");
   const system: ChatMessage = { role: "system", content: systemPrompt.trim() };
   const fits = (text: string) =>
-    Math.ceil(estimateMessages(deps.count, [system, { role: "user", content: text }]) * factor) <=
+    Math.ceil(
+      estimateMessages(ports.model.count, [system, { role: "user", content: text }]) *
+        factor,
+    ) <=
       role.context_length - reserve;
   const diff = task.diff ?? "";
   const excerpts: Excerpt[] = [];
   for (const path of modifiedFiles(diff).slice(0, 5)) {
-    const text = await fs.readText(path).catch(() => null);
+    const text = await ports.fs.readText(path).catch(() => null);
     if (text !== null) excerpts.push({ path, text: text.split("\n").slice(0, 200).join("\n") });
   }
   const messages: ChatMessage[] = [
     system,
-    { role: "user", content: reviewInput(task, diff, task.coder_output, fits, excerpts) },
+    { role: "user", content: reviewInput(task, diff, task.coder_output ?? "", fits, excerpts) },
   ];
-  const first = await ask(deps, messages, reserve, meta);
-  let verdict = parseVerdict(first.content, first.reasoning);
-  if (verdict.verdict === "unparseable") {
-    // Cut at max_tokens: ask for the verdict only (the long answer is not repeated).
-    const cut = wasCutOff(first);
-    const quoted = (first.content || first.reasoning).slice(0, cut ? 600 : 2000);
-    const again = await ask(
-      deps,
-      [
-        ...messages,
-        { role: "assistant", content: quoted || "(no answer)" },
-        {
-          role: "user",
-          content: cut
-            ? fillTemplate(verdictOnlyPrompt, { max_tokens: reserve })
-            : reaskPrompt.trim(),
-        },
-      ],
-      reserve,
-      meta,
-    );
-    verdict = parseVerdict(again.content, again.reasoning);
-    if (verdict.verdict === "unparseable" && (cut || wasCutOff(again))) {
-      verdict = {
-        ...verdict,
-        summary: `the review was cut at max_tokens=${reserve} before a verdict ` +
-          `(raise models.reviewer.max_completion): ${verdict.summary.slice(0, 300)}`,
-      };
-    }
+  const first = await ask(ports, messages, reserve, meta);
+  const verdict = parseVerdict(first.content, first.reasoning);
+  if (verdict.verdict !== "unparseable") return verdict;
+  // Cut at max_tokens: ask for the verdict only (the long answer is not repeated).
+  const cut = wasCutOff(first);
+  const quoted = (first.content || first.reasoning).slice(0, cut ? 600 : 2000);
+  const again = await ask(
+    ports,
+    [
+      ...messages,
+      { role: "assistant", content: quoted || "(no answer)" },
+      {
+        role: "user",
+        content: cut
+          ? fillTemplate(verdictOnlyPrompt, { max_tokens: reserve })
+          : reaskPrompt.trim(),
+      },
+    ],
+    reserve,
+    meta,
+  );
+  const second = parseVerdict(again.content, again.reasoning);
+  if (second.verdict === "unparseable" && (cut || wasCutOff(again))) {
+    return {
+      ...second,
+      summary: `the review was cut at max_tokens=${reserve} before a verdict ` +
+        `(raise models.reviewer.max_completion): ${second.summary.slice(0, 300)}`,
+    };
   }
-  const findings = verdict.findings.map(toFinding);
-  deps.store.addFindings(task.id, task.attempt, findings);
-  if (verdict.verdict === "approved") {
-    return { kind: "approved", summary: verdict.summary, findings };
-  }
-  const fallback = verdict.verdict === "unparseable"
-    ? `The reviewer's answer could not be read: ${verdict.summary.slice(0, 500)}`
-    : verdict.summary;
-  const blocking = findings.filter((f) => f.severity === "critical" || f.severity === "major");
-  return {
-    kind: "rejected",
-    stage: "review",
-    feedback: buildRepairFeedback(blocking.length ? blocking : findings, {
-      clause: "Reviewer Contract",
-      ...(fallback ? { fallback } : {}),
-    }),
-    findings,
-  };
+  return second;
 }

@@ -22,6 +22,7 @@ import { replayModelManager } from "../models/replay_manager.ts";
 import { Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { createModelPort } from "../phases/model_call.ts";
 import { memoryFs } from "../validate/_memory_fs.ts";
 
 /** One task of a scripted plan. */
@@ -192,12 +193,16 @@ export async function fakePipeline(
   // The plans folder is real (intake reads it); workspaces live in memory.
   await Deno.mkdir(config.paths.plans, { recursive: true });
   const controller = new AbortController();
+  const llm = scriptedModels(tasks, hooks, reviews);
+  const models = replayModelManager(config, bus.emit);
+  const count = (text: string) => Math.ceil(text.length / 4);
+  const calibration = new TokenCalibration();
   const deps: PipelineDeps = {
     config,
     configDir: dir,
     store,
-    llm: scriptedModels(tasks, hooks, reviews),
-    models: replayModelManager(config, bus.emit),
+    llm,
+    models,
     ensureDir: (path) => {
       dirs.push(path);
       // Quality reports are still written to disk (not through the workspace port).
@@ -211,8 +216,8 @@ export async function fakePipeline(
     git: () => git,
     emit: bus.emit,
     bus,
-    count: (text) => Math.ceil(text.length / 4),
-    calibration: new TokenCalibration(),
+    count,
+    calibration,
     signal: controller.signal,
     stopping: () => false,
     now: clock,
@@ -223,7 +228,17 @@ export async function fakePipeline(
       return Promise.resolve();
     },
     version: "test",
-    features: { structuredOutput: true },
+    model: createModelPort({
+      config,
+      store,
+      llm,
+      models,
+      emit: bus.emit,
+      count,
+      calibration,
+      signal: controller.signal,
+      now: clock,
+    }),
   };
   return {
     deps,

@@ -26,6 +26,7 @@ import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { createModelPort } from "../phases/model_call.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";
 import { CALIBRATION_TEXT } from "../agents/calibration_text.ts";
 import type { RunCommand } from "../validate/command_runner.ts";
@@ -91,6 +92,18 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
   const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
   const gits = new Map<string, PlanGitPort>();
   const fsCache = new Map<string, Promise<WorkspaceFs>>();
+  const signal = o.signal;
+  const model = createModelPort({
+    config,
+    store: o.store,
+    llm,
+    models,
+    emit: o.bus.emit,
+    count,
+    calibration,
+    signal,
+    now: () => new Date(),
+  });
   return {
     config,
     configDir: o.configDir,
@@ -124,6 +137,6 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     now: () => new Date(),
     sleep: abortableSleep,
     version: o.version,
-    features: { structuredOutput: true },
+    model,
   };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ModelPort } from "../agents/model_port.ts";
 import type { Config, RoleName } from "../config/schema.ts";
 import type { Emit, EventBus } from "../events/bus.ts";
 import type { PlanGitPort } from "../git/port.ts";
@@ -53,6 +54,6 @@ export interface PipelineDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** LAO version (for snapshots). */
   version: string;
-  /** What the server turned out to support (learned at run time). */
-  features: { structuredOutput: boolean };
+  /** Load + call + accounting for the agents (remembers what the server supports). */
+  model: ModelPort;
 }

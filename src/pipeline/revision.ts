@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ArchitectContext, decomposePlan, type DecomposeResult } from "../agents/architect.ts";
+import { type ArchitectContext, decomposePlan, type DecomposeResult } from "../phases/decompose.ts";
 import { workspaceMap } from "../codemap/cache.ts";
 import { renderMap } from "../codemap/map.ts";
 import type { PlanRow, PlanSection } from "../store/types.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { decompositionBackoff } from "../agents/architect.ts";
+import { decompositionBackoff } from "../phases/decompose.ts";
 import { inWorktree, preparePlanWorkspace } from "../worktree/prepare.ts";
 import { decomposeRevision } from "./revision.ts";
 import { InterruptedError } from "../errors.ts";

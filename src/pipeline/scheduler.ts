@@ -10,7 +10,8 @@
  * @module
  */
 import type { PipelineDeps } from "./deps.ts";
-import { codeTask, reviewTask } from "./task_phases.ts";
+import { codeTask } from "../phases/code.ts";
+import { reviewTask } from "../phases/review.ts";
 
 /** Which tasks the scheduler may touch. */
 export interface QueueFilter {

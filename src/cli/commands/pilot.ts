@@ -15,7 +15,7 @@ import { LlmError } from "../../llm/errors.ts";
 import { estimateMessages } from "../../llm/tokens.ts";
 import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
 import type { PipelineDeps } from "../../pipeline/deps.ts";
-import { callModel } from "../../pipeline/model_call.ts";
+import { callModel } from "../../phases/model_call.ts";
 import { bindProject, type PilotBinding } from "../../pilot/binding.ts";
 import { contextBlock, fallbackReply } from "../../pilot/context.ts";
 import {

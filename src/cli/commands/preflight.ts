@@ -10,7 +10,6 @@ import { printable } from "../../config/text_check.ts";
 import { UserError } from "../../errors.ts";
 import { cl100k, estimateMessages } from "../../llm/tokens.ts";
 import { chunkPlanAsync, formatPreflight } from "../../agents/chunking.ts";
-import type { PipelineDeps } from "../../pipeline/deps.ts";
 import { readPlanContent, resolvePlanPath } from "../../pipeline/intake.ts";
 import type { CliContext } from "../context.ts";
 import type { Config } from "../../config/schema.ts";
@@ -45,7 +44,7 @@ export async function preflightCommand(ctx: CliContext, opts: { json?: boolean }
   const count = await cl100k();
   const { chunks, preflight } = await chunkPlanAsync(
     text,
-    planBudget({ config: budget.config } as PipelineDeps),
+    planBudget(budget.config),
     (chunk) => estimateMessages(count, architectMessages(chunk)),
     ctx.deps.signal ? { signal: ctx.deps.signal } : {},
   );

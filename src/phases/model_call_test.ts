@@ -7,8 +7,7 @@ import { TokenCalibration } from "../llm/tokens.ts";
 import type { ChatResult, LlmClient } from "../llm/types.ts";
 import { replayModelManager } from "../models/replay_manager.ts";
 import { Store } from "../store/store.ts";
-import type { PipelineDeps } from "./deps.ts";
-import { callModel, callStructured } from "./model_call.ts";
+import { callModel, createModelPort, type ModelCallPorts } from "./model_call.ts";
 
 const ANSWER: ChatResult = {
   content: "done",
@@ -26,19 +25,17 @@ function fakeDeps(llm: LlmClient, now: () => Date = () => new Date()) {
   const events: LaoEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const store = Store.open(":memory:");
-  const deps = {
+  const deps: ModelCallPorts = {
     config,
     store,
     llm: () => llm,
     models: replayModelManager(config),
     emit: bus.emit,
-    bus,
     count: (t: string) => t.length,
     calibration: new TokenCalibration(),
     signal: new AbortController().signal,
     now,
-    features: { structuredOutput: true },
-  } as unknown as PipelineDeps;
+  };
   return { deps, events, store };
 }
 
@@ -85,10 +82,10 @@ Deno.test("structured output is asked for until a server rejects it, then plain 
   try {
     const format = { type: "json_schema" as const, json_schema: { name: "x", schema: {} } };
     const req = { messages: [{ role: "user" as const, content: "hi" }] };
-    await callStructured(deps, "reviewer", req, format);
-    await callStructured(deps, "planner", req, format);
+    const model = createModelPort(deps);
+    await model.callStructured("reviewer", req, format);
+    await model.callStructured("planner", req, format);
     assert.deepEqual(seen, ["json_schema", undefined, undefined]);
-    assert.equal(deps.features.structuredOutput, false);
   } finally {
     store.close();
   }
