@@ -18,9 +18,33 @@ let counter: Promise<TokenCounter> | undefined;
 export function cl100k(): Promise<TokenCounter> {
   counter ??= import("js-tiktoken").then(({ getEncoding }) => {
     const encoding = getEncoding("cl100k_base");
-    return (text: string) => encoding.encode(text, [], []).length;
+    return (text: string) => countApart(text, (rest) => encoding.encode(rest, [], []).length);
   });
   return counter;
+}
+
+/**
+ * Runs the encoder would take quadratic time on: long letter runs, long
+ * punctuation runs (a line of `>` or `=`), long whitespace. Each is one
+ * pre-tokenizer piece that byte-pair encoding merges pairwise.
+ */
+const LONG_RUN = /[\p{L}\p{M}]{24,}|[^\s\p{L}\p{M}\p{N}]{16,}|\s{64,}/gu;
+
+const utf8 = new TextEncoder();
+
+/**
+ * Counts `text` with `encode`, except that long runs (see `LONG_RUN`) are
+ * estimated at one token per three UTF-8 bytes (more than cl100k gives them,
+ * so budgets stay safe) instead of being encoded: a model's 200 KB line of
+ * `=` or a minified file then costs linear time, not minutes.
+ */
+export function countApart(text: string, encode: TokenCounter): number {
+  let runs = 0;
+  const rest = text.replace(LONG_RUN, (run) => {
+    runs += Math.ceil(utf8.encode(run).length / 3);
+    return " ";
+  });
+  return (rest.trim() === "" ? 0 : encode(rest)) + runs;
 }
 
 /** Per-message template overhead (role markers). */

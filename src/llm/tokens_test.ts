@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { start } from "../../tests/fake_server/server.ts";
-import { cl100k, countWithServer, estimateMessages, fits, TokenCalibration } from "./tokens.ts";
+import {
+  cl100k,
+  countApart,
+  countWithServer,
+  estimateMessages,
+  fits,
+  TokenCalibration,
+} from "./tokens.ts";
 
 Deno.test("cl100k counts a known sentence exactly", async () => {
   const count = await cl100k();
@@ -43,4 +50,20 @@ Deno.test("llama.cpp /tokenize counts server-side; other servers give undefined"
   assert.equal(await countWithServer(llama.url, "a".repeat(40)), 10);
   await using lms = await start();
   assert.equal(await countWithServer(lms.url, "abc"), undefined);
+});
+
+Deno.test("long runs are estimated, not encoded, and never under-counted", async () => {
+  const count = await cl100k();
+  const encoded: string[] = [];
+  const spy = (t: string) => {
+    encoded.push(t);
+    return t.length;
+  };
+  assert.equal(countApart(">".repeat(5000), spy), Math.ceil(5000 / 3));
+  assert.deepEqual(encoded, []);
+  assert.equal(countApart("a b c", spy), 5);
+  // The real encoder gives a line of 3,000 "=" far fewer tokens than the estimate.
+  const line = "=".repeat(3000);
+  assert.ok(count(line) >= 1000);
+  assert.ok(count(`x = 1\n${line}\ny = 2`) > count("x = 1\ny = 2"));
 });
