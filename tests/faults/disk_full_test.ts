@@ -72,6 +72,8 @@ Deno.test("disk full: one line, exit 73, nothing lost, and the command completes
       holder.prepare("SELECT count(*) FROM tasks").get();
 
       await Deno.mkdir(join(mnt, "fresh"));
+      await Deno.mkdir(join(mnt, "forced"));
+      await Deno.writeTextFile(join(mnt, "forced", "factory.yaml"), "# mine\n");
       await fill(join(mnt, "filler"));
 
       const full = await lao(mnt, ["retry-failed"]);
@@ -82,10 +84,13 @@ Deno.test("disk full: one line, exit 73, nothing lost, and the command completes
         /^lao: Disk full: cannot write .*state\.db: free space and run lao run again/,
       );
 
-      // (Not --force over an existing factory.yaml: init writes it in place, see the report.)
       const init = await lao(join(mnt, "fresh"), ["init", "--no-interactive"]);
       assert.equal(init.code, ExitCode.DiskFull, init.stderr.join("\n"));
       assert.match(oneLine(init), /^lao: Disk full: cannot write /);
+      // --force over an existing factory.yaml on a full disk keeps the old file whole.
+      const forced = await lao(join(mnt, "forced"), ["init", "--no-interactive", "--force"]);
+      assert.equal(forced.code, ExitCode.DiskFull, forced.stderr.join("\n"));
+      assert.equal(await Deno.readTextFile(join(mnt, "forced", "factory.yaml")), "# mine\n");
 
       // Nothing lost: the tasks are still failed, and with space back the command completes.
       for await (const e of Deno.readDir(mnt)) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
 import exampleConfig from "../../../factory.example.yaml" with { type: "text" };
@@ -66,7 +66,15 @@ export function initCommand(deps: CliDeps, opts: InitOptions): number {
   }
   mkdirSync(join(dir, "plans"), { recursive: true });
   mkdirSync(join(dir, ".lao"), { recursive: true });
-  writeFileSync(configPath, text);
+  // Temp file + rename: a full disk or a crash never leaves a truncated factory.yaml.
+  const temp = `${configPath}.${crypto.randomUUID()}.tmp`;
+  try {
+    writeFileSync(temp, text, { flag: "wx" });
+    renameSync(temp, configPath);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
   o.out(`wrote factory.yaml`);
   const readme = join(dir, "plans", "README.md");
   if (!opts.skipReadme && !existsSync(readme)) {
