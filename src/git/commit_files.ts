@@ -84,9 +84,20 @@ export async function commitFiles(
   }
   let addable: string[] = [];
   if (existing.length > 0) {
-    const checked = await notIgnored(git, existing);
-    if (!Array.isArray(checked)) return failed(checked);
-    addable = checked;
+    // One `git add` in the usual case; only when it refuses do ignored files get looked up.
+    const add = await git(["add", "-A", "--", ...existing]);
+    if (add.ok) addable = existing;
+    else {
+      if (add.code === -1) return failed(add);
+      const checked = await notIgnored(git, existing);
+      if (!Array.isArray(checked)) return failed(checked);
+      if (checked.length === existing.length) return failed(add);
+      addable = checked;
+      if (addable.length > 0) {
+        const again = await git(["add", "-A", "--", ...addable]);
+        if (!again.ok) return failed(again);
+      }
+    }
   }
   let deleted: string[] = [];
   if (missing.length > 0) {
@@ -94,10 +105,6 @@ export async function commitFiles(
     if (!tracked.ok) return failed(tracked);
     const known = new Set(tracked.stdout.split("\0").filter((p) => p !== ""));
     deleted = missing.filter((f) => known.has(f));
-  }
-  if (addable.length > 0) {
-    const add = await git(["add", "-A", "--", ...addable]);
-    if (!add.ok) return failed(add);
   }
   const paths = [...addable, ...deleted];
   if (paths.length === 0) return { kind: "nothing" };

@@ -124,24 +124,47 @@ export async function inspectConfig(
     const read = await readSmallFile(file.path, MAX_CONFIG_BYTES);
     if (read.kind === "missing") continue;
     if (read.kind === "bad") return { ok: false, problem: `${file.name} ${read.why}` };
-    const listed = await runner.run([
-      "config",
-      "--file",
-      file.path,
-      "--no-includes",
-      "--list",
-      "-z",
-    ], {
-      cwd: dirs.gitDir,
-    });
-    if (!listed.ok) {
-      if (listed.silent) return { ok: false, problem: listed.error };
-      return { ok: false, problem: `${file.name} cannot be parsed (${listed.error})` };
-    }
-    for (const [key, value] of parseConfigList(listed.stdout)) {
+    const entries = listedConfigs.get(read.text) ?? await listConfig(runner, file, dirs.gitDir);
+    if (typeof entries === "string") return { ok: false, problem: entries };
+    remember(read.text, entries);
+    for (const [key, value] of entries) {
       if (refusedKey(key)) return { ok: false, problem: `${file.name} defines ${key}` };
       if (watchedKey(key)) watched.push(`${key}=${value}`);
     }
   }
   return { ok: true, watched: watched.sort() };
+}
+
+/**
+ * Entries of config files git already listed, by their exact bytes: with
+ * `--no-includes` the listing depends on the content alone, so a file that
+ * did not change since the last check needs no new git process (git skips
+ * a UTF-8 byte-order mark, which the decoder drops too).
+ */
+const listedConfigs = new Map<string, [string, string][]>();
+const LISTED_LIMIT = 64;
+
+function remember(text: string, entries: [string, string][]): void {
+  // A replacement character may stand for any invalid bytes: only a lossless read is a key.
+  if (listedConfigs.has(text) || text.includes("\uFFFD")) return;
+  if (listedConfigs.size >= LISTED_LIMIT) {
+    listedConfigs.delete(listedConfigs.keys().next().value!);
+  }
+  listedConfigs.set(text, entries);
+}
+
+/** `git config --file … --list` of one file: its entries, or a one-line problem. */
+async function listConfig(
+  runner: GitRunner,
+  file: { path: string; name: string },
+  gitDir: string,
+): Promise<[string, string][] | string> {
+  const listed = await runner.run(
+    ["config", "--file", file.path, "--no-includes", "--list", "-z"],
+    { cwd: gitDir },
+  );
+  if (!listed.ok) {
+    return listed.silent ? listed.error : `${file.name} cannot be parsed (${listed.error})`;
+  }
+  return parseConfigList(listed.stdout);
 }

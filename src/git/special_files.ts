@@ -7,12 +7,13 @@
  * source file either, and a symlinked `.git*` file is not followed by recent
  * git but is by older ones.
  *
- * {@linkcode specialFileProblem} finds the first such entry with `find`
- * (which never opens what it lists), outside the repository's own `.git`.
+ * {@linkcode specialFileProblem} finds the first such entry outside the
+ * repository's own `.git` by listing folders (a listing never opens what it
+ * lists): in process for a small workspace, with `find` for a large one.
  *
  * @module
  */
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { errorMessage } from "../errors.ts";
 
 /** How long the scan may take before LAO gives up on the workspace (ms). */
@@ -32,6 +33,45 @@ const SCRIPT = `find -P "$0" -path "$0/.git" -prune -o ` +
  * `""`. A scan that cannot run is a problem too (git then stays unused).
  */
 export async function specialFileProblem(workspace: string): Promise<string> {
+  const walked = await walkForSpecial(workspace);
+  if (walked === "too_large") return await findSpecial(workspace);
+  if (walked === null) return "";
+  return `${relative(workspace, walked) || walked} is ${await kindOf(walked)}, which git would ` +
+    "block on or misread (remove it)";
+}
+
+/** Entries LAO lists itself before it hands a large workspace to `find` (one process). */
+const WALK_LIMIT = 4000;
+
+/**
+ * The same search as {@linkcode SCRIPT} in process, for a workspace of at
+ * most {@linkcode WALK_LIMIT} entries (no process per commit): the first hit,
+ * `null` for none, `"too_large"` past the limit or on any error (then `find` decides).
+ * Directory entries carry their type, so nothing listed is opened.
+ */
+async function walkForSpecial(workspace: string): Promise<string | null | "too_large"> {
+  const top = join(workspace, ".git");
+  const dirs = [workspace];
+  let seen = 0;
+  try {
+    for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+      for await (const entry of Deno.readDir(dir)) {
+        if (++seen > WALK_LIMIT) return "too_large";
+        const path = join(dir, entry.name);
+        if (entry.isDirectory) {
+          if (path !== top) dirs.push(path);
+        } else if (entry.isSymlink) {
+          if (entry.name.startsWith(".git") || entry.name === ".mailmap") return path;
+        } else if (!entry.isFile) return path;
+      }
+    }
+  } catch {
+    return "too_large";
+  }
+  return null;
+}
+
+async function findSpecial(workspace: string): Promise<string> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), SCAN_TIMEOUT_MS);
   try {

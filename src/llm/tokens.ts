@@ -18,9 +18,37 @@ let counter: Promise<TokenCounter> | undefined;
 export function cl100k(): Promise<TokenCounter> {
   counter ??= import("js-tiktoken").then(({ getEncoding }) => {
     const encoding = getEncoding("cl100k_base");
-    return (text: string) => countApart(text, (rest) => encoding.encode(rest, [], []).length);
+    return memoized((text: string) =>
+      countApart(text, (rest) => encoding.encode(rest, [], []).length)
+    );
   });
   return counter;
+}
+
+/** Texts shorter than this are counted again (a lookup would cost about as much). */
+const MEMO_MIN_CHARS = 256;
+const MEMO_LIMIT = 512;
+
+/**
+ * `count` with a memo of the last {@linkcode MEMO_LIMIT} long texts: a
+ * transcript grows by appending, so the system prompt, the tool schemas and
+ * every earlier message are asked for again on each round of a tool loop.
+ */
+export function memoized(count: TokenCounter): TokenCounter {
+  const memo = new Map<string, number>();
+  return (text) => {
+    if (text.length < MEMO_MIN_CHARS) return count(text);
+    const hit = memo.get(text);
+    if (hit !== undefined) {
+      memo.delete(text);
+      memo.set(text, hit);
+      return hit;
+    }
+    const n = count(text);
+    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+    memo.set(text, n);
+    return n;
+  };
 }
 
 /**

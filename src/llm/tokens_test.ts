@@ -6,6 +6,7 @@ import {
   countWithServer,
   estimateMessages,
   fits,
+  memoized,
   TokenCalibration,
 } from "./tokens.ts";
 
@@ -66,4 +67,20 @@ Deno.test("long runs are estimated, not encoded, and never under-counted", async
   const line = "=".repeat(3000);
   assert.ok(count(line) >= 1000);
   assert.ok(count(`x = 1\n${line}\ny = 2`) > count("x = 1\ny = 2"));
+});
+
+Deno.test("memoized() counts a long text once and still tells texts apart", () => {
+  let calls = 0;
+  const count = memoized((text) => {
+    calls++;
+    return text.length;
+  });
+  const long = "word ".repeat(100);
+  assert.equal(count(long), 500);
+  assert.equal(count(long), 500);
+  assert.equal(calls, 1);
+  assert.equal(count(long + "x"), 501);
+  assert.equal(count("short"), 5);
+  assert.equal(count("short"), 5);
+  assert.equal(calls, 4);
 });

@@ -16,6 +16,7 @@ import type { Store, Task } from "../store/store.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import type { RunCommand } from "../validate/command_runner.ts";
 import type { Finding } from "../validate/finding.ts";
+import type { PythonBatchChecker } from "../validate/python_check.ts";
 import { evaluateGate } from "../validate/gate.ts";
 import { buildRepairFeedback } from "../validate/repair.ts";
 import { validateFiles } from "../validate/validate_files.ts";
@@ -42,6 +43,8 @@ export interface ReviewPorts extends TaskPhasePorts {
   workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
   /** Runs a validation command in a workspace (sandboxed), or undefined to skip commands. */
   validationCommand?: (workspace: string) => RunCommand | undefined;
+  /** The run's Python syntax checker; absent: one python3 process per pass. */
+  python?: { check: PythonBatchChecker };
   /** Git for a plan workspace (a no-op implementation when git is off). */
   git: (workspace: string, planId: string) => PlanGitPort;
   signal: AbortSignal;
@@ -118,6 +121,7 @@ async function validate(
     files,
     orchestration: ports.config.orchestration,
     ...(runCommand ? { runCommand } : { inferCommands: false }),
+    ...(ports.python ? { pythonBatch: ports.python.check } : {}),
     now: ports.now,
     signal: ports.signal,
     emit: ports.emit,

@@ -96,12 +96,23 @@ const CACHE_LIMIT = 512;
  * `python3 -I` process (in memory, nothing written), and no process at all for
  * files whose exact content was checked before.
  */
-export async function python3BatchChecker(
+export function python3BatchChecker(
   files: { path: string; content: string }[],
+): Promise<PythonCheckResult[]> {
+  return cachedPythonChecks(files, runBatch);
+}
+
+/**
+ * Answers `files` from the cache of checked content, sending only the rest to
+ * `run` (one call, in order); remembers every answer but `unavailable`.
+ */
+export async function cachedPythonChecks(
+  files: { path: string; content: string }[],
+  run: PythonBatchChecker,
 ): Promise<PythonCheckResult[]> {
   const key = (f: { path: string; content: string }) => `${f.path}\0${f.content}`;
   const todo = files.filter((f) => !checkedCache.has(key(f)));
-  const fresh = todo.length > 0 ? await runBatch(todo) : [];
+  const fresh = todo.length > 0 ? await run(todo) : [];
   for (const [i, f] of todo.entries()) {
     if (fresh[i]!.kind === "unavailable") continue;
     if (checkedCache.size >= CACHE_LIMIT) checkedCache.delete(checkedCache.keys().next().value!);

@@ -18,6 +18,7 @@ import { checkJson, checkScript, isScriptPath } from "./syntax_check.ts";
 import {
   checkPython,
   python3BatchChecker,
+  type PythonBatchChecker,
   type PythonChecker,
   pythonFindings,
 } from "./python_check.ts";
@@ -36,6 +37,8 @@ export interface ValidateOptions {
   runCommand?: RunCommand;
   /** Python syntax port, per file (default: every file of the pass in one python3 process). */
   pythonChecker?: PythonChecker;
+  /** Python syntax port for all of a pass's files at once (default {@linkcode python3BatchChecker}). */
+  pythonBatch?: PythonBatchChecker;
   /** Infer build/lint/test commands from project files (default true). */
   inferCommands?: boolean;
   /** At most this many files are checked (default 20). */
@@ -146,7 +149,7 @@ export async function validateFiles(options: ValidateOptions): Promise<Validatio
     if (syntaxFor(path)) scanned.push(scan);
   }
   if (python.length > 0) {
-    const results = await python3BatchChecker(python);
+    const results = await (options.pythonBatch ?? python3BatchChecker)(python);
     for (let i = python.length - 1; i >= 0; i--) {
       findings.splice(python[i]!.at, 0, ...pythonFindings(python[i]!.path, results[i]!));
     }
