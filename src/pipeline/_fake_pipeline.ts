@@ -21,7 +21,7 @@ import type { ChatMessage, ChatRequest, ChatResult, LlmClient } from "../llm/typ
 import { replayModelManager } from "../models/replay_manager.ts";
 import { Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import type { PipelineDeps } from "./deps.ts";
+import type { RunPorts } from "./run_ports.ts";
 import { createModelPort } from "../phases/model_call.ts";
 import { memoryFs } from "../validate/_memory_fs.ts";
 
@@ -56,7 +56,7 @@ export interface FakeHooks {
 
 /** A running fake environment. */
 export interface FakePipeline extends AsyncDisposable {
-  deps: PipelineDeps;
+  deps: RunPorts;
   store: Store;
   config: Config;
   events: LaoEvent[];
@@ -197,11 +197,10 @@ export async function fakePipeline(
   const models = replayModelManager(config, bus.emit);
   const count = (text: string) => Math.ceil(text.length / 4);
   const calibration = new TokenCalibration();
-  const deps: PipelineDeps = {
+  const deps: RunPorts = {
     config,
     configDir: dir,
     store,
-    llm,
     models,
     ensureDir: (path) => {
       dirs.push(path);
@@ -217,7 +216,6 @@ export async function fakePipeline(
     emit: bus.emit,
     bus,
     count,
-    calibration,
     signal: controller.signal,
     stopping: () => false,
     now: clock,

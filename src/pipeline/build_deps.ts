@@ -1,5 +1,5 @@
 /**
- * Builds the real {@linkcode PipelineDeps} from a configuration: one client
+ * Builds the real {@linkcode RunPorts} from a configuration: one client
  * per role (recording or replaying a cassette when asked), the model manager
  * for the detected server, guarded workspace access, the sandboxed shell, and
  * git.
@@ -25,17 +25,18 @@ import type { ModelManager } from "../models/types.ts";
 import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import type { PipelineDeps } from "./deps.ts";
-import { createModelPort } from "../phases/model_call.ts";
+import { createModelPort, type ModelCallPorts } from "../phases/model_call.ts";
+import type { RunPorts } from "./run_ports.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";
 import { CALIBRATION_TEXT } from "../agents/calibration_text.ts";
 import type { RunCommand } from "../validate/command_runner.ts";
+import { PythonCheckServer } from "../validate/python_server.ts";
 
-/** Inputs of {@linkcode buildPipelineDeps}. */
+/** Inputs of {@linkcode buildRunPorts}. */
 export interface BuildOptions {
   config: Config;
   configDir: string;
-  /** The `factory.yaml` in use (see {@linkcode PipelineDeps.configFile}). */
+  /** The `factory.yaml` in use (see {@linkcode RunPorts.configFile}). */
   configFile?: string | null;
   store: Store;
   bus: EventBus;
@@ -58,8 +59,14 @@ export interface BuildOptions {
   models?: ModelManager;
 }
 
-/** Creates the pipeline's ports. */
-export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> {
+/**
+ * The ports {@linkcode buildRunPorts} builds: the main loop's, plus what a
+ * model call needs (the Pilot calls its model through `callModel`).
+ */
+export type BuiltPorts = RunPorts & ModelCallPorts;
+
+/** Creates the run's ports. */
+export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
   const backend = o.models || o.replay ? undefined : await backendFor(o.config);
   // Every budget reads config.models.<role>.context_length: make it min(config, server).
   const asked = backend ? createModelManager(o.config, { backend }) : o.models;
@@ -119,6 +126,7 @@ export async function buildPipelineDeps(o: BuildOptions): Promise<PipelineDeps> 
     },
     shell: o.shell ?? (() => undefined),
     ...(o.validationCommand ? { validationCommand: o.validationCommand } : {}),
+    python: new PythonCheckServer(),
     git: (workspace, planId) => {
       let git = gits.get(workspace);
       if (!git) {

@@ -8,15 +8,28 @@
 import { basename } from "node:path";
 import type { ManagerStats } from "../models/types.ts";
 import type { PlanRow } from "../store/store.ts";
-import type { PipelineDeps } from "./deps.ts";
+import type { Config } from "../config/schema.ts";
+import type { Emit } from "../events/bus.ts";
+import type { PlanGitPort } from "../git/port.ts";
+import type { Store } from "../store/store.ts";
+import type { WorkspaceFs } from "../tools/workspace_fs.ts";
 import { buildQualityReport } from "./report/quality_report.ts";
 import { writeReports } from "./report/write_reports.ts";
 import type { Finding } from "../validate/finding.ts";
 import { readPlanText } from "./intake.ts";
 
+/** What writing a plan's reports uses. */
+export interface ReportPorts {
+  config: Config;
+  store: Pick<Store, "listTasks" | "planFindings" | "planValidationRuns" | "deliverables">;
+  workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
+  git: (workspace: string, planId: string) => PlanGitPort;
+  emit: Emit;
+}
+
 /** Builds and writes the reports of one plan; returns the files that were (re)written. */
 export async function writePlanReports(
-  deps: PipelineDeps,
+  deps: ReportPorts,
   plan: PlanRow,
   stats: ManagerStats,
 ): Promise<string[]> {

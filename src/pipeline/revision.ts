@@ -7,19 +7,33 @@
  *
  * @module
  */
-import { type ArchitectContext, decomposePlan, type DecomposeResult } from "../phases/decompose.ts";
+import {
+  type ArchitectContext,
+  decomposePlan,
+  type DecomposePorts,
+  type DecomposeResult,
+} from "../phases/decompose.ts";
+import type { TokenCounter } from "../llm/tokens.ts";
+import type { Store } from "../store/store.ts";
 import { workspaceMap } from "../codemap/cache.ts";
 import { renderMap } from "../codemap/map.ts";
 import type { PlanRow, PlanSection } from "../store/types.ts";
-import type { PipelineDeps } from "./deps.ts";
 import { planFrontMatter, planSections, sectionOfTask, type TextSection } from "./plan_metadata.ts";
+
+/** What decomposing a revision uses: the decompose phase's ports, the task list, the code map. */
+export interface RevisionPorts extends DecomposePorts {
+  store: DecomposePorts["store"] & Pick<Store, "listTasks" | "markSectionsDecomposed">;
+  /** Where the code map's cache lives (`<config dir>/.lao/codemap/`). */
+  configDir: string;
+  count: TokenCounter;
+}
 
 /** Share of the planner's prompt budget the code map may take. */
 export const MAP_SHARE = 0.25;
 
 /** The plan text the architect gets: the sections to decompose, and the context around them. */
 export async function revisionInput(
-  deps: PipelineDeps,
+  deps: RevisionPorts,
   plan: PlanRow,
   text: string,
 ): Promise<{ body: string; todo: TextSection[]; extra: ArchitectContext }> {
@@ -54,7 +68,7 @@ export async function revisionInput(
 
 /** The workspace's code map ranked for `focus`, within the planner's map share. */
 export async function codeMapText(
-  deps: PipelineDeps,
+  deps: Pick<RevisionPorts, "config" | "configDir" | "count">,
   workspace: string,
   focus: string,
 ): Promise<string> {
@@ -68,7 +82,7 @@ export async function codeMapText(
 
 /** Decomposes the revision's new and changed sections (the whole plan the first time). */
 export async function decomposeRevision(
-  deps: PipelineDeps,
+  deps: RevisionPorts,
   plan: PlanRow,
   text: string,
 ): Promise<DecomposeResult> {

@@ -11,7 +11,7 @@ import { inWorktree, preparePlanWorkspace } from "../worktree/prepare.ts";
 import { decomposeRevision } from "./revision.ts";
 import { InterruptedError } from "../errors.ts";
 import type { PlanRow } from "../store/store.ts";
-import type { PipelineDeps } from "./deps.ts";
+import type { RunPorts } from "./run_ports.ts";
 import {
   listPlanFiles,
   PlanWatcher,
@@ -52,7 +52,7 @@ export interface RunResult {
 }
 
 /** Runs the pipeline until done (single-run) or stopped. */
-export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Promise<RunResult> {
+export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promise<RunResult> {
   const started = deps.now().getTime();
   const { store, config } = deps;
   const log = (level: "info" | "warn" | "error", message: string) =>
@@ -112,6 +112,8 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     );
   }
   const watcher = onlyPlan || opts.singleRun ? null : new PlanWatcher(config.paths.plans);
+  // One python3 for the run's syntax checks; it boots while the planner works.
+  deps.python?.start();
   try {
     while (!deps.stopping()) {
       watcher?.clear();
@@ -279,6 +281,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
     unsubscribe();
     unwatchChanges();
     watcher?.close();
+    await deps.python?.close();
   }
   interrupted ||= deps.stopping();
 
@@ -307,7 +310,7 @@ export async function runPipeline(deps: PipelineDeps, opts: RunOptions = {}): Pr
 }
 
 /** LAO's own state that no plan workspace may contain (the intake refuses such a plan). */
-function statePaths(deps: PipelineDeps): StatePaths {
+function statePaths(deps: RunPorts): StatePaths {
   return {
     plans: deps.config.paths.plans,
     database: deps.config.paths.database,
@@ -316,12 +319,12 @@ function statePaths(deps: PipelineDeps): StatePaths {
 }
 
 /** Aborts on the second Ctrl+C, and on the first one too when only waiting. */
-function idleSignal(deps: PipelineDeps): AbortSignal {
+function idleSignal(deps: RunPorts): AbortSignal {
   return deps.stopSignal ? AbortSignal.any([deps.signal, deps.stopSignal]) : deps.signal;
 }
 
 /** Runs an idle wait; being woken by the first Ctrl+C is not an interruption of work. */
-async function idle(deps: PipelineDeps, wait: () => Promise<void>): Promise<void> {
+async function idle(deps: RunPorts, wait: () => Promise<void>): Promise<void> {
   try {
     await wait();
   } catch (err) {
@@ -331,7 +334,7 @@ async function idle(deps: PipelineDeps, wait: () => Promise<void>): Promise<void
 
 /** "now" when a task can move now, a Date when only cooldowns remain, null when nothing is left. */
 function workLeft(
-  deps: PipelineDeps,
+  deps: RunPorts,
   planId: string | null,
   phase: string | null,
 ): "now" | Date | null {
@@ -346,7 +349,7 @@ function workLeft(
   return store.nextCooldownEnd(planId);
 }
 
-async function reportTouched(deps: PipelineDeps, touched: Set<string>) {
+async function reportTouched(deps: RunPorts, touched: Set<string>) {
   for (const id of touched) {
     const plan = deps.store.getPlan(id);
     if (!plan) continue;
@@ -365,7 +368,7 @@ async function reportTouched(deps: PipelineDeps, touched: Set<string>) {
 }
 
 function trackLoads(
-  deps: PipelineDeps,
+  deps: RunPorts,
   current: () => string | null,
   loads: Map<string, number>,
 ): () => void {

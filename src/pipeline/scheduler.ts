@@ -9,9 +9,16 @@
  *
  * @module
  */
-import type { PipelineDeps } from "./deps.ts";
-import { codeTask } from "../phases/code.ts";
-import { reviewTask } from "../phases/review.ts";
+import { type CodePorts, codeTask } from "../phases/code.ts";
+import { type ReviewPorts, reviewTask } from "../phases/review.ts";
+import type { Store } from "../store/store.ts";
+
+/** What the scheduler uses: the coder and review phases' ports, the queue, the stop flag. */
+export interface SchedulerPorts extends CodePorts, ReviewPorts {
+  store: Pick<Store, "runnable" | "coded"> & CodePorts["store"] & ReviewPorts["store"];
+  /** True after the first Ctrl+C: finish the current step, then stop. */
+  stopping: () => boolean;
+}
 
 /** Which tasks the scheduler may touch. */
 export interface QueueFilter {
@@ -39,7 +46,7 @@ export function newSchedulerState(): SchedulerState {
 
 /** Runs coder and reviewer waves until no task can move (or a stop/infra failure). */
 export async function processQueue(
-  deps: PipelineDeps,
+  deps: SchedulerPorts,
   state: SchedulerState,
   filter: QueueFilter = {},
 ): Promise<QueueResult> {

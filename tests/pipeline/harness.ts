@@ -10,8 +10,7 @@ import { defaultConfig } from "../../src/config/defaults.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { EventBus } from "../../src/events/bus.ts";
 import type { LaoEvent } from "../../src/events/types.ts";
-import { buildPipelineDeps } from "../../src/pipeline/build_deps.ts";
-import type { PipelineDeps } from "../../src/pipeline/deps.ts";
+import { buildRunPorts, type BuiltPorts } from "../../src/pipeline/build_deps.ts";
 import { Store } from "../../src/store/store.ts";
 import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
 import { type FakeServer, type Respond, start } from "../fake_server/server.ts";
@@ -23,7 +22,7 @@ export interface Harness extends AsyncDisposable {
   config: Config;
   server: FakeServer;
   store: Store;
-  deps: PipelineDeps;
+  deps: BuiltPorts;
   events: (LaoEvent & { at: string })[];
   /** Writes a plan file into plans/. */
   addPlan(name: string, text: string): Promise<string>;
@@ -58,7 +57,7 @@ export async function harness(
   const events: (LaoEvent & { at: string })[] = [];
   bus.subscribe((e) => events.push(e));
   const controller = new AbortController();
-  const deps = await buildPipelineDeps({
+  const deps = await buildRunPorts({
     config,
     configDir: dir,
     store,

@@ -8,7 +8,7 @@ import { checkServer } from "../../src/models/check_server.ts";
 import { backendFor, detectServerKind } from "../../src/models/detect.ts";
 import { formatHealth } from "../../src/models/health.ts";
 import { createModelManager } from "../../src/models/manager.ts";
-import { buildPipelineDeps } from "../../src/pipeline/build_deps.ts";
+import { buildRunPorts } from "../../src/pipeline/build_deps.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
 import { Store } from "../../src/store/store.ts";
@@ -208,7 +208,7 @@ Deno.test("an outage while decomposing pauses the run and resumes when the serve
   const store = Store.open(join(dir, ".lao", "state.db"), { emit: bus.emit });
   const controller = new AbortController();
   try {
-    const deps = await buildPipelineDeps({
+    const deps = await buildRunPorts({
       config,
       configDir: dir,
       store,

@@ -13,8 +13,7 @@ import { EventBus } from "../../events/bus.ts";
 import { ExitCode, InterruptedError, UserError } from "../../errors.ts";
 import { LlmError } from "../../llm/errors.ts";
 import { estimateMessages } from "../../llm/tokens.ts";
-import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
-import type { PipelineDeps } from "../../pipeline/deps.ts";
+import { buildRunPorts, type BuiltPorts } from "../../pipeline/build_deps.ts";
 import { callModel } from "../../phases/model_call.ts";
 import { bindProject, type PilotBinding } from "../../pilot/binding.ts";
 import { contextBlock, fallbackReply } from "../../pilot/context.ts";
@@ -288,14 +287,14 @@ async function pilotDeps(
   b: PilotBinding,
   bus: EventBus,
   ports: WorkspacePorts,
-): Promise<PipelineDeps> {
+): Promise<BuiltPorts> {
   if (!b.store) {
     throw new UserError(
       `Cannot start Pilot in "${b.configDir}": no factory.yaml (run lao init, or lao projects use NAME)`,
     );
   }
   try {
-    return await buildPipelineDeps({
+    return await buildRunPorts({
       config: b.config,
       configDir: b.configDir,
       store: b.store,

@@ -10,7 +10,7 @@ import { EventBus } from "../../events/bus.ts";
 import { errorMessage, ExitCode, UserError } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
 import { formatHealth } from "../../models/health.ts";
-import { buildPipelineDeps } from "../../pipeline/build_deps.ts";
+import { buildRunPorts } from "../../pipeline/build_deps.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
 import { runPipeline, type RunResult } from "../../pipeline/run.ts";
 import { acquireRunLock } from "../../store/run_lock.ts";
@@ -162,7 +162,7 @@ async function runOnce(
       for (const w of ports.warnings) {
         bus.emit({ type: "log", level: "warn", message: w.replace(/^warning: /, "") });
       }
-      const deps = await buildPipelineDeps({
+      const deps = await buildRunPorts({
         config,
         configDir,
         configFile: ctx.loaded.configFile,
