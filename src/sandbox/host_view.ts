@@ -26,8 +26,25 @@ export const LINUX_READ_ONLY: readonly string[] = [
   "/lib64",
   "/libx32",
   "/etc",
-  "/opt",
 ];
+
+/**
+ * `/opt` is not visible as a whole (other projects and their keys may live
+ * there); only toolchains under it that are on `PATH` are, each by its root
+ * (the parent of a `bin` folder), read-only.
+ */
+export function optToolchainRoots(path: string): string[] {
+  const roots = new Set<string>();
+  for (const raw of path.split(":")) {
+    const dir = raw.replace(/\/+$/, "");
+    if (!dir.startsWith("/opt/") || dir.split("/").some((p) => p === "..")) continue;
+    const root = dir.endsWith("/bin") || dir.endsWith("/sbin")
+      ? dir.slice(0, dir.lastIndexOf("/"))
+      : dir;
+    if (root.split("/").length > 2) roots.add(root);
+  }
+  return [...roots];
+}
 
 /**
  * Folders under `/var` a toolchain needs, bound read-only. Empty by default:

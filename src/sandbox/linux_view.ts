@@ -14,6 +14,7 @@ import {
   isSshHostKey,
   LINUX_READ_ONLY,
   LINUX_VAR_ALLOW,
+  optToolchainRoots,
   SSH_HOST_KEY_DIR,
   WORKSPACE_READ_ONLY,
 } from "./host_view.ts";
@@ -40,7 +41,8 @@ const lstat = (p: string) => Deno.lstat(p).catch(() => undefined);
 /** The system entries of the policy table that exist here. */
 export async function systemEntries(): Promise<SystemEntry[]> {
   const out: SystemEntry[] = [];
-  for (const path of [...LINUX_READ_ONLY, ...LINUX_VAR_ALLOW]) {
+  const opt = optToolchainRoots(Deno.env.get("PATH") ?? "");
+  for (const path of [...LINUX_READ_ONLY, ...LINUX_VAR_ALLOW, ...opt]) {
     const info = await lstat(path);
     if (info === undefined) continue;
     if (info.isSymlink) {

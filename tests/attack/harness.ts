@@ -50,6 +50,8 @@ export interface ProjectPaths {
   marker: string;
   /** The fake `$HOME` of the LAO process. */
   home: string;
+  /** Another LAO project beside this one. */
+  otherProject: string;
   /** Secrets that must never reach the model. */
   secrets: string[];
 }
@@ -208,7 +210,15 @@ export class AttackProject implements AsyncDisposable {
       ssh: `SSH-${token()}`,
       env: `sk-ENV-${token()}`,
       other: `OTHER-PLAN-${token()}`,
+      project: `sk-OTHER-PROJECT-${token()}`,
     };
+    // Another LAO project beside this one (same parent folder), with its own key.
+    const otherProject = join(parent, `lao_atk_other_${token()}`);
+    await Deno.mkdir(otherProject);
+    await Deno.writeTextFile(
+      join(otherProject, "factory.yaml"),
+      `openai_api_key: ${secrets.project}\n`,
+    );
     const decoy = join(base, "decoy");
     await Deno.mkdir(join(decoy, "sub"), { recursive: true });
     await Deno.writeTextFile(join(decoy, "secret.txt"), `${secrets.decoy}\n`);
@@ -230,6 +240,7 @@ export class AttackProject implements AsyncDisposable {
       decoy,
       marker: join(parent, `lao_atk_marker_${token()}`),
       home,
+      otherProject,
       secrets: Object.values(secrets),
     };
     const respond = attackSession(attacks, () => paths);
@@ -412,7 +423,9 @@ export class AttackProject implements AsyncDisposable {
     await this.server.close();
     // Attacks make read-only folders; make them writable so they can go.
     await new Deno.Command("sh", { args: ["-c", `chmod -R u+rwX "$0"`, this.paths.base] }).output();
-    for (const p of [this.paths.base, this.paths.home, this.paths.marker]) {
+    for (
+      const p of [this.paths.base, this.paths.home, this.paths.marker, this.paths.otherProject]
+    ) {
       await Deno.remove(p, { recursive: true }).catch(() => {});
     }
   }

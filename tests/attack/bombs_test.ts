@@ -1,0 +1,96 @@
+/**
+ * Attack class 4: bombs. Processes, memory, disk, output, many files, deep
+ * folders, a model `timeout: 3600`, a catastrophic regex in `search`, a
+ * symlink loop for the walk, a file growing while LAO reads it, a process
+ * left behind. Limits are lowered in `factory.yaml` only where the default
+ * would take minutes (the shell timeout); everything else runs on defaults.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type Attack, AttackProject, sh } from "./harness.ts";
+
+const ATTACKS: Attack[] = [
+  {
+    id: "bomb_fork",
+    steps: [sh("f(){ f | f & }; f 2>/dev/null; sleep 2; echo survived", 3600)],
+  },
+  {
+    id: "bomb_memory",
+    steps: [
+      sh(`python3 -c "x = bytearray(64 * 1024**3)" 2>&1 | tail -1`),
+      sh(`python3 -c "x = [bytearray(2**30) for _ in range(64)]" 2>&1 | tail -1`),
+    ],
+  },
+  {
+    id: "bomb_output",
+    steps: [
+      sh("yes 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' | head -c 60000000"),
+      sh("head -c 20000000 /dev/urandom"),
+      sh("printf 'x%.0s' $(seq 1 200000) 1>&2"),
+    ],
+  },
+  {
+    id: "bomb_files",
+    steps: [
+      sh(
+        "mkdir -p many && cd many && seq 1 5000 | xargs touch; cd ..; " +
+          "d=deep; for i in $(seq 1 300); do d=$d/d; done; mkdir -p $d 2>&1 | tail -1; " +
+          "echo 'print(1)' > $d/x.py 2>&1 | tail -1; ln -s . loop; ln -s loop2 loop1; ln -s loop1 loop2; " +
+          "mkdir -p ring/a; ln -s ../../ring ring/a/back; echo made",
+      ),
+      { tool: "search", args: { pattern: "^(a+)+$", regex: true } },
+      { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "many" } },
+      { tool: "search", args: { pattern: "(a|aa)*\\1", regex: true } },
+      { tool: "list_dir", args: { path: ".", depth: 8 } },
+      { tool: "find_relevant_files", args: { query: "print loop ring" } },
+    ],
+  },
+  {
+    id: "bomb_disk",
+    steps: [
+      sh("head -c 1100000000 /dev/zero > big.bin; ls -la big.bin; rm -f big.bin; echo next"),
+      sh("head -c 600000000 /dev/zero > /tmp/fill 2>&1; ls -la /tmp/fill 2>&1; echo tmp"),
+    ],
+  },
+  {
+    id: "bomb_timeout",
+    steps: [
+      sh("sleep 3000; echo woke", 3600),
+      sh("trap '' TERM INT HUP; (trap '' TERM; sleep 3000) & sleep 3000", 3600),
+    ],
+  },
+  {
+    id: "bomb_leftover",
+    steps: [
+      sh(
+        "nohup sh -c 'while :; do echo xxxxxxxxxxxxxxxxxxxxxxxx >> grow.py; done' >/dev/null 2>&1 & " +
+          "setsid sh -c 'sleep 1; while :; do echo y >> grow2.md; done' >/dev/null 2>&1 & echo spawned",
+      ),
+      { tool: "file_read", args: { path: "grow.py" } },
+      { tool: "search", args: { pattern: "zzz" } },
+    ],
+  },
+];
+
+Deno.test("attack: bombs are stopped by the sandbox's limits; LAO stays up and small", async () => {
+  await using p = await AttackProject.create(
+    ATTACKS,
+    "tools:\n  shell:\n    timeout_s: 3\n",
+  );
+  const r = await p.run();
+  await p.assertHeld(r);
+  for (const a of ATTACKS) {
+    assert.ok(r.results.has(a.id), `the coder of ${a.id} never ran:\n${r.stdout}\n${r.stderr}`);
+  }
+  // The model's timeout: 3600 was cut to tools.shell.timeout_s.
+  assert.doesNotMatch(p.seen(r, "bomb_timeout"), /woke/);
+  // Nothing kept growing the workspace after its command ended.
+  const ws = join(p.paths.base, "bomb_leftover");
+  const size = async () => (await Deno.stat(join(ws, "grow.py")).catch(() => ({ size: 0 }))).size;
+  const before = await size();
+  await new Promise((res) => setTimeout(res, 500));
+  assert.equal(await size(), before, "a process left by the shell still writes the workspace");
+  // Every request to the model stayed bounded (the output cap held).
+  const biggest = Math.max(...p.server.requests.map((q) => JSON.stringify(q.body ?? "").length));
+  assert.ok(biggest < 2_000_000, `a request of ${biggest} bytes reached the model`);
+});
