@@ -13,7 +13,7 @@ Deno.test("a back door planted in a copy of src/ fails the check with its file a
   try {
     await Deno.mkdir(join(tmp, "src", "pipeline"), { recursive: true });
     await Deno.mkdir(join(tmp, "src", "workspace"), { recursive: true });
-    const reports = await Deno.readTextFile(join(ROOT, "src/pipeline/report/write_reports.ts"));
+    const reports = await Deno.readTextFile(join(ROOT, "src/pipeline/quality/report_files.ts"));
     const door = reports +
       '\nexport async function backDoor(ws: string) {\n  await Deno.writeTextFile(ws + "/LAO_REVIEW.log", "x", { append: true });\n}\n';
     await Deno.writeTextFile(join(tmp, "src", "pipeline", "write_reports.ts"), door);

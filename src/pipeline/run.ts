@@ -20,9 +20,9 @@ import {
   scanPlans,
   type StatePaths,
 } from "./intake.ts";
-import { dependencyDepth, loadLowerBound } from "./load_plan.ts";
+import { dependencyDepth, loadLowerBound } from "./model_loads.ts";
 import { planDeliverables, planPhases } from "./plan_metadata.ts";
-import { writePlanReports } from "./reports.ts";
+import { refreshPlanReports } from "./refresh_reports.ts";
 import { newSchedulerState, processQueue } from "./scheduler.ts";
 
 /** Options of {@linkcode runPipeline}. */
@@ -354,7 +354,7 @@ async function reportTouched(deps: RunPorts, touched: Set<string>) {
     const plan = deps.store.getPlan(id);
     if (!plan) continue;
     try {
-      await writePlanReports(deps, plan, deps.models.stats());
+      await refreshPlanReports(deps, plan, deps.models.stats());
     } catch (err) {
       if (err instanceof InterruptedError) throw err;
       deps.emit({

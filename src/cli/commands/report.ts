@@ -8,8 +8,8 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../../errors.ts";
-import { checkReport, migrateReport } from "../../pipeline/report/report_schema.ts";
-import { writeAtomic } from "../../pipeline/report/write_reports.ts";
+import { checkReport, migrateReport } from "../../pipeline/quality/report_schema.ts";
+import { writeAtomic } from "../../pipeline/quality/report_files.ts";
 import { workspaceIo } from "../../workspace/guarded_io.ts";
 import type { CliContext } from "../context.ts";
 

@@ -1,20 +1,22 @@
 /**
- * Writes a plan's `quality_report.json` and `LAO_QUALITY.md` from the store,
- * only when their content changed, and commits them on their own
- * (`lao(report): …`), never inside a task's commit.
+ * Refreshes a plan's quality report: gathers the plan's tasks, findings,
+ * validation runs and deliverables from the store, builds the report
+ * (`quality/quality_report.ts`), writes `quality_report.json` and
+ * `LAO_QUALITY.md` only when their content changed (`quality/report_files.ts`)
+ * and commits them on their own (`lao(report): …`), never inside a task's
+ * commit.
  *
  * @module
  */
 import { basename } from "node:path";
 import type { ManagerStats } from "../models/types.ts";
-import type { PlanRow } from "../store/store.ts";
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import type { PlanGitPort } from "../git/port.ts";
-import type { Store } from "../store/store.ts";
+import type { PlanRow, Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import { buildQualityReport } from "./report/quality_report.ts";
-import { writeReports } from "./report/write_reports.ts";
+import { buildQualityReport } from "./quality/quality_report.ts";
+import { writeReports } from "./quality/report_files.ts";
 import type { Finding } from "../validate/finding.ts";
 import { readPlanText } from "./intake.ts";
 
@@ -28,7 +30,7 @@ export interface ReportPorts {
 }
 
 /** Builds and writes the reports of one plan; returns the files that were (re)written. */
-export async function writePlanReports(
+export async function refreshPlanReports(
   deps: ReportPorts,
   plan: PlanRow,
   stats: ManagerStats,

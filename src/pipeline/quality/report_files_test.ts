@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildQualityReport } from "./quality_report.ts";
-import { writeReports } from "./write_reports.ts";
+import { writeReports } from "./report_files.ts";
 import { sampleInput } from "./_fixture.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
