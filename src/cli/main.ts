@@ -15,7 +15,7 @@ import { type Action, CliContext, type CliDeps } from "./context.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { configureHelp } from "./help.ts";
 import { permissionHint } from "./permission_hint.ts";
-import { registerExtraCommands } from "./commands/extra.ts";
+import { registerPipelineCommands } from "./commands/pipeline_commands.ts";
 import { registerPilotCommands } from "./commands/pilot_commands.ts";
 
 export { VERSION } from "./version.ts";
@@ -76,7 +76,7 @@ export function buildProgram(
     .description('deprecated alias of "retry-failed"')
     .option("--plan-id <id>", "only this plan's tasks").action(retry(true));
 
-  registerExtraCommands(program, run);
+  registerPipelineCommands(program, run);
 
   program.command("home", { hidden: true }).description("the interactive home screen (bare lao)")
     .action(run(async (ctx) => await (await import("./commands/home_loop.ts")).homeLoop(ctx)));

@@ -1,7 +1,8 @@
 /**
- * Commands whose capabilities live in other modules (run, health, preflight,
- * report, undo, log, demo). Registered here so main.ts stays small; each command's
- * module is imported only when that command runs, so start-up loads none of them.
+ * Registers the commands around a run: `run` itself, the model server
+ * (`health`, `preflight`), its results (`report`, `undo`, `log`, and `diff`,
+ * `merge`, `discard` for a plan on a worktree branch), `sandbox` and `demo`. Registered here so main.ts stays small; each command's module
+ * is imported only when that command runs, so start-up loads none of them.
  *
  * @module
  */
@@ -9,7 +10,7 @@ import type { Command } from "commander";
 import type { Action } from "../context.ts";
 
 /** Adds the pipeline, model-server, git and demo commands. */
-export function registerExtraCommands(
+export function registerPipelineCommands(
   program: Command,
   run: (action: Action) => (...a: unknown[]) => Promise<void>,
 ): void {
