@@ -84,6 +84,8 @@ export type LaoEvent =
     model: string;
     promptTokens: number;
     completionTokens: number;
+    /** Prompt tokens the server processed (not in its cache), when it reported them. */
+    prefillTokens?: number;
     seconds: number;
     ok: boolean;
     error?: string;

@@ -67,13 +67,31 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-function readUsage(raw: unknown): Usage | undefined {
+function readUsage(raw: unknown, rawTimings?: unknown): Usage | undefined {
   const usage = asRecord(raw);
   if (!usage) return undefined;
+  const promptTokens = Number(usage.prompt_tokens ?? 0);
+  const prefill = serverPrefill(promptTokens, asRecord(usage.prompt_tokens_details), rawTimings);
   return {
-    promptTokens: Number(usage.prompt_tokens ?? 0),
+    promptTokens,
     completionTokens: Number(usage.completion_tokens ?? 0),
+    ...(prefill === undefined ? {} : { prefillTokens: prefill }),
   };
+}
+
+/** The server's own count of prompt tokens it processed (not cached), if it gave one. */
+function serverPrefill(
+  promptTokens: number,
+  details: Record<string, unknown> | undefined,
+  rawTimings: unknown,
+): number | undefined {
+  const promptN = asRecord(rawTimings)?.prompt_n;
+  if (typeof promptN === "number" && Number.isFinite(promptN) && promptN >= 0) return promptN;
+  const cached = details?.cached_tokens;
+  if (typeof cached === "number" && Number.isFinite(cached) && cached >= 0) {
+    return Math.max(0, promptTokens - cached);
+  }
+  return undefined;
 }
 
 /**
@@ -83,7 +101,7 @@ function readUsage(raw: unknown): Usage | undefined {
 export function applyChunk(state: StreamState, chunk: unknown): void {
   const body = asRecord(chunk);
   if (!body) return;
-  const usage = readUsage(body.usage);
+  const usage = readUsage(body.usage, body.timings);
   if (usage) state.usage = usage;
   const choices = Array.isArray(body.choices) ? body.choices : [];
   for (const rawChoice of choices) {
@@ -145,6 +163,7 @@ export function assembleCompletion(body: unknown): AssembledAnswer {
   const state = newStreamState();
   applyChunk(state, {
     usage: record?.usage,
+    timings: record?.timings,
     choices: [{ delta: message, finish_reason: choice?.finish_reason ?? null }],
   });
   return finishStream(state);

@@ -80,6 +80,12 @@ export interface Usage {
   promptTokens: number;
   /** Completion tokens. */
   completionTokens: number;
+  /**
+   * Prompt tokens the server had to process, i.e. not found in its prompt
+   * cache, when it says so (llama.cpp `timings.prompt_n`, or prompt tokens
+   * minus `usage.prompt_tokens_details.cached_tokens`); absent otherwise.
+   */
+  prefillTokens?: number;
 }
 
 /** The outcome of one chat completion. */

@@ -78,9 +78,11 @@ export async function callModel(
       ports.calibration.observe(ports.config.models[role].key, estimate, result.usage.promptTokens);
     }
     const promptTokens = result.usage.promptTokens || estimate;
+    const { prefillTokens } = result.usage;
     record(ports, role, model, meta, {
       promptTokens,
       completionTokens: result.usage.completionTokens,
+      ...(prefillTokens === undefined ? {} : { prefillTokens }),
       seconds: result.seconds,
       ok: true,
     });
@@ -148,6 +150,7 @@ export function createModelPort(ports: ModelCallPorts): ModelPort {
 interface CallRecord {
   promptTokens: number;
   completionTokens: number;
+  prefillTokens?: number;
   seconds: number;
   ok: boolean;
   error?: string;
@@ -165,6 +168,7 @@ function record(
     model,
     promptTokens: r.promptTokens,
     completionTokens: r.completionTokens,
+    ...(r.prefillTokens === undefined ? {} : { prefillTokens: r.prefillTokens }),
     seconds: r.seconds,
     ok: r.ok,
     ...(r.error ? { error: r.error } : {}),

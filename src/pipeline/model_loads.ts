@@ -2,13 +2,20 @@
  * Model-load arithmetic for a plan: the fewest loads its dependency graph
  * allows. A task can be coded only after its dependencies were reviewed, so
  * with distinct coder and reviewer models every level of the longest
- * dependency chain costs one coder load and one reviewer load.
+ * dependency chain costs one coder load and one reviewer load. A task sent
+ * back for rework costs one more code and review round before its dependents
+ * can start, so each attempt counts as a level of its chain.
  *
  * @module
  */
 
-/** Longest dependency chain, counted in tasks (0 for no tasks). */
-export function dependencyDepth(tasks: readonly { id: number; dependencies: number[] }[]): number {
+/**
+ * Longest dependency chain, counted in code-and-review rounds: a task counts
+ * `1 + attempt` (its reworks; `attempt` absent counts 0), 0 for no tasks.
+ */
+export function dependencyDepth(
+  tasks: readonly { id: number; dependencies: number[]; attempt?: number }[],
+): number {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const memo = new Map<number, number>();
   const visiting = new Set<number>();
@@ -18,7 +25,9 @@ export function dependencyDepth(tasks: readonly { id: number; dependencies: numb
     if (visiting.has(id)) return 1; // a cycle: count it once
     visiting.add(id);
     const t = byId.get(id);
-    const d = 1 + Math.max(0, ...(t?.dependencies ?? []).filter((x) => byId.has(x)).map(depth));
+    const rounds = 1 + Math.max(0, t?.attempt ?? 0);
+    const d = rounds +
+      Math.max(0, ...(t?.dependencies ?? []).filter((x) => byId.has(x)).map(depth));
     visiting.delete(id);
     memo.set(id, d);
     return d;

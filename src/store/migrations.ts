@@ -247,6 +247,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_dependencies_on ON task_dependencies(depends_on);
     `,
   },
+  {
+    version: 6,
+    description: "model calls: prompt tokens the server processed, when it reported them",
+    sql: `ALTER TABLE llm_calls ADD COLUMN prefill_tokens INTEGER;`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -21,8 +21,8 @@ export class RecordStore {
   /** Records one model call. */
   recordLlmCall(r: LlmCallRecord): void {
     this.db.prepare(
-      `INSERT INTO llm_calls (task_id, plan_id, role, model, prompt_tokens, completion_tokens, duration_s, success, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO llm_calls (task_id, plan_id, role, model, prompt_tokens, completion_tokens, duration_s, success, error, prefill_tokens)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       r.taskId ?? null,
       r.planId ?? null,
@@ -33,7 +33,19 @@ export class RecordStore {
       r.seconds,
       r.ok ? 1 : 0,
       r.error ?? null,
+      r.prefillTokens ?? null,
     );
+  }
+
+  /**
+   * Prefill tokens the server reported, by role: their sum and how many calls
+   * reported one (`calls` of {@linkcode tokensByRole} minus `reported` did not).
+   */
+  prefillByRole(): Record<string, { prefill: number; reported: number }> {
+    const rows = this.db.prepare(
+      `SELECT role, COALESCE(SUM(prefill_tokens), 0) AS p, COUNT(prefill_tokens) AS n FROM llm_calls GROUP BY role ORDER BY role`,
+    ).all() as { role: string; p: number; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.role, { prefill: r.p, reported: r.n }]));
   }
 
   /** Prompt/completion token sums by role. */
