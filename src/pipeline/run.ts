@@ -23,7 +23,8 @@ import {
 import { dependencyDepth, loadLowerBound } from "./model_loads.ts";
 import { planDeliverables, planPhases } from "./plan_metadata.ts";
 import { refreshPlanReports } from "./refresh_reports.ts";
-import { newSchedulerState, processQueue } from "./scheduler.ts";
+import { givesUp, infraPauseMs, nextStep } from "./run_waits.ts";
+import { newSchedulerState, processQueue, type SchedulerState } from "./scheduler.ts";
 
 /** Options of {@linkcode runPipeline}. */
 export interface RunOptions {
@@ -51,241 +52,321 @@ export interface RunResult {
   wallSeconds: number;
 }
 
+/** The loop's memory between passes. */
+interface LoopState {
+  /** The only plan of the run (`--plan`), or null for all. */
+  onlyPlan: string | null;
+  scheduler: SchedulerState;
+  processed: number;
+  /** Model-server outages in a row. */
+  infraPauses: number;
+  infraError?: string;
+  /** "idle: watching" is said once per idle spell, not on every rescan. */
+  idleAnnounced: boolean;
+  /** The plan being worked on (load accounting between phases). */
+  currentPlan: string | null;
+  loadsByPlan: Map<string, number>;
+  /** Plans whose tasks or status changed since their reports were last written. */
+  touched: Set<string>;
+}
+
 /** Runs the pipeline until done (single-run) or stopped. */
 export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promise<RunResult> {
   const started = deps.now().getTime();
-  const { store, config } = deps;
-  const log = (level: "info" | "warn" | "error", message: string) =>
-    deps.emit({ type: "log", level, message, source: "run" });
-  const inMs = (ms: number) => new Date(deps.now().getTime() + ms).toISOString();
-  // "idle: watching" is said once per idle spell, not on every rescan.
-  let idleAnnounced = false;
-  const recovered = store.recover();
-  if (recovered.coding + recovered.review > 0) {
-    log(
-      "info",
-      `recovered ${recovered.coding} coding and ${recovered.review} review tasks after an interruption`,
-    );
-  }
-  await deps.ensureDir(config.paths.plans);
-
-  let onlyPlan: string | null = null;
-  if (opts.planPath) {
-    const item = registerPlanFile(
-      store,
-      deps.configDir,
-      opts.planPath,
-      statePaths(deps),
-      undefined,
-      {
-        planWorkspace: config.paths.plan_workspace,
-        ...(opts.redecompose ? { redecompose: true } : {}),
-      },
-    );
-    onlyPlan = item.plan.id;
-    if (!item.created && item.plan.status === "decomposition_failed") {
-      store.setPlanStatus(item.plan.id, "decomposing", "retry requested with --plan");
-    }
-  }
-
-  // Loads attributed to the plan being worked on.
-  const loadsByPlan = new Map<string, number>();
-  let currentPlan: string | null = null;
-  const unsubscribe = trackLoads(deps, () => currentPlan, loadsByPlan);
-  const scheduler = newSchedulerState();
-  let processed = 0;
-  let infraPauses = 0;
-  let infraError: string | undefined;
-  let interrupted = false;
-  // Plans whose tasks or status changed since their reports were last written.
-  const touched = new Set<string>();
-  const unwatchChanges = deps.bus.subscribe((e) => {
-    if (e.type === "task.transition" || e.type === "plan.status") touched.add(e.planId);
-  });
-
-  if (
-    !onlyPlan && store.listPlans().length === 0 && listPlanFiles(config.paths.plans).length === 0
-  ) {
-    log(
-      "info",
-      `no plans yet: put a markdown plan (*.md) in ${config.paths.plans}/`,
-    );
-  }
-  const watcher = onlyPlan || opts.singleRun ? null : new PlanWatcher(config.paths.plans);
+  recoverTasks(deps);
+  await deps.ensureDir(deps.config.paths.plans);
+  const state: LoopState = {
+    onlyPlan: registerOnlyPlan(deps, opts),
+    scheduler: newSchedulerState(),
+    processed: 0,
+    infraPauses: 0,
+    idleAnnounced: false,
+    currentPlan: null,
+    loadsByPlan: new Map(),
+    touched: new Set(),
+  };
+  const unsubscribe = [trackLoads(deps, state), trackTouched(deps, state.touched)];
+  announceNoPlans(deps, state.onlyPlan);
+  const plans = deps.config.paths.plans;
+  const watcher = state.onlyPlan || opts.singleRun ? null : new PlanWatcher(plans);
   // One python3 for the run's syntax checks; it boots while the planner works.
   deps.python?.start();
+  let interrupted = false;
   try {
-    while (!deps.stopping()) {
-      watcher?.clear();
-      if (!onlyPlan) {
-        const intake = { planWorkspace: config.paths.plan_workspace };
-        for (
-          const item of scanPlans(
-            store,
-            deps.configDir,
-            config.paths.plans,
-            statePaths(deps),
-            intake,
-          )
-        ) {
-          idleAnnounced = false;
-          log(
-            "info",
-            item.supersedes
-              ? `${item.plan.filename}: new revision ${item.plan.id} supersedes ${item.supersedes.id}`
-              : `${item.plan.filename}: registered as plan ${item.plan.id}`,
-          );
-        }
-      }
-
-      // Architect.
-      let infraThisPass: string | undefined;
-      for (let plan of store.plansToDecompose()) {
-        if (onlyPlan && plan.id !== onlyPlan) continue;
-        if (deps.stopping()) break;
-        currentPlan = plan.id;
-        const text = await readPlanText(plan, config.git.plan_file_name);
-        if (text === null) {
-          store.markDecompositionFailed(plan.id, "the plan file is gone", 3600);
-          continue;
-        }
-        // A plan on existing code works in its git worktree: made before anything touches it.
-        const placed = await preparePlanWorkspace(store, deps.configDir, plan);
-        if (!placed.ok) {
-          store.markDecompositionFailed(plan.id, placed.problem, 3600);
-          log("error", `${plan.filename}: ${placed.problem}`);
-          continue;
-        }
-        plan = store.getPlan(plan.id)!;
-        await deps.ensureDir(plan.workspace!);
-        store.seedPlanMetadata(plan.id, planPhases(text), planDeliverables(text));
-        const git = deps.git(plan.workspace!, plan.id);
-        if (plan.decompose_attempts === 0 && plan.status === "decomposing") {
-          await git.commitPlanSnapshot(text, {
-            sourceFile: plan.filename,
-            stem: plan.stem,
-            planId: plan.id,
-            version: deps.version,
-          });
-        }
-        const result = await decomposeRevision(deps, plan, text);
-        if (result.ok) {
-          const tasks = store.listTasks(plan.id);
-          await git.commitArchitect({
-            planId: plan.id,
-            stem: plan.stem,
-            tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status })),
-          });
-          log("info", `${plan.filename}: decomposed into ${tasks.length} tasks`);
-        } else if (result.infrastructure) {
-          // The server, not the plan, failed: no attempt used; the pause below retries it.
-          log("warn", `${plan.filename}: decomposition paused (${result.error})`);
-          infraThisPass = result.error;
-        } else {
-          const backoff = decompositionBackoff(plan.decompose_attempts);
-          store.markDecompositionFailed(plan.id, result.error, backoff);
-          log(
-            "error",
-            `${plan.filename}: decomposition failed (${result.error}); retrying in ${backoff}s`,
-          );
-        }
-      }
-      if (opts.architectOnly) break;
-
-      // Coder and reviewer waves.
-      currentPlan = onlyPlan;
-      // A worktree whose folder went missing is re-attached before a task writes there.
-      for (const plan of store.listPlans()) {
-        if (plan.status !== "active" || !inWorktree(plan)) continue;
-        const placed = await preparePlanWorkspace(store, deps.configDir, plan);
-        if (!placed.ok) {
-          store.cancelPlanTasks(plan.id, placed.problem);
-          log("error", `${plan.filename}: ${placed.problem}; its open tasks were cancelled`);
-        }
-      }
-      const queue = await processQueue(deps, scheduler, {
-        planId: onlyPlan,
-        phase: opts.planPhase ?? null,
-      });
-      processed += queue.processed;
-      if (queue.processed > 0) idleAnnounced = false;
-      store.closeFinishedPlans(
-        config.orchestration.strict_adherence
-          ? { allowedStatuses: config.orchestration.strict_closure_allowed_statuses }
-          : undefined,
-      );
-      infraThisPass ??= queue.infraError;
-      // A pass that ended in an outage only handed tasks back: its reports wait for the next
-      // pass that does work (or the end of the run), so a long outage makes no report commits.
-      if (!infraThisPass) await reportTouched(deps, touched);
-
-      if (infraThisPass) {
-        infraPauses++;
-        infraError = infraThisPass;
-        if (opts.singleRun && infraPauses > (opts.maxInfraPauses ?? 6)) break;
-        const pause = Math.min(60, 2 ** infraPauses) * 1000;
-        log(
-          "warn",
-          `model server unavailable (${infraThisPass}); pausing ${
-            pause / 1000
-          }s, no task attempts used`,
-        );
-        deps.emit({
-          type: "run.state",
-          state: "paused",
-          until: inMs(pause),
-          reason: "model server unavailable",
-        });
-        idleAnnounced = false;
-        await idle(deps, () => deps.sleep(pause, idleSignal(deps)));
-        continue;
-      }
-      infraPauses = 0;
-      infraError = undefined;
-
-      const remaining = workLeft(deps, onlyPlan, opts.planPhase ?? null);
-      if (remaining === "now") continue;
-      if (opts.singleRun) {
-        if (remaining instanceof Date) {
-          const wait = Math.max(0, remaining.getTime() - deps.now().getTime());
-          log("info", `waiting ${Math.ceil(wait / 1000)}s for a rework cooldown`);
-          deps.emit({ type: "run.state", state: "cooldown", until: inMs(wait) });
-          await idle(deps, () => deps.sleep(wait + 5, idleSignal(deps)));
-          continue;
-        }
-        break;
-      }
-      const until = remaining instanceof Date
-        ? Math.max(
-          100,
-          Math.min(
-            remaining.getTime() - deps.now().getTime() + 5,
-            config.orchestration.plan_watch_interval_s * 1000,
-          ),
-        )
-        : config.orchestration.plan_watch_interval_s * 1000;
-      if (!idleAnnounced) {
-        log("info", `idle: watching ${config.paths.plans} for plans`);
-        deps.emit({ type: "run.state", state: "idle", reason: `watching ${config.paths.plans}` });
-        idleAnnounced = true;
-      }
-      if (watcher) await watcher.wait(until, idleSignal(deps));
-      else await idle(deps, () => deps.sleep(until, idleSignal(deps)));
-    }
+    await loop(deps, opts, state, watcher);
     // Reports held back during an outage the run gave up on.
-    await reportTouched(deps, touched);
+    await reportTouched(deps, state.touched);
   } catch (err) {
     if (!(err instanceof InterruptedError)) throw err;
     interrupted = true;
   } finally {
-    unsubscribe();
-    unwatchChanges();
+    for (const off of unsubscribe) off();
     watcher?.close();
     await deps.python?.close();
   }
-  interrupted ||= deps.stopping();
+  return runResult(deps, state, interrupted || deps.stopping(), started);
+}
 
-  const plans = onlyPlan ? [store.getPlan(onlyPlan)!] : store.listPlans();
+/** Passes until stopped, done (single run) or given up on an outage. */
+async function loop(
+  deps: RunPorts,
+  opts: RunOptions,
+  state: LoopState,
+  watcher: PlanWatcher | null,
+): Promise<void> {
+  while (!deps.stopping()) {
+    watcher?.clear();
+    if (!state.onlyPlan) takeInPlans(deps, state);
+    const decomposeOutage = await decomposePlans(deps, state);
+    if (opts.architectOnly) return;
+    const queueOutage = await runTasks(deps, opts, state);
+    const outage = decomposeOutage ?? queueOutage;
+    // A pass that ended in an outage only handed tasks back: its reports wait for the next
+    // pass that does work (or the end of the run), so a long outage makes no report commits.
+    if (outage) {
+      if (await pauseForServer(deps, opts, state, outage) === "give-up") return;
+      continue;
+    }
+    await reportTouched(deps, state.touched);
+    state.infraPauses = 0;
+    state.infraError = undefined;
+    const next = nextStep(workLeft(deps, state.onlyPlan, opts.planPhase ?? null), {
+      singleRun: opts.singleRun === true,
+      nowMs: deps.now().getTime(),
+      watchIntervalS: deps.config.orchestration.plan_watch_interval_s,
+    });
+    if (next.kind === "done") return;
+    if (next.kind === "cooldown") await waitCooldown(deps, next.waitMs);
+    if (next.kind === "watch") await watch(deps, state, watcher, next.waitMs);
+  }
+}
+
+function log(deps: RunPorts, level: "info" | "warn" | "error", message: string) {
+  deps.emit({ type: "log", level, message, source: "run" });
+}
+
+/** The time `ms` from now, as the ISO string of `run.state` events. */
+function inMs(deps: RunPorts, ms: number): string {
+  return new Date(deps.now().getTime() + ms).toISOString();
+}
+
+/** Hands tasks an interrupted run left in coding or review back to the queue. */
+function recoverTasks(deps: RunPorts) {
+  const recovered = deps.store.recover();
+  if (recovered.coding + recovered.review > 0) {
+    log(
+      deps,
+      "info",
+      `recovered ${recovered.coding} coding and ${recovered.review} review tasks after an interruption`,
+    );
+  }
+}
+
+/** Registers `--plan` (a failed decomposition is retried); its id, or null without `--plan`. */
+function registerOnlyPlan(deps: RunPorts, opts: RunOptions): string | null {
+  if (!opts.planPath) return null;
+  const { store, config } = deps;
+  const item = registerPlanFile(store, deps.configDir, opts.planPath, statePaths(deps), undefined, {
+    planWorkspace: config.paths.plan_workspace,
+    ...(opts.redecompose ? { redecompose: true } : {}),
+  });
+  if (!item.created && item.plan.status === "decomposition_failed") {
+    store.setPlanStatus(item.plan.id, "decomposing", "retry requested with --plan");
+  }
+  return item.plan.id;
+}
+
+function announceNoPlans(deps: RunPorts, onlyPlan: string | null) {
+  const plans = deps.config.paths.plans;
+  if (!onlyPlan && deps.store.listPlans().length === 0 && listPlanFiles(plans).length === 0) {
+    log(deps, "info", `no plans yet: put a markdown plan (*.md) in ${plans}/`);
+  }
+}
+
+/** Registers new and changed plan files. */
+function takeInPlans(deps: RunPorts, state: LoopState) {
+  const { config } = deps;
+  const intake = { planWorkspace: config.paths.plan_workspace };
+  for (
+    const item of scanPlans(
+      deps.store,
+      deps.configDir,
+      config.paths.plans,
+      statePaths(deps),
+      intake,
+    )
+  ) {
+    state.idleAnnounced = false;
+    log(
+      deps,
+      "info",
+      item.supersedes
+        ? `${item.plan.filename}: new revision ${item.plan.id} supersedes ${item.supersedes.id}`
+        : `${item.plan.filename}: registered as plan ${item.plan.id}`,
+    );
+  }
+}
+
+/** Decomposes every plan waiting for it; the outage that paused one, if any. */
+async function decomposePlans(deps: RunPorts, state: LoopState): Promise<string | undefined> {
+  let outage: string | undefined;
+  for (const plan of deps.store.plansToDecompose()) {
+    if (state.onlyPlan && plan.id !== state.onlyPlan) continue;
+    if (deps.stopping()) break;
+    state.currentPlan = plan.id;
+    outage = await decomposeOne(deps, plan) ?? outage;
+  }
+  return outage;
+}
+
+/** Places, snapshots and decomposes one plan; the outage that paused it, if any. */
+async function decomposeOne(deps: RunPorts, waiting: PlanRow): Promise<string | undefined> {
+  const { store } = deps;
+  const text = await readPlanText(waiting, deps.config.git.plan_file_name);
+  if (text === null) {
+    store.markDecompositionFailed(waiting.id, "the plan file is gone", 3600);
+    return undefined;
+  }
+  // A plan on existing code works in its git worktree: made before anything touches it.
+  const placed = await preparePlanWorkspace(store, deps.configDir, waiting);
+  if (!placed.ok) {
+    store.markDecompositionFailed(waiting.id, placed.problem, 3600);
+    log(deps, "error", `${waiting.filename}: ${placed.problem}`);
+    return undefined;
+  }
+  const plan = store.getPlan(waiting.id)!;
+  await deps.ensureDir(plan.workspace!);
+  store.seedPlanMetadata(plan.id, planPhases(text), planDeliverables(text));
+  const git = deps.git(plan.workspace!, plan.id);
+  if (plan.decompose_attempts === 0 && plan.status === "decomposing") {
+    await git.commitPlanSnapshot(text, {
+      sourceFile: plan.filename,
+      stem: plan.stem,
+      planId: plan.id,
+      version: deps.version,
+    });
+  }
+  const result = await decomposeRevision(deps, plan, text);
+  if (result.ok) {
+    const tasks = store.listTasks(plan.id);
+    await git.commitArchitect({
+      planId: plan.id,
+      stem: plan.stem,
+      tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status })),
+    });
+    log(deps, "info", `${plan.filename}: decomposed into ${tasks.length} tasks`);
+    return undefined;
+  }
+  if (result.infrastructure) {
+    // The server, not the plan, failed: no attempt used; the pause after the pass retries it.
+    log(deps, "warn", `${plan.filename}: decomposition paused (${result.error})`);
+    return result.error;
+  }
+  const backoff = decompositionBackoff(plan.decompose_attempts);
+  store.markDecompositionFailed(plan.id, result.error, backoff);
+  log(
+    deps,
+    "error",
+    `${plan.filename}: decomposition failed (${result.error}); retrying in ${backoff}s`,
+  );
+  return undefined;
+}
+
+/** Coder and reviewer waves, then plan closure; the outage that stopped a wave, if any. */
+async function runTasks(
+  deps: RunPorts,
+  opts: RunOptions,
+  state: LoopState,
+): Promise<string | undefined> {
+  const { store, config } = deps;
+  state.currentPlan = state.onlyPlan;
+  await reattachWorktrees(deps);
+  const queue = await processQueue(deps, state.scheduler, {
+    planId: state.onlyPlan,
+    phase: opts.planPhase ?? null,
+  });
+  state.processed += queue.processed;
+  if (queue.processed > 0) state.idleAnnounced = false;
+  store.closeFinishedPlans(
+    config.orchestration.strict_adherence
+      ? { allowedStatuses: config.orchestration.strict_closure_allowed_statuses }
+      : undefined,
+  );
+  return queue.infraError;
+}
+
+/** A worktree whose folder went missing is re-attached before a task writes there. */
+async function reattachWorktrees(deps: RunPorts) {
+  for (const plan of deps.store.listPlans()) {
+    if (plan.status !== "active" || !inWorktree(plan)) continue;
+    const placed = await preparePlanWorkspace(deps.store, deps.configDir, plan);
+    if (!placed.ok) {
+      deps.store.cancelPlanTasks(plan.id, placed.problem);
+      log(deps, "error", `${plan.filename}: ${placed.problem}; its open tasks were cancelled`);
+    }
+  }
+}
+
+/** Pauses after an outage (no task attempt used), or gives up (a single run, too many). */
+async function pauseForServer(
+  deps: RunPorts,
+  opts: RunOptions,
+  state: LoopState,
+  outage: string,
+): Promise<"paused" | "give-up"> {
+  state.infraPauses++;
+  state.infraError = outage;
+  if (givesUp(opts.singleRun === true, state.infraPauses, opts.maxInfraPauses)) return "give-up";
+  const pause = infraPauseMs(state.infraPauses);
+  log(
+    deps,
+    "warn",
+    `model server unavailable (${outage}); pausing ${pause / 1000}s, no task attempts used`,
+  );
+  deps.emit({
+    type: "run.state",
+    state: "paused",
+    until: inMs(deps, pause),
+    reason: "model server unavailable",
+  });
+  state.idleAnnounced = false;
+  await idle(deps, () => deps.sleep(pause, idleSignal(deps)));
+  return "paused";
+}
+
+/** A single run waits out the next rework cooldown. */
+async function waitCooldown(deps: RunPorts, wait: number) {
+  log(deps, "info", `waiting ${Math.ceil(wait / 1000)}s for a rework cooldown`);
+  deps.emit({ type: "run.state", state: "cooldown", until: inMs(deps, wait) });
+  await idle(deps, () => deps.sleep(wait + 5, idleSignal(deps)));
+}
+
+/** A watching run waits for a plan change, at most `until` ms. */
+async function watch(
+  deps: RunPorts,
+  state: LoopState,
+  watcher: PlanWatcher | null,
+  until: number,
+) {
+  const plans = deps.config.paths.plans;
+  if (!state.idleAnnounced) {
+    log(deps, "info", `idle: watching ${plans} for plans`);
+    deps.emit({ type: "run.state", state: "idle", reason: `watching ${plans}` });
+    state.idleAnnounced = true;
+  }
+  if (watcher) await watcher.wait(until, idleSignal(deps));
+  else await idle(deps, () => deps.sleep(until, idleSignal(deps)));
+}
+
+/** What the run did: its plans, loads per plan next to their lower bound, wall time. */
+function runResult(
+  deps: RunPorts,
+  state: LoopState,
+  interrupted: boolean,
+  started: number,
+): RunResult {
+  const { store, config } = deps;
+  const plans = state.onlyPlan ? [store.getPlan(state.onlyPlan)!] : store.listPlans();
   const keys = {
     planner: config.models.planner.key,
     coder: config.models.coder.key,
@@ -293,22 +374,21 @@ export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promis
   };
   const loadsPerPlan: RunResult["loadsPerPlan"] = {};
   for (const plan of plans) {
-    if (!loadsByPlan.has(plan.id)) continue;
+    if (!state.loadsByPlan.has(plan.id)) continue;
     loadsPerPlan[plan.filename] = {
-      loads: loadsByPlan.get(plan.id) ?? 0,
+      loads: state.loadsByPlan.get(plan.id) ?? 0,
       lowerBound: loadLowerBound(dependencyDepth(store.listTasks(plan.id)), keys),
     };
   }
   return {
     plans,
-    processed,
+    processed: state.processed,
     interrupted,
-    ...(infraError ? { infraError } : {}),
+    ...(state.infraError ? { infraError: state.infraError } : {}),
     loadsPerPlan,
     wallSeconds: (deps.now().getTime() - started) / 1000,
   };
 }
-
 /** LAO's own state that no plan workspace may contain (the intake refuses such a plan). */
 function statePaths(deps: RunPorts): StatePaths {
   return {
@@ -367,17 +447,21 @@ async function reportTouched(deps: RunPorts, touched: Set<string>) {
   touched.clear();
 }
 
-function trackLoads(
-  deps: RunPorts,
-  current: () => string | null,
-  loads: Map<string, number>,
-): () => void {
+/** Counts model loads per plan: the plan of the running phase, else the one being worked on. */
+function trackLoads(deps: RunPorts, state: LoopState): () => void {
   let active: string | null = null;
   return deps.bus.subscribe((event) => {
     if (event.type === "phase.start" && event.planId) active = event.planId;
     if (event.type === "model.load") {
-      const plan = active ?? current();
-      if (plan) loads.set(plan, (loads.get(plan) ?? 0) + 1);
+      const plan = active ?? state.currentPlan;
+      if (plan) state.loadsByPlan.set(plan, (state.loadsByPlan.get(plan) ?? 0) + 1);
     }
+  });
+}
+
+/** Notes the plans whose tasks or status changed (their reports are due). */
+function trackTouched(deps: RunPorts, touched: Set<string>): () => void {
+  return deps.bus.subscribe((e) => {
+    if (e.type === "task.transition" || e.type === "plan.status") touched.add(e.planId);
   });
 }
