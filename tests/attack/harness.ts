@@ -288,14 +288,16 @@ export class AttackProject implements AsyncDisposable {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    let peakRss = 0;
-    let done = false;
-    const poll = (async () => {
-      while (!done) {
-        peakRss = Math.max(peakRss, vmHwm(child.pid));
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    // Deno needs --allow-all to read /proc, so a shell polls VmHWM (a high-water mark).
+    const poll = new Deno.Command("sh", {
+      args: [
+        "-c",
+        'while kill -0 "$0" 2>/dev/null; do grep VmHWM "/proc/$0/status"; sleep 0.1; done',
+        String(child.pid),
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
     // A safety net so a hung LAO fails the test instead of the whole suite.
     let hung = false;
     const watchdog = setTimeout(() => {
@@ -306,8 +308,11 @@ export class AttackProject implements AsyncDisposable {
     }, 240_000);
     const out = await child.output();
     clearTimeout(watchdog);
-    done = true;
-    await poll;
+    const polled = new TextDecoder().decode((await poll).stdout);
+    const peakRss = Math.max(
+      0,
+      ...[...polled.matchAll(/VmHWM:\s+(\d+) kB/g)].map((m) => Number(m[1]) * 1024),
+    );
     const dec = new TextDecoder();
     const stdout = dec.decode(out.stdout);
     const stderr = dec.decode(out.stderr);
@@ -437,16 +442,6 @@ function hex(buf: ArrayBuffer): string {
 
 async function exists(p: string): Promise<boolean> {
   return await Deno.lstat(p).then(() => true, () => false);
-}
-
-/** VmHWM of `pid` in bytes (0 when gone). */
-export function vmHwm(pid: number): number {
-  try {
-    const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(/^VmHWM:\s+(\d+) kB/m);
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 let shadow: string[] | undefined;
