@@ -113,14 +113,15 @@ export function initialState(options: InitialStateOptions = {}): DashboardState 
 
 /** What {@linkcode seedFromQueue} reads: the plans and tasks in the store. */
 export interface QueueSnapshot {
-  plans: readonly { id: string; filename: string }[];
+  plans: readonly { id: string; filename: string; status?: string }[];
   tasks: readonly { id: number; status: TaskStatus; title: string }[];
 }
 
 /**
  * The dashboard's starting state from the whole queue, so its totals and plan
  * names are true from the first frame after a resume or a revision, not only
- * for the tasks this run happens to touch.
+ * for the tasks this run happens to touch. When exactly one plan is open
+ * (active or decomposing), the header names it before its first step.
  */
 export function seedFromQueue(
   queue: QueueSnapshot,
@@ -133,7 +134,9 @@ export function seedFromQueue(
     titles[t.id] = t.title;
   }
   const planNames = Object.fromEntries(queue.plans.map((p) => [p.id, p.filename]));
-  return { ...initialState({ ...options, tasks, planNames }), titles };
+  const open = queue.plans.filter((p) => p.status === "active" || p.status === "decomposing");
+  const plan = open.length === 1 ? open[0]!.filename : null;
+  return { ...initialState({ ...options, tasks, planNames }), titles, plan };
 }
 
 /** Number of tasks per status (every status present, zero when none). */
@@ -239,7 +242,13 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
   }
 }
 
-function withActivity(state: DashboardState, event: LaoEvent & { at: string }): DashboardState {
+function withActivity(
+  state: DashboardState,
+  event: LaoEvent & { at: string },
+  before: DashboardState,
+): DashboardState {
+  // The header shows a memory-gate wait as it goes; the log notes only its start.
+  if (event.type === "memory.wait" && before.memoryWait) return state;
   const d = describeEvent(event, (id) => state.planNames[id]);
   if (d.level === "debug") return state;
   let text = d.text;
@@ -261,7 +270,7 @@ function withActivity(state: DashboardState, event: LaoEvent & { at: string }): 
 
 /** The next state after `event`. Never mutates `state`. */
 export function reduce(state: DashboardState, event: LaoEvent & { at: string }): DashboardState {
-  const next = withActivity(applyEvent(state, event), event);
+  const next = withActivity(applyEvent(state, event), event, state);
   return { ...next, startedAt: state.startedAt ?? event.at, lastAt: event.at };
 }
 

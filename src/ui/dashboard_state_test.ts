@@ -171,3 +171,14 @@ Deno.test("reduce() keeps idle, paused, cooldown and stopping apart from work", 
   const stopping = replay([at(3, { type: "run.state", state: "stopping" })], working);
   assert.equal(stopping.run?.state, "stopping");
 });
+
+Deno.test("seedFromQueue() names the one open plan before its first step, not a finished one", () => {
+  const plans = [
+    { id: "a1b2c3d4e5f60718", filename: "old.md", status: "completed" },
+    { id: "b1b2c3d4e5f60718", filename: "ten.md", status: "active" },
+  ];
+  assert.equal(seedFromQueue({ plans, tasks: [] }).plan, "ten.md");
+  // Two open plans: which one runs first is the scheduler's choice, so none is named yet.
+  const two = [...plans, { id: "c1b2c3d4e5f60718", filename: "more.md", status: "active" }];
+  assert.equal(seedFromQueue({ plans: two, tasks: [] }).plan, null);
+});

@@ -46,6 +46,8 @@ function header(state: DashboardState, elapsed: number | undefined): Piece[] {
   if (elapsed !== undefined) add(formatSeconds(elapsed));
   const run = state.run;
   const wait = state.memoryWait;
+  // A Ctrl+C during a wait: both are true, and the second Ctrl+C is the way out.
+  if (wait && run?.state === "stopping") add("stopping (Ctrl+C again aborts)", "cyan");
   if (wait) {
     add(
       `waiting for memory: ${formatBytes(wait.availableBytes)} of ${

@@ -32,7 +32,10 @@ Deno.test("render() says paused with the next retry, idle and stopping instead o
     }),
   );
   const [header] = render(paused, { width: 160, color: false });
-  assert.match(header!, /^LAO · paused until 12:05:07 \(model server unavailable\) · plan /);
+  assert.match(
+    header!,
+    /^LAO · paused, next retry at 12:05:07 \(model server unavailable\) · plan /,
+  );
   const idle = reduce(
     paused,
     at(31, { type: "run.state", state: "idle", reason: "watching plans" }),
@@ -127,5 +130,21 @@ Deno.test("render() shows cancelled tasks only when a revision cancelled some", 
       "pending 0 · coding 0 · coded 0 · review 0 · completed 1 · failed 1 · cancelled 1",
     ),
     lines.join("\n"),
+  );
+});
+
+Deno.test("render() logs a memory-gate wait once and says stopping when Ctrl+C comes during it", () => {
+  const GB = 1024 ** 3;
+  const polls = [0.5, 1, 1.5, 2].map((seconds, i) =>
+    at(40 + i, { type: "memory.wait", availableBytes: 3 * GB, targetBytes: 8 * GB, seconds })
+  );
+  const waiting = polls.reduce(reduce, state());
+  const lines = render(waiting, { width: 160, color: false, activityLines: 20 });
+  assert.equal(lines.filter((l) => l.includes("waiting for memory")).length, 2, lines.join("\n"));
+  assert.match(lines[0]!, /available · 2\.0s/);
+  const stopping = reduce(waiting, at(45, { type: "run.state", state: "stopping" }));
+  assert.match(
+    render(stopping, { width: 160, color: false })[0]!,
+    /^LAO · stopping \(Ctrl\+C again aborts\) · waiting for memory: 3\.0 GB of 8\.0 GB/,
   );
 });

@@ -141,8 +141,9 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
         text: `waiting for memory: ${formatBytes(event.availableBytes)} of ${
           formatBytes(event.targetBytes)
         } available after ${formatSeconds(event.seconds)}`,
-        // The plain log shows the first poll and one line every 10 s; the dashboard shows each.
-        level: event.seconds < 1 || Math.floor(event.seconds) % 10 === 0 ? "info" : "debug",
+        // Every poll is info; the plain log thins them to one line per 10 s and the
+        // dashboard logs the first and shows the rest in its header.
+        level: "info",
       };
     case "llm.call": {
       const tokens = `${event.promptTokens}+${event.completionTokens} tokens`;
@@ -193,10 +194,15 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
   }
 }
 
-/** `paused until 12:00:05 (model server unavailable)`, `idle`, `stopping`, … */
+/** `paused, next retry at 12:00:05 (model server unavailable)`, `idle`, `stopping`, … */
 export function runStateText(event: Extract<LaoEvent, { type: "run.state" }>): string {
   const label = event.state === "cooldown" ? "waiting for a rework cooldown" : event.state;
-  const until = event.until ? ` until ${clock(event.until)}` : "";
+  // A pause ends with a retry of the server; a cooldown simply ends.
+  const until = !event.until
+    ? ""
+    : event.state === "paused"
+    ? `, next retry at ${clock(event.until)}`
+    : ` until ${clock(event.until)}`;
   const reason = event.reason ? ` (${event.reason})` : "";
   return `${label}${until}${reason}`;
 }

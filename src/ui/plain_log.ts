@@ -60,8 +60,16 @@ function colourBody(d: Described, color: boolean): string {
  */
 export function plainLog(output: Output, options: PlainLogOptions): EventListener {
   const plans = new Map<string, string>();
+  // The 10-second stretch of the memory-gate wait last printed (-1: none in this wait).
+  let waitShown = -1;
   return (event) => {
     if (event.type === "plan.registered") plans.set(event.planId, event.filename);
+    if (event.type === "memory.gate") waitShown = -1;
+    if (event.type === "memory.wait") {
+      const stretch = Math.floor(event.seconds / 10);
+      if (stretch === waitShown && !options.verbose) return;
+      waitShown = stretch;
+    }
     const shown = plainLine(event, options, (id) => plans.get(id));
     if (!shown) return;
     if (shown.level === "warn" || shown.level === "error") output.err(shown.line);

@@ -62,3 +62,21 @@ Deno.test("plainLog() names plans by their filename once registered", () => {
     "12:03:01 plan greeting.md decomposing → active",
   ]);
 });
+
+Deno.test("plainLog() prints a memory-gate wait once per 10 seconds, whatever the poll interval", () => {
+  const output = memoryOutput();
+  const log = plainLog(output, { color: false, verbose: false });
+  const GB = 1024 ** 3;
+  for (const seconds of [0, 0.5, 9.5, 10, 10.5, 11, 19.5, 20.2, 20.7]) {
+    log(at(1, { type: "memory.wait", availableBytes: 3 * GB, targetBytes: 8 * GB, seconds }));
+  }
+  assert.deepEqual(output.stdout.map((l) => l.replace(/^\S+ /, "")), [
+    "waiting for memory: 3.0 GB of 8.0 GB available after 0.0s",
+    "waiting for memory: 3.0 GB of 8.0 GB available after 10s",
+    "waiting for memory: 3.0 GB of 8.0 GB available after 20s",
+  ]);
+  // The next wait starts its own count.
+  log(at(2, { type: "memory.gate", reason: "released", seconds: 21, freedBytes: 8 * GB }));
+  log(at(3, { type: "memory.wait", availableBytes: 3 * GB, targetBytes: 8 * GB, seconds: 0.5 }));
+  assert.equal(output.stdout.length, 5);
+});
