@@ -7,12 +7,12 @@
  * @module
  */
 import { EventBus } from "../../events/bus.ts";
-import { errorMessage, ExitCode, UserError } from "../../errors.ts";
+import { errorMessage, ExitCode, type ExitCodeValue, UserError } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
 import { formatHealth } from "../../models/health.ts";
 import { buildRunPorts } from "../../pipeline/build_deps.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
-import { runPipeline, type RunResult } from "../../pipeline/run.ts";
+import { type RunOptions, runPipeline, type RunResult } from "../../pipeline/run.ts";
 import { acquireRunLock } from "../../store/run_lock.ts";
 import { Store } from "../../store/store.ts";
 import { attachUi } from "../../ui/attach.ts";
@@ -78,162 +78,285 @@ export function pilotOnIdle(
     ctx.loaded.config.orchestration.pilot_mode_enabled;
 }
 
-async function runOnce(
-  ctx: CliContext,
-  opts: RunCommandOptions,
-  handoff: { requested: boolean },
-): Promise<number> {
+/** The flags of a run, checked: the cassette to replay or record, the `--plan` path. */
+interface RunInputs {
+  replay?: string;
+  record?: string;
+  planPath?: string;
+}
+
+function runInputs(ctx: CliContext): RunInputs {
   const g = ctx.globals;
-  const { config, configDir } = ctx.loaded;
-  const out = ctx.out;
+  const { config } = ctx.loaded;
   const replay = g.replay ? resolve(ctx.deps.cwd, g.replay) : undefined;
   const record = g.record ? resolve(ctx.deps.cwd, g.record) : undefined;
   if (replay && record) throw new UserError(`"--record" and "--replay" cannot be used together`);
-
   const planPath = g.plan ? resolvePlanPath(g.plan, ctx.deps.cwd, config.paths.plans) : undefined;
   if (g.redecompose && !planPath) {
     throw new UserError(`"--redecompose" needs "--plan X": the plan to decompose again`);
   }
-  const bus = new EventBus();
+  return {
+    ...(replay ? { replay } : {}),
+    ...(record ? { record } : {}),
+    ...(planPath ? { planPath } : {}),
+  };
+}
+
+/** Ctrl+C (and SIGTERM): the first finishes the current step, the second aborts. */
+interface StopControls {
+  /** Aborted on the second request. */
+  abort: AbortSignal;
+  /** Aborted on the first request. */
+  stop: AbortSignal;
+  /** Stop requests so far. */
+  requests: () => number;
+  /** Removes the signal listeners. */
+  dispose: () => void;
+}
+
+function listenForStops(ctx: CliContext, bus: EventBus): StopControls {
   const controller = new AbortController();
   const stopController = new AbortController();
-  // An idle queue on a terminal stops the run the way a first Ctrl+C does, then the Pilot starts.
-  const handoffController = new AbortController();
-  const toPilot = pilotOnIdle(ctx, opts, out.isTty && Deno.stdin.isTerminal());
-  const offIdle = toPilot
-    ? bus.subscribe((e) => {
-      if (e.type !== "run.state" || e.state !== "idle" || stopRequests > 0) return;
-      handoff.requested = true;
-      handoffController.abort();
-    })
-    : () => {};
-  let stopRequests = 0;
+  let requests = 0;
   const onSignal = () => {
-    stopRequests++;
-    if (stopRequests === 1) {
-      out.err("Stopping after the current step (Ctrl+C again to abort now)...");
+    requests++;
+    if (requests === 1) {
+      ctx.out.err("Stopping after the current step (Ctrl+C again to abort now)...");
       bus.emit({ type: "run.state", state: "stopping" });
       stopController.abort();
     } else controller.abort();
   };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, onSignal);
+  return {
+    abort: controller.signal,
+    stop: stopController.signal,
+    requests: () => requests,
+    dispose: () => {
+      for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    },
+  };
+}
 
+/**
+ * An idle queue on a terminal stops the run the way a first Ctrl+C does, then
+ * the Pilot starts ({@linkcode pilotOnIdle}); the returned signal is aborted then.
+ */
+function watchForIdle(
+  ctx: CliContext,
+  opts: RunCommandOptions,
+  bus: EventBus,
+  stops: StopControls,
+  handoff: { requested: boolean },
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  if (!pilotOnIdle(ctx, opts, ctx.out.isTty && Deno.stdin.isTerminal())) {
+    return { signal: controller.signal, dispose: () => {} };
+  }
+  const dispose = bus.subscribe((e) => {
+    if (e.type !== "run.state" || e.state !== "idle" || stops.requests() > 0) return;
+    handoff.requested = true;
+    controller.abort();
+  });
+  return { signal: controller.signal, dispose };
+}
+
+/** The sandbox policy first (`--sandbox required` without a sandbox exits 78 at once), then the server. */
+async function readyPorts(ctx: CliContext, replay: string | undefined) {
+  const { config, configDir } = ctx.loaded;
+  const interactive = ctx.out.isTty && Deno.stdin.isTerminal();
+  const ports = await workspacePorts(config, {
+    logDir: join(configDir, ".lao", "logs"),
+    isTty: interactive,
+    hidden: [configDir, dirname(config.paths.database)],
+    ...(interactive ? { confirm: confirmCommand } : {}),
+  });
   try {
-    // The sandbox policy first: `--sandbox required` without a sandbox exits 78 at once.
-    const interactive = out.isTty && Deno.stdin.isTerminal();
-    const ports = await workspacePorts(config, {
-      logDir: join(configDir, ".lao", "logs"),
-      isTty: interactive,
-      hidden: [configDir, dirname(config.paths.database)],
-      ...(interactive ? { confirm: confirmCommand } : {}),
-    });
-    try {
-      if (!replay) await requireReadyServer(ctx);
-    } catch (err) {
-      ports.close();
-      throw err;
-    }
+    if (!replay) await requireReadyServer(ctx);
+  } catch (err) {
+    ports.close();
+    throw err;
+  }
+  return ports;
+}
+
+/** Attaches the chosen UI (dashboard, plain log or JSON lines) to the run's bus. */
+function startUi(ctx: CliContext, opts: RunCommandOptions, bus: EventBus, store: Store) {
+  const g = ctx.globals;
+  const mode = selectUiMode({
+    json: opts.json ?? g.json ?? false,
+    plain: g.plain ?? false,
+    envMode: ctx.deps.env("LAO_UI_MODE"),
+    stdoutIsTty: ctx.out.isTty,
+  });
+  const ui = attachUi(bus, {
+    mode,
+    output: ctx.out,
+    initial: seedFromQueue({ plans: store.listPlans(), tasks: store.listTasks() }),
+    verbose: ctx.deps.env("LAO_DEBUG") !== undefined,
+    runLogPath: runLogPath(ctx.loaded.configDir, new Date()),
+  });
+  return { mode, ui };
+}
+
+/** Commits per workspace during this run, for the summary. */
+function countCommits(bus: EventBus): { commits: Map<string, number>; dispose: () => void } {
+  const commits = new Map<string, number>();
+  const dispose = bus.subscribe((e) => {
+    if (e.type === "git.commit") commits.set(e.workspace, (commits.get(e.workspace) ?? 0) + 1);
+  });
+  return { commits, dispose };
+}
+
+async function runOnce(
+  ctx: CliContext,
+  opts: RunCommandOptions,
+  handoff: { requested: boolean },
+): Promise<number> {
+  const inputs = runInputs(ctx);
+  const bus = new EventBus();
+  const stops = listenForStops(ctx, bus);
+  const idle = watchForIdle(ctx, opts, bus, stops, handoff);
+  try {
+    const ports = await readyPorts(ctx, inputs.replay);
     // Every state change the store makes goes onto the run's event bus.
     const store = new Store(ctx.store.db, { emit: bus.emit });
-    const ttlMs = config.orchestration.run_lock_ttl_s * 1000;
+    const ttlMs = ctx.loaded.config.orchestration.run_lock_ttl_s * 1000;
     const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: Math.max(100, ttlMs / 5) });
-    const mode = selectUiMode({
-      json: opts.json ?? g.json ?? false,
-      plain: g.plain ?? false,
-      envMode: ctx.deps.env("LAO_UI_MODE"),
-      stdoutIsTty: out.isTty,
-    });
-    const ui = attachUi(bus, {
-      mode,
-      output: out,
-      initial: seedFromQueue({ plans: store.listPlans(), tasks: store.listTasks() }),
-      verbose: ctx.deps.env("LAO_DEBUG") !== undefined,
-      runLogPath: runLogPath(configDir, new Date()),
-    });
-    let result: RunResult | undefined;
-    // Commits per workspace during this run, for the summary.
-    const commits = new Map<string, number>();
-    const countCommits = bus.subscribe((e) => {
-      if (e.type === "git.commit") commits.set(e.workspace, (commits.get(e.workspace) ?? 0) + 1);
-    });
+    const { mode, ui } = startUi(ctx, opts, bus, store);
+    const counted = countCommits(bus);
+    let result: RunResult;
     try {
       bus.emit({ type: "sandbox.status", line: ports.statusLine });
       for (const w of ports.warnings) {
         bus.emit({ type: "log", level: "warn", message: w.replace(/^warning: /, "") });
       }
       const deps = await buildRunPorts({
-        config,
-        configDir,
+        config: ctx.loaded.config,
+        configDir: ctx.loaded.configDir,
         configFile: ctx.loaded.configFile,
         store,
         bus,
-        signal: controller.signal,
-        stopping: () => stopRequests > 0 || handoff.requested,
-        stopSignal: AbortSignal.any([stopController.signal, handoffController.signal]),
+        signal: stops.abort,
+        stopping: () => stops.requests() > 0 || handoff.requested,
+        stopSignal: AbortSignal.any([stops.stop, idle.signal]),
         version: VERSION,
-        ...(record ? { record } : {}),
-        ...(replay ? { replay } : {}),
+        ...(inputs.record ? { record: inputs.record } : {}),
+        ...(inputs.replay ? { replay: inputs.replay } : {}),
         workspaceFs: ports.workspaceFs,
         ...(ports.shell ? { shell: ports.shell } : {}),
         ...(ports.validationCommand ? { validationCommand: ports.validationCommand } : {}),
       });
-      result = await runPipeline(deps, {
-        ...(planPath ? { planPath } : {}),
-        singleRun: g.singleRun === true || planPath !== undefined || replay !== undefined,
-        architectOnly: g.architectOnly === true,
-        ...(g.redecompose ? { redecompose: true } : {}),
-        ...(g.planPhase ? { planPhase: g.planPhase } : {}),
-      });
+      result = await runPipeline(deps, pipelineOptions(ctx, inputs));
       // Handing over to the Pilot is no interruption.
-      if (handoff.requested && stopRequests === 0) result = { ...result, interrupted: false };
+      if (handoff.requested && stops.requests() === 0) result = { ...result, interrupted: false };
       else handoff.requested = false;
-      const summary = buildSummary(ctx, result, deps.models.stats(), commits);
-      if (mode === "json") {
-        out.out(JSON.stringify({ v: 1, type: "run.summary", ...summary }));
-      } else {
-        ui.close();
-        for (const line of formatSummary(summary, { color: out.color })) out.out(line);
-      }
+      const summary = buildSummary(ctx, result, deps.models.stats(), counted.commits);
+      printSummary(ctx, mode, ui, summary);
     } finally {
-      countCommits();
+      counted.dispose();
       ui.close();
       ports.close();
       lock.release();
     }
-    if (result.interrupted) return ExitCode.Interrupted;
-    if (handoff.requested && !result.infraError) {
-      out.out("Queue idle → Pilot (/resume runs the queue again, /exit leaves)");
-      return ExitCode.Ok;
-    }
-    if (result.infraError) {
-      out.err(`lao: stopped: the model server stayed unavailable (${result.infraError})`);
-      return ExitCode.Failure;
-    }
-    // A finished single run tells scripts whether everything it ran went through.
-    const failedTasks = result.plans.flatMap((p) =>
-      store.listTasks(p.id).filter((t) =>
-        t.status === "failed" && t.escalation_reason !== "superseded"
-      )
-    );
-    const undecomposed = result.plans.filter((p) =>
-      store.getPlan(p.id)?.status === "decomposition_failed"
-    );
-    if (failedTasks.length || undecomposed.length) {
-      const parts = [
-        failedTasks.length ? `${failedTasks.length} task(s) failed` : "",
-        undecomposed.length
-          ? `${undecomposed.map((p) => p.filename).join(", ")} could not be decomposed`
-          : "",
-      ].filter(Boolean);
-      out.err(`lao: ${parts.join("; ")}: see lao status, then lao retry-failed or edit the plan`);
-      return ExitCode.Failure;
-    }
-    return ExitCode.Ok;
+    return finishRun(ctx, runExit(result, handoff.requested, unfinished(store, result)));
   } finally {
-    offIdle();
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    idle.dispose();
+    stops.dispose();
   }
+}
+
+/** The run summary: one JSON object with `--json`, else lines after the UI is closed. */
+function printSummary(
+  ctx: CliContext,
+  mode: ReturnType<typeof selectUiMode>,
+  ui: { close(): void },
+  summary: RunSummary,
+) {
+  if (mode === "json") {
+    ctx.out.out(JSON.stringify({ v: 1, type: "run.summary", ...summary }));
+    return;
+  }
+  ui.close();
+  for (const line of formatSummary(summary, { color: ctx.out.color })) ctx.out.out(line);
+}
+
+/** The pipeline's options from the flags. */
+function pipelineOptions(ctx: CliContext, inputs: RunInputs): RunOptions {
+  const g = ctx.globals;
+  const { planPath } = inputs;
+  return {
+    ...(planPath ? { planPath } : {}),
+    singleRun: g.singleRun === true || planPath !== undefined || inputs.replay !== undefined,
+    architectOnly: g.architectOnly === true,
+    ...(g.redecompose ? { redecompose: true } : {}),
+    ...(g.planPhase ? { planPhase: g.planPhase } : {}),
+  };
+}
+
+/** What a finished run left undone: failed tasks (not superseded), plans not decomposed. */
+function unfinished(store: Store, result: RunResult) {
+  return {
+    failedTasks:
+      result.plans.flatMap((p) =>
+        store.listTasks(p.id).filter((t) =>
+          t.status === "failed" && t.escalation_reason !== "superseded"
+        )
+      ).length,
+    undecomposed: result.plans.filter((p) => store.getPlan(p.id)?.status === "decomposition_failed")
+      .map((p) => p.filename),
+  };
+}
+
+/** How a run ends for the user: the exit code and the one line it prints, if any. */
+export interface RunExit {
+  code: ExitCodeValue;
+  /** A line for stdout. */
+  out?: string;
+  /** A line for stderr. */
+  err?: string;
+}
+
+/**
+ * The exit of a run: interrupted 130; handed over to the Pilot 0; stopped by
+ * an outage 1; a finished run with failed tasks or plans that could not be
+ * decomposed 1 (so scripts know); otherwise 0.
+ */
+export function runExit(
+  result: Pick<RunResult, "interrupted" | "infraError">,
+  handedOff: boolean,
+  left: { failedTasks: number; undecomposed: readonly string[] },
+): RunExit {
+  if (result.interrupted) return { code: ExitCode.Interrupted };
+  if (handedOff && !result.infraError) {
+    return {
+      code: ExitCode.Ok,
+      out: "Queue idle → Pilot (/resume runs the queue again, /exit leaves)",
+    };
+  }
+  if (result.infraError) {
+    return {
+      code: ExitCode.Failure,
+      err: `lao: stopped: the model server stayed unavailable (${result.infraError})`,
+    };
+  }
+  if (left.failedTasks || left.undecomposed.length) {
+    const parts = [
+      left.failedTasks ? `${left.failedTasks} task(s) failed` : "",
+      left.undecomposed.length ? `${left.undecomposed.join(", ")} could not be decomposed` : "",
+    ].filter(Boolean);
+    return {
+      code: ExitCode.Failure,
+      err: `lao: ${parts.join("; ")}: see lao status, then lao retry-failed or edit the plan`,
+    };
+  }
+  return { code: ExitCode.Ok };
+}
+
+function finishRun(ctx: CliContext, exit: RunExit): number {
+  if (exit.out) ctx.out.out(exit.out);
+  if (exit.err) ctx.out.err(exit.err);
+  return exit.code;
 }
 
 /** Refuses to start when the server is unreachable or a configured model is missing. */
