@@ -114,7 +114,14 @@ Deno.test({
       assert.match(later, /plan example_plan\.md/);
       // The first Ctrl+C would finish the step after the wait; the second ends the wait at once.
       await lao.keys("C-c");
-      await lao.waitForScreen(/LAO · .*stopping \(Ctrl\+C again aborts\) · waiting for memory/);
+      const stopping = await lao.waitForScreen(
+        /LAO · .*stopping \(Ctrl\+C again aborts\) · waiting for memory/,
+      );
+      // The notice stays above the panel (a line written past it would be erased by the next frame).
+      assert.match(
+        stopping,
+        /warning: Stopping after the current step \(Ctrl\+C again to abort now\)/,
+      );
       await lao.keys("C-c");
       assert.match(await lao.exited(), /exit=130/);
     } finally {

@@ -23,6 +23,7 @@ import { formatSummary, type RunSummary } from "../../ui/summary.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { workspacePorts } from "../runtime.ts";
+import { warnUnavailableOnce } from "../unavailable_commands.ts";
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { feedbackFindings } from "../../validate/repair.ts";
@@ -112,16 +113,22 @@ interface StopControls {
   requests: () => number;
   /** Removes the signal listeners. */
   dispose: () => void;
+  /** The UI is subscribed to the bus: the stop notice goes through it from now on. */
+  uiAttached: () => void;
 }
 
 function listenForStops(ctx: CliContext, bus: EventBus): StopControls {
   const controller = new AbortController();
   const stopController = new AbortController();
   let requests = 0;
+  let uiUp = false;
   const onSignal = () => {
     requests++;
     if (requests === 1) {
-      ctx.out.err("Stopping after the current step (Ctrl+C again to abort now)...");
+      const message = "Stopping after the current step (Ctrl+C again to abort now)";
+      // Once the UI is up, through it: a line written past the dashboard would be erased.
+      if (uiUp) bus.emit({ type: "log", level: "warn", message });
+      else ctx.out.err(`${message}...`);
       bus.emit({ type: "run.state", state: "stopping" });
       stopController.abort();
     } else controller.abort();
@@ -132,6 +139,9 @@ function listenForStops(ctx: CliContext, bus: EventBus): StopControls {
     abort: controller.signal,
     stop: stopController.signal,
     requests: () => requests,
+    uiAttached: () => {
+      uiUp = true;
+    },
     dispose: () => {
       for (const s of signals) Deno.removeSignalListener(s, onSignal);
     },
@@ -224,6 +234,7 @@ async function runOnce(
     const ttlMs = ctx.loaded.config.orchestration.run_lock_ttl_s * 1000;
     const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: Math.max(100, ttlMs / 5) });
     const { mode, ui } = startUi(ctx, opts, bus, store);
+    stops.uiAttached();
     const counted = countCommits(bus);
     let result: RunResult;
     try {
@@ -245,7 +256,14 @@ async function runOnce(
         ...(inputs.replay ? { replay: inputs.replay } : {}),
         workspaceFs: ports.workspaceFs,
         ...(ports.shell ? { shell: ports.shell } : {}),
-        ...(ports.validationCommand ? { validationCommand: ports.validationCommand } : {}),
+        ...(ports.validationCommand
+          ? {
+            validationCommand: warnUnavailableOnce(
+              ports.validationCommand,
+              (message) => bus.emit({ type: "log", level: "warn", message }),
+            ),
+          }
+          : {}),
       });
       result = await runPipeline(deps, pipelineOptions(ctx, inputs));
       // Handing over to the Pilot is no interruption.
