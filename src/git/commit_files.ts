@@ -75,6 +75,13 @@ export async function commitFiles(
   };
   const { kept } = normalizeFiles(input.files);
   if (kept.length === 0) return { kind: "nothing" };
+  const committed = repo.committed ??= new Set();
+  if (kept.every((f) => committed.has(f))) {
+    // All tracked already (LAO committed them before): one process. Should one have left the
+    // index meanwhile, git refuses the pathspec and the full sequence below runs instead.
+    const direct = await commitOnly(git, repo, input, kept);
+    if (!untracked(direct)) return direct;
+  }
 
   const existing: string[] = [];
   const missing: string[] = [];
@@ -108,7 +115,29 @@ export async function commitFiles(
   }
   const paths = [...addable, ...deleted];
   if (paths.length === 0) return { kind: "nothing" };
+  const outcome = await commitOnly(git, repo, input, paths);
+  if (untracked(outcome)) {
+    return { kind: "failed", error: "git does not track a file it was just given", silent: false };
+  }
+  if (outcome.kind === "committed") { for (const p of paths) committed.add(p); }
+  return outcome;
+}
 
+/** True for {@linkcode commitOnly}'s "a path is not tracked" refusal. */
+function untracked(outcome: CommitFilesOutcome): boolean {
+  return outcome.kind === "failed" && outcome.error === "";
+}
+
+/**
+ * `git commit --only -- paths` and the new HEAD. A refused pathspec (a path git does not
+ * track) comes back as `failed` with an empty `error`, so the caller can add and retry.
+ */
+async function commitOnly(
+  git: (args: string[], config?: Record<string, string>) => Promise<GitResult>,
+  repo: RepoInfo,
+  input: CommitFilesInput,
+  paths: string[],
+): Promise<CommitFilesOutcome> {
   // Unchanged paths: git itself says "nothing to commit" (handled below), no status call needed.
   const commit = await git([
     "commit",
@@ -123,8 +152,11 @@ export async function commitFiles(
     ...paths,
   ], repo.commitConfig);
   if (!commit.ok) {
-    if (/nothing to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
+    if (/nothing (added )?to commit|no changes added/i.test(commit.stdout + commit.stderr)) {
       return { kind: "nothing" };
+    }
+    if (commit.code !== -1 && /pathspec .* did not match/i.test(commit.stderr)) {
+      return { kind: "failed", error: "", silent: true };
     }
     return failed(commit);
   }

@@ -36,6 +36,11 @@ export interface RepoInfo {
   config: Record<string, string>;
   /** The recorded layout every call is pinned to. */
   layout: RepoLayout;
+  /**
+   * Workspace-relative files LAO's own commits recorded in this run: `git commit --only`
+   * takes a tracked file's content itself, so committing only these needs no `git add`.
+   */
+  committed?: Set<string>;
 }
 
 /** Options for {@linkcode prepareRepo}. */
