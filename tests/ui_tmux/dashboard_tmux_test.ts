@@ -37,8 +37,12 @@ Deno.test({
       await out.waitFor(/(→ completed[^]*){4}/).catch(async (e) => {
         throw new Error(`${e}\n${await errText}`);
       });
+      // However fast the rest would go, the coder is unavailable from now on: the run
+      // finishes at most the step in flight, then pauses until the Ctrl+C.
+      server.setFaults({ kind: "http_503", model: KEYS.coder, sticky: true });
       first.kill("SIGINT");
       await out.rest();
+      server.setFaults();
       assert.equal((await first.status).code, 130, await errText);
       const status = await runLao(dir, ["status", "--json"]);
       const doc = JSON.parse(status.stdout);
@@ -104,8 +108,9 @@ Deno.test({
       const firstScreen = await lao.waitForScreen(waiting);
       const [, available, target, firstSeconds] = firstScreen.match(waiting)!;
       // The target is what is free before the unload plus the 1 PB it freed.
-      assert.ok(/ TB$/.test(target!) || Number.parseFloat(target!) > 900_000, target);
-      assert.ok(available !== target);
+      assert.ok(target!.endsWith(" GB") && Number.parseFloat(target!) > 900_000, target);
+      // What the real probe reads on this machine: far below it.
+      assert.ok(Number.parseFloat(available!) < 900_000, available);
       // The elapsed time moves while the wait lasts.
       const later = await lao.waitForScreen((screen) => {
         const seconds = screen.match(waiting)?.[3];
