@@ -76,6 +76,12 @@ export interface PipelineRun {
   callsPerTask: number;
   promptPerTask: number;
   prefillPerTask: number;
+  /**
+   * Where the prefill figures come from: `server` when every call reported the
+   * server's own count (llama.cpp `timings.prompt_n`), else `emulated` (the
+   * one-slot prefix cache of `tests/fake_server/prefix_cache.ts`).
+   */
+  prefillSource: "server" | "emulated";
   completionTokens: number;
   byRole: Record<string, { prompt: number; prefill: number; calls: number }>;
   peakRssMb: number;
@@ -129,6 +135,13 @@ export async function runScenario(
     calls += t.calls;
     completion += t.completion;
   }
+  // The server's own counts win when every call of a role carried one.
+  let fromServer = true;
+  for (const [role, reported] of Object.entries(h.store.prefillByRole())) {
+    const acc = byRole[role];
+    if (acc && reported.reported === acc.calls && acc.calls > 0) acc.prefill = reported.prefill;
+    else fromServer = false;
+  }
   const prefill = Object.values(byRole).reduce((a, r) => a + r.prefill, 0);
   const loads = Object.values(result.loadsPerPlan)[0] ?? { loads: 0, lowerBound: 0 };
   const modelMs = modelS * 1000;
@@ -143,6 +156,7 @@ export async function runScenario(
     callsPerTask: calls / n,
     promptPerTask: prompt / n,
     prefillPerTask: prefill / n,
+    prefillSource: fromServer ? "server" : "emulated",
     completionTokens: completion,
     byRole,
     peakRssMb: peak / 1024 / 1024,

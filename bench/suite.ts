@@ -162,6 +162,38 @@ export async function runSuite(opts: SuiteOptions): Promise<BenchResults> {
       target ? { limit: { max: 0.01, on: "value" } } : {},
     );
   }
+  if (opts.mode === "full") await gitOff();
+  async function gitOff(): Promise<void> {
+    say("pipeline: ten, git off");
+    // The protocol for overhead: cooldown 0 and no git; git's own share is the difference.
+    const noGit = await repeatScenario(all.ten, runs, (c) => {
+      c.git.enabled = false;
+    });
+    fig(
+      "ten.overhead_no_git_per_task_ms",
+      "orchestration overhead per task with git off (wall minus model time)",
+      "ms",
+      "time",
+      over(noGit, (x) => x.overheadPerTaskMs),
+      { baseline: "bare_request_ms", limit: { max: 20, on: "value" } },
+    );
+    fig(
+      "ten.git_ms_per_task",
+      "git's share of the overhead per task (overhead with git minus without)",
+      "ms",
+      "time",
+      stat(tenRuns.map((r, i) => Math.max(0, r.overheadPerTaskMs - noGit[i]!.overheadPerTaskMs))),
+      { baseline: "bare_request_ms" },
+    );
+    fig(
+      "ten.sim_non_model_share_no_git",
+      "non-model share at 30 tokens/s and 10 s loads, git off",
+      "share",
+      "time",
+      over(noGit, (x) => simulatedShare(x).nonModelShare),
+      { limit: { max: 0.01, on: "value" } },
+    );
+  }
   if (opts.mode === "full") {
     say("pipeline: ten, default cooldown");
     const defaults = defaultConfig("/tmp").orchestration.retry_cooldown_base_s;
