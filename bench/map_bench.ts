@@ -10,6 +10,9 @@
  */
 import { join } from "node:path";
 import { listSourceFiles, updateMap } from "../src/codemap/map.ts";
+import { defaultConfig } from "../src/config/defaults.ts";
+import { cl100k } from "../src/llm/tokens.ts";
+import { codeMapText } from "../src/pipeline/revision.ts";
 import { writeCodeBase } from "../tests/existing_repo/map_fixture.ts";
 
 /** Milliseconds for build, update and reading, and the two ratios. */
@@ -20,6 +23,10 @@ export interface MapBenchResult {
   updateMs: number;
   buildRatio: number;
   updateRatio: number;
+  /** Tokens of the map the architect gets with the default planner settings. */
+  architectMapTokens: number;
+  /** The planner's prompt budget (context × utilization − max_completion) the map must fit in. */
+  architectPromptBudget: number;
 }
 
 /** Measures the map on a fresh `files`-file fixture (median of `runs`). */
@@ -49,6 +56,19 @@ export async function mapBench(files = 500, runs = 5): Promise<MapBenchResult> {
       await Deno.writeTextFile(join(dir, "src/m0/f1.ts"), `export function changed${r}() {}\n`);
       update.push(await time(() => updateMap(dir, built.map)));
     }
+    // What the architect gets: the map within its share of the default planner's prompt budget.
+    const config = defaultConfig(dir);
+    const count = await cl100k();
+    const planner = config.models.planner;
+    const architectPromptBudget = Math.floor(
+      planner.context_length * config.orchestration.max_context_utilization,
+    ) - planner.max_completion;
+    const mapText = await codeMapText(
+      { config, configDir: dir, count },
+      dir,
+      "Add a retry option to the m0 client and use it in m1",
+    );
+    const architectMapTokens = count(mapText);
     const readMs = median(read);
     const buildMs = median(build);
     const updateMs = median(update);
@@ -59,6 +79,8 @@ export async function mapBench(files = 500, runs = 5): Promise<MapBenchResult> {
       updateMs,
       buildRatio: buildMs / readMs,
       updateRatio: updateMs / readMs,
+      architectMapTokens,
+      architectPromptBudget,
     };
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -74,6 +96,7 @@ if (import.meta.main) {
       `(${r.buildRatio.toFixed(2)}× reading); update after one change ${
         r.updateMs.toFixed(1)
       } ms ` +
-      `(${r.updateRatio.toFixed(2)}× reading)`,
+      `(${r.updateRatio.toFixed(2)}× reading); architect map ${r.architectMapTokens} tokens of a ` +
+      `${r.architectPromptBudget}-token planner prompt budget`,
   );
 }
