@@ -17,6 +17,7 @@ import {
   type SandboxDecision,
 } from "../sandbox/policy.ts";
 import { probeSandbox, realProbeDeps } from "../sandbox/probe.ts";
+import { shellLimitsFromConfig } from "../sandbox/limits.ts";
 import { formatShellResult, ShellRunner } from "../sandbox/shell.ts";
 import { WorkerWorkspaceFs } from "../sandbox/worker_fs.ts";
 import type { ShellPort } from "../tools/types.ts";
@@ -124,6 +125,7 @@ export async function workspacePorts(
         network: cfg.network,
         homeAllow,
         envAllow: cfg.env_allow,
+        limits: shellLimitsFromConfig(cfg.limits),
         ...(opts.hidden ? { hidden: opts.hidden } : {}),
       });
       runners.set(workspace, r);

@@ -13,6 +13,7 @@ export function defaultConfig(configDir: string): Config {
     openai_api_key: "lm-studio",
     total_ram_gb: null,
     server: { kind: "auto" },
+    servers: [],
     paths: {
       plans: join(configDir, "plans"),
       database: join(configDir, ".lao", "state.db"),
@@ -76,6 +77,14 @@ export function defaultConfig(configDir: string): Config {
         timeout_s: 60,
         home_allow: [],
         env_allow: [],
+        limits: {
+          processes: 512,
+          memory_mb: 8192,
+          cpu_seconds: 600,
+          file_size_mb: 1024,
+          workspace_growth_mb: 2048,
+          tmp_mb: 512,
+        },
         rules: { allow: [], ask: [], deny: [] },
       },
     },

@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { serversSchema } from "./servers_schema.ts";
 
 /** Model roles LAO knows. */
 export const ROLES = ["planner", "coder", "reviewer", "embedder", "pilot"] as const;
@@ -109,6 +110,8 @@ export const configSchema = z.strictObject({
     /** Which model server backend to use; `auto` probes. */
     kind: z.enum(["auto", "lmstudio", "ollama", "llamacpp", "openai"]),
   }),
+  /** Model servers with their slots (issue 16); empty: one server from `lm_studio_base_url`. */
+  servers: serversSchema,
   paths: z.strictObject({
     plans: z.string(),
     database: z.string(),
@@ -175,6 +178,21 @@ export const configSchema = z.strictObject({
       home_allow: z.array(z.string()),
       /** Extra environment variable names passed through to sandboxed commands. */
       env_allow: z.array(z.string()),
+      /** Resource limits of each sandboxed command (see docs/SECURITY.md). */
+      limits: z.strictObject({
+        /** Processes alive at once (pids cgroup when one can be made, and RLIMIT_NPROC). */
+        processes: z.number().int().min(8).max(1_000_000),
+        /** Memory of the whole command (memory cgroup, swap off) and of each process (RLIMIT_AS). */
+        memory_mb: z.number().int().min(64).max(16_777_216),
+        /** CPU seconds of each process (RLIMIT_CPU). */
+        cpu_seconds: z.number().int().min(1).max(MAX_TIMEOUT_S),
+        /** Largest file a command may write (RLIMIT_FSIZE). */
+        file_size_mb: z.number().int().min(1).max(16_777_216),
+        /** Largest growth of the workspace during one command (the command is stopped). */
+        workspace_growth_mb: z.number().int().min(1).max(16_777_216),
+        /** Size of each private tmpfs (`/tmp`, `/var/tmp`, `/dev/shm`, the empty home). */
+        tmp_mb: z.number().int().min(1).max(16_777_216),
+      }),
       /** Optional command rules: first matching program decides. */
       rules: z.strictObject({
         allow: z.array(z.string()),

@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import type { SandboxBackend } from "./probe.ts";
-import { type ShellResult, ShellRunner } from "./shell.ts";
+import { type ShellLimits, type ShellResult, ShellRunner } from "./shell.ts";
+import { CHECK_LIMITS, limitRows } from "./check_limits.ts";
 import { readParentEnv } from "./env.ts";
 
 /** One self-test result. */
@@ -34,6 +35,8 @@ export interface SandboxCheckOptions {
   tempBase?: string;
   /** Per-command timeout in ms (default 10 s). */
   timeoutMs?: number;
+  /** The configured limits (`tools.shell.limits`), read back inside the sandbox. */
+  limits?: ShellLimits;
 }
 
 /** Runs the self-tests and returns one row per test. Cleans up its temp folder. */
@@ -168,7 +171,24 @@ export async function runSandboxCheck(opts: SandboxCheckOptions): Promise<CheckR
         maxTimeoutMs: 300,
         killGraceMs: 200,
       });
-      rows.push(...await limitRows(ws, run, runner));
+      rows.push(
+        ...await limitRows({
+          ws,
+          run,
+          runner,
+          backend: opts.backend,
+          configured: opts.limits,
+          withLimits: (limits) =>
+            new ShellRunner({
+              root: ws,
+              backend: opts.backend,
+              statusLine: opts.statusLine,
+              network: false,
+              home,
+              limits,
+            }),
+        }),
+      );
       const slow = await short.run({ command: "sleep 20", timeoutMs: 3600 * 1000 });
       rows.push({
         name: "timeout (model asks for 3600 s)",
@@ -193,14 +213,6 @@ export async function runSandboxCheck(opts: SandboxCheckOptions): Promise<CheckR
     await Deno.remove(base, { recursive: true });
   }
 }
-
-/** Small limits, so each bomb is held in well under a second. */
-const CHECK_LIMITS = {
-  processes: 32,
-  memoryBytes: 256 * 1024 ** 2,
-  fileSizeBytes: 1024 ** 2,
-  workspaceGrowthBytes: 4 * 1024 ** 2,
-};
 
 type Run = (command: string) => Promise<ShellResult>;
 
@@ -288,38 +300,6 @@ async function gitRows(
     detail: tampered ? ".git was changed" : "blocked",
   });
   await Deno.remove(join(ws, ".git"), { recursive: true });
-  return rows;
-}
-
-/** Each limit, tried with a small bounded bomb (the timeout row is separate). */
-async function limitRows(ws: string, run: Run, runner: ShellRunner): Promise<CheckRow[]> {
-  const rows: CheckRow[] = [];
-  const row = (name: string, held: boolean, detail: string): CheckRow => ({
-    name,
-    expected: "held",
-    ok: held,
-    detail: held ? detail : "not held",
-  });
-  const procs = await run(
-    "i=0; while [ $i -lt 200 ]; do sleep 5 & i=$((i+1)); done; echo ALL-STARTED",
-  );
-  rows.push(row(
-    `processes (limit ${runner.limits.processes})`,
-    !procs.output.includes("ALL-STARTED"),
-    "fork refused",
-  ));
-  const mem = await run(
-    "python3 -c \"b = bytearray(1024 ** 3); print('ALLOCATED')\" 2>&1 || exit 1",
-  );
-  rows.push(row("memory (1 GiB allocation)", !mem.output.includes("ALLOCATED"), "refused"));
-  await run("head -c 5000000 /dev/zero > big.bin");
-  const size = await Deno.stat(join(ws, "big.bin")).then((s) => s.size, () => 0);
-  rows.push(
-    row("file size (5 MB file)", size <= CHECK_LIMITS.fileSizeBytes, `cut at ${size} bytes`),
-  );
-  await Deno.remove(join(ws, "big.bin")).catch(() => {});
-  const growth = await run("i=0; while :; do head -c 500000 /dev/zero > g$i; i=$((i+1)); done");
-  rows.push(row("workspace growth", growth.notes.some((n) => n.includes("grew")), "stopped"));
   return rows;
 }
 

@@ -8,11 +8,19 @@
  */
 import { join } from "node:path";
 import { bwrapProbeArgs } from "./bwrap.ts";
+import { type CgroupSupport, probeCgroups } from "./cgroup.ts";
 import { SANDBOX_EXEC } from "./seatbelt.ts";
 
 /** A usable (or not) sandbox backend, with the reason when there is none. */
 export type SandboxBackend =
-  | { kind: "bwrap"; path: string; prlimit?: string; legacy?: boolean }
+  | {
+    kind: "bwrap";
+    path: string;
+    prlimit?: string;
+    legacy?: boolean;
+    /** Which per-command cgroups this host allows (absent: not probed). */
+    cgroups?: CgroupSupport;
+  }
   | { kind: "seatbelt"; path: string }
   | { kind: "none"; reason: string; remedy?: string };
 
@@ -34,6 +42,8 @@ export interface ProbeDeps {
   isExecutable: (file: string) => Promise<boolean>;
   /** Runs `program args` with a null stdin and returns its exit code and stderr. */
   run: (program: string, args: string[]) => Promise<ProbeRun>;
+  /** Makes and removes one test cgroup per kind (absent: cgroups are not probed). */
+  cgroups?: () => Promise<CgroupSupport>;
 }
 
 /** Finds `name` in the `:`-separated `path`, or undefined. */
@@ -84,11 +94,13 @@ export async function probeSandbox(deps: ProbeDeps): Promise<SandboxBackend> {
       };
     }
     const prlimit = await whichIn("prlimit", deps.path, deps.isExecutable);
+    const cgroups = await deps.cgroups?.();
     return {
       kind: "bwrap",
       path: bwrap,
       ...(prlimit === undefined ? {} : { prlimit }),
       ...(legacy ? { legacy } : {}),
+      ...(cgroups === undefined ? {} : { cgroups }),
     };
   }
   if (deps.os === "darwin") {
@@ -137,5 +149,5 @@ export function realProbeDeps(path?: string): ProbeDeps {
       envPath = "";
     }
   }
-  return { os: Deno.build.os, path: envPath, isExecutable, run: runProbe };
+  return { os: Deno.build.os, path: envPath, isExecutable, run: runProbe, cgroups: probeCgroups };
 }

@@ -18,7 +18,12 @@
 import { join } from "node:path";
 import { InterruptedError } from "../errors.ts";
 import { bwrapArgs } from "./bwrap.ts";
-import { cgroupLauncher, createPidsCgroup, removePidsCgroup } from "./cgroup.ts";
+import {
+  cgroupLauncher,
+  type CommandCgroup,
+  createCommandCgroup,
+  removeCommandCgroup,
+} from "./cgroup.ts";
 import { buildShellEnv, readParentEnv } from "./env.ts";
 import { diskUsage, GrowthWatch } from "./growth.ts";
 import { DEFAULT_LIMITS, LINUX_READ_ONLY } from "./host_view.ts";
@@ -29,6 +34,7 @@ import {
   systemEntries,
   workspaceMounts,
 } from "./linux_view.ts";
+import { MemoryWatch } from "./memory_watch.ts";
 import { type LogSink, OutputCapture } from "./output_cap.ts";
 import { isInside, resolveLexical } from "./path_rules.ts";
 import type { SandboxBackend } from "./probe.ts";
@@ -39,7 +45,10 @@ import { delay, killGroup, signalNumber } from "./process_group.ts";
 export interface ShellLimits {
   /** Processes alive at once (pids cgroup when one can be made, and RLIMIT_NPROC). */
   processes?: number;
-  /** Address space of each process, in bytes (RLIMIT_AS). */
+  /**
+   * Memory in bytes: of all the command's processes together (memory cgroup,
+   * swap off, when one can be made) and the address space of each (RLIMIT_AS).
+   */
   memoryBytes?: number;
   /** CPU seconds of each process (RLIMIT_CPU). */
   cpuSeconds?: number;
@@ -152,7 +161,7 @@ interface SpawnSpec {
   program: string;
   args: string[];
   env: Record<string, string>;
-  cgroup?: string;
+  cgroup?: CommandCgroup;
   placeholder?: string;
 }
 
@@ -226,12 +235,12 @@ export class ShellRunner {
         tmpdir: "/tmp",
         sandbox: "bwrap",
       });
-      const cgroup = await createPidsCgroup(this.limits.processes);
+      const cgroup = await createCommandCgroup(this.limits);
       const placeholder = mounts.createdPlaceholder;
       if (cgroup === undefined) return { program: b.path, args, env, placeholder };
       return {
         program: "sh",
-        args: cgroupLauncher(cgroup, b.path, args),
+        args: cgroupLauncher(cgroup.paths, b.path, args),
         env,
         cgroup,
         placeholder,
@@ -292,6 +301,7 @@ export class ShellRunner {
     const limits = this.limits;
     const sandboxed = this.#o.backend.kind !== "none";
     let growth: GrowthWatch | undefined;
+    let memory: MemoryWatch | undefined;
     try {
       const capture = new OutputCapture({
         head: this.#o.headChars,
@@ -320,6 +330,7 @@ export class ShellRunner {
       if (baseline !== undefined) {
         growth = new GrowthWatch(this.#o.root, baseline, limits.workspaceGrowthBytes, stop);
       }
+      if (spec.cgroup?.memory !== undefined) memory = new MemoryWatch(spec.cgroup, stop);
       const timer = setTimeout(() => {
         timedOut = true;
         stop();
@@ -330,6 +341,7 @@ export class ShellRunner {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       await growth?.stop();
+      await memory?.stop();
       await stopping;
       // Group members that escaped the kill may still hold the pipes: stop waiting for them.
       const grace = delay(1000);
@@ -351,9 +363,18 @@ export class ShellRunner {
         );
       }
       if (spec.cgroup !== undefined) {
-        const hit = await removePidsCgroup(spec.cgroup);
+        const events = await removeCommandCgroup(spec.cgroup);
         spec.cgroup = undefined;
-        if (hit) notes.push(`the process limit (${limits.processes} at once) was reached`);
+        if (events.processLimitHit) {
+          notes.push(`the process limit (${limits.processes} at once) was reached`);
+        }
+        if (events.oomKills > 0 || memory?.killed) {
+          notes.push(
+            `stopped: the memory limit (${
+              formatBytes(limits.memoryBytes)
+            } for the whole command) was reached`,
+          );
+        }
       }
       if (sandboxed && exitCode === 128 + 25) {
         notes.push(`a file reached the file size limit (${formatBytes(limits.fileSizeBytes)})`);
@@ -374,12 +395,13 @@ export class ShellRunner {
       };
     } finally {
       await growth?.stop();
+      await memory?.stop();
       try {
         log?.file.close();
       } catch {
         // Already closed, or the disk is gone.
       }
-      if (spec.cgroup !== undefined) await removePidsCgroup(spec.cgroup);
+      if (spec.cgroup !== undefined) await removeCommandCgroup(spec.cgroup);
       await removePlaceholder(spec.placeholder);
     }
   }

@@ -25,10 +25,17 @@ export function sandboxStatusLine(input: StatusInput): string {
   const b = input.backend;
   switch (b.kind) {
     case "bwrap":
-      return `sandbox: bwrap (workspace-write, host hidden, ${net}${b.prlimit ? ", limits" : ""})`;
+      return `sandbox: bwrap (workspace-write, host hidden, ${net}${limitsNote(b)})`;
     case "seatbelt":
       return `sandbox: seatbelt (workspace-write, host hidden, ${net})`;
     case "none":
       return `sandbox: none (${b.reason}${b.remedy ? `; ${b.remedy}` : ""})`;
   }
+}
+
+/** The limits part of the bwrap status line: says when memory is capped per process only. */
+function limitsNote(b: Extract<SandboxBackend, { kind: "bwrap" }>): string {
+  if (b.prlimit === undefined) return b.cgroups?.memory ? ", memory cap" : "";
+  if (b.cgroups === undefined || b.cgroups.memory) return ", limits";
+  return ", limits; memory per process only: no memory cgroup";
 }

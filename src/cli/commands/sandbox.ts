@@ -9,6 +9,7 @@
  */
 import { ExitCode, UserError } from "../../errors.ts";
 import { checkPassed, formatCheckTable, runSandboxCheck } from "../../sandbox/check.ts";
+import { shellLimitsFromConfig } from "../../sandbox/limits.ts";
 import { probeSandbox, realProbeDeps } from "../../sandbox/probe.ts";
 import { sandboxStatusLine } from "../../sandbox/status.ts";
 import type { CliContext } from "../context.ts";
@@ -25,7 +26,8 @@ export async function sandboxCommand(
   const network = ctx.loaded.config.tools.shell.network;
   const backend = await probeSandbox(realProbeDeps());
   const statusLine = sandboxStatusLine({ backend, mode: "auto", network });
-  const rows = await runSandboxCheck({ backend, statusLine, network });
+  const limits = shellLimitsFromConfig(ctx.loaded.config.tools.shell.limits);
+  const rows = await runSandboxCheck({ backend, statusLine, network, limits });
   const passed = checkPassed(rows);
   if (opts.json) {
     ctx.out.out(JSON.stringify({ sandbox: statusLine, passed, checks: rows }, null, 2));
