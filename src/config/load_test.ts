@@ -127,6 +127,18 @@ Deno.test("every key set in YAML overrides its default", () => {
       else if (value === null) changed = path.includes("total_ram_gb") ? 16 : "cmd";
       else changed = `${value}-changed`;
       if (path.join(".") === "orchestration.strict_closure_allowed_statuses") changed = ["partial"];
+      if (path.join(".") === "servers") {
+        changed = [
+          {
+            name: "x",
+            base_url: "http://127.0.0.1:9",
+            kind: "auto",
+            api_key: null,
+            slots: 2,
+            roles: null,
+          },
+        ];
+      }
       if (path.at(-1) === "deny" || path.at(-1) === "allow" || path.at(-1) === "ask") {
         changed = ["rm"];
       }
