@@ -20,6 +20,7 @@ const SERVER = [
   "embedderModel",
   "pilotModel",
   "ramGb",
+  "slots",
 ] as const;
 /** How a run goes. */
 const RUN = [

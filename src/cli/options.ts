@@ -38,6 +38,8 @@ export interface GlobalOptions {
   json?: boolean;
   record?: string;
   replay?: string;
+  /** Slots of every server for this run (`--slots N`). */
+  slots?: string;
 }
 
 /** Adds every global option to `cmd`. */
@@ -77,7 +79,8 @@ export function addGlobalOptions(cmd: Command): Command {
     )
     .option("--json", "machine-readable output (run: JSON lines of events; others: one document)")
     .option("--record <file>", "append every model exchange to a JSONL cassette")
-    .option("--replay <file>", "serve model replies from a cassette (no server needed)");
+    .option("--replay <file>", "serve model replies from a cassette (no server needed)")
+    .option("--slots <n>", "concurrent requests per model server for this run");
 }
 
 /** Turns CLI flag values into config overrides, validating numbers. */

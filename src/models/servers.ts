@@ -7,6 +7,7 @@
  * @module
  */
 import type { Config, RoleName } from "../config/schema.ts";
+import { UserError } from "../errors.ts";
 import { num, record, requestJson, type ServerEndpoint } from "./http.ts";
 
 /** One server of a run, resolved. */
@@ -104,4 +105,14 @@ export async function reportedSlots(endpoint: ServerEndpoint): Promise<number | 
 export async function serverSlots(server: ServerSpec, fetchFn?: typeof fetch): Promise<number> {
   if (server.slots !== "auto") return server.slots;
   return await reportedSlots(serverEndpoint(server, fetchFn)) ?? 1;
+}
+
+/** Reads `--slots N` (a whole number 1-256); undefined when absent. */
+export function slotsFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new UserError(`flag --slots: expected a whole number from 1 to 256, got "${value}"`);
+  }
+  return n;
 }

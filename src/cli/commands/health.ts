@@ -8,6 +8,8 @@
 import { ExitCode } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
 import { formatHealth, healthVerdict } from "../../models/health.ts";
+import { slotsFlag } from "../../models/servers.ts";
+import { formatServers, serversHealth } from "../../models/servers_health.ts";
 import { defaultMemoryProbe } from "../../models/memory/probe.ts";
 import type { CliContext } from "../context.ts";
 import { probeSandbox, realProbeDeps, type SandboxBackend } from "../../sandbox/probe.ts";
@@ -20,6 +22,8 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
   const { config } = ctx.loaded;
   const probe = await defaultMemoryProbe().catch(() => undefined);
   const report = await checkServer(config, probe ? { probe } : {});
+  const slots = slotsFlag(ctx.globals.slots);
+  const servers = config.servers.length || slots ? await serversHealth(config, slots) : null;
   const shell = config.tools.shell;
   const sandboxBackend: SandboxBackend = shell.sandbox === "off"
     ? { kind: "none", reason: "tools.shell.sandbox is off" }
@@ -35,7 +39,12 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
   if (opts.json) {
     ctx.out.out(
       JSON.stringify(
-        { ...report, sandbox, ...(toolchains ? { sandbox_hint: toolchains } : {}) },
+        {
+          ...report,
+          ...(servers ? { servers } : {}),
+          sandbox,
+          ...(toolchains ? { sandbox_hint: toolchains } : {}),
+        },
         null,
         2,
       ),
@@ -43,6 +52,7 @@ export async function healthCommand(ctx: CliContext, opts: { json?: boolean }): 
   } else {
     // Checks in order (server, models, memory, sandbox), then the verdict; each fix once, on stderr.
     for (const line of formatHealth(report).split("\n")) ctx.out.out(line);
+    for (const line of formatServers(servers ?? [])) ctx.out.out(line);
     if (config.total_ram_gb !== null) {
       ctx.out.out(`RAM      ${config.total_ram_gb} GB (total_ram_gb, informational)`);
     }
