@@ -39,7 +39,6 @@ export const PARSERS_AND_TABLES: Readonly<Record<string, string>> = {
  * is to be cut into named steps; none may grow.
  */
 export const TO_CUT: Readonly<Record<string, number>> = {
-  "src/agents/coder.ts#runCoder": 154,
   "src/agents/recording_fs.ts#recordingFs": 79,
   "src/cli/commands/git_commands.ts#undoCommand": 65,
   "src/cli/commands/init_wizard.ts#runWizard": 93,
@@ -55,14 +54,11 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/models/backends/lmstudio.ts#lmstudioBackend": 71,
   "src/models/health.ts#checkHealth": 84,
   "src/models/manager.ts#createModelManager": 156,
-  "src/phases/model_call.ts#callModel": 62,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
   "src/pipeline/_fake_pipeline.ts#fakePipeline": 94,
-  "src/pipeline/build_deps.ts#buildRunPorts": 82,
   "src/pipeline/intake.ts#scanPlans": 71,
   "src/pipeline/quality/quality_report.ts#buildQualityReport": 88,
-  "src/pipeline/refresh_reports.ts#refreshPlanReports": 75,
   "src/sandbox/check.ts#runSandboxCheck": 156,
   "src/sandbox/shell.ts#(anonymous)": 65,
   "src/sandbox/shell.ts#run": 109,

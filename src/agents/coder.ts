@@ -11,7 +11,7 @@ import type { RoleConfig } from "../config/schema.ts";
 import { InterruptedError, throwIfAborted } from "../errors.ts";
 import type { Emit } from "../events/bus.ts";
 import { estimateMessages } from "../llm/tokens.ts";
-import type { ChatMessage, ToolDefinition } from "../llm/types.ts";
+import type { ChatMessage, ChatResult, ToolDefinition } from "../llm/types.ts";
 import type { Task } from "../store/store.ts";
 import { findRelevantFiles } from "../tools/find_relevant_files.ts";
 import { executeToolCall, historyArguments, toolDefinitions, TOOLS } from "../tools/registry.ts";
@@ -138,49 +138,112 @@ async function gatherContext(
   return context;
 }
 
+/** One coder run in progress. */
+interface Session {
+  ports: CoderPorts;
+  planId: string;
+  task: Task;
+  tools: ToolDefinition[];
+  messages: ChatMessage[];
+  /** Calibrated tokens of one message. */
+  estimate: (m: ChatMessage) => number;
+  /** Room for the transcript beside the tool schemas. */
+  toolBudget: number;
+  /** Runs one tool call (counted, checked for repeats, its changes recorded). */
+  run: (name: string, args: string | object) => Promise<ToolResult>;
+  /** Answers in a row cut off at `max_tokens`. */
+  cutOff: number;
+}
+
 /** Runs the coder on `task` of plan `planId`. Throws on model-server errors. */
 export async function runCoder(
   ports: CoderPorts,
   planId: string,
   task: Task,
 ): Promise<CoderOutcome> {
-  const role = ports.settings;
-  const { model } = ports;
+  const { fs, shell, changed } = trackedWorkspace(ports);
+  const ctx: ToolContext = {
+    fs,
+    ...(shell ? { shell } : {}),
+    embed: (texts) => ports.model.embed(texts),
+    signal: ports.signal,
+  };
+  const tools = await offeredTools(ports, fs, task, shell !== undefined);
+  const runner = toolRunner(ports, task, ctx, changed);
+  const session: Session = {
+    ports,
+    planId,
+    task,
+    tools,
+    ...await opening(ports, fs, task, tools),
+    run: runner.run,
+    cutOff: 0,
+  };
+  let summary = "";
+  let rounds = 0;
+  while (rounds < MAX_CODER_ROUNDS && !summary) {
+    rounds++;
+    summary = await coderTurn(session) ?? "";
+  }
+  if (!summary) summary = `Coder stopped after ${rounds} rounds.`;
+  const changedFiles = [...changed].sort();
+  return {
+    summary,
+    changedFiles,
+    diff: await fs.diff(changedFiles),
+    rounds,
+    toolCalls: runner.calls(),
+  };
+}
+
+/**
+ * The workspace with its changes recorded: tool writes by the recording FS,
+ * and files a shell command creates or modifies count as the task's changes too.
+ */
+function trackedWorkspace(ports: CoderPorts) {
   const fs = recordingFs(ports.fs);
   const changed = new Set<string>();
-  // Files a shell command creates or modifies count as the task's changes too.
   const rawShell = ports.shell;
   const shell: ShellPort | undefined = rawShell && (async (command, timeoutS, signal) => {
     const run = await fs.track(() => rawShell(command, timeoutS, signal));
     for (const path of run.changed) changed.add(path);
     return run.result;
   });
-  const ctx: ToolContext = {
-    fs,
-    ...(shell ? { shell } : {}),
-    embed: (texts) => model.embed(texts),
-    signal: ports.signal,
-  };
-  // Tools by need (fewer tokens, no futile calls): a shell only when enabled and the task asks
-  // to run something; search tools only when the workspace is too big to list.
+  return { fs, shell, changed };
+}
+
+/**
+ * Tools by need (fewer tokens, no futile calls): a shell only when enabled and
+ * the task asks to run something; search tools only when the workspace is too
+ * big to list. None for a model without tool support.
+ */
+async function offeredTools(
+  ports: CoderPorts,
+  fs: WorkspaceFs,
+  task: Task,
+  hasShell: boolean,
+): Promise<ToolDefinition[]> {
+  if (!ports.settings.supports_tools) return [];
   const files = (await fs.walk({ limit: 4 * SEARCH_TOOLS_MIN_FILES }).catch(() => []))
     .filter((e) => e.kind === "file").length;
   const offered = TOOLS.filter((t) =>
-    (t.name !== "shell_exec" || (shell !== undefined && needsShell(task))) &&
+    (t.name !== "shell_exec" || (hasShell && needsShell(task))) &&
     (!SEARCH_TOOLS.has(t.name) || files >= SEARCH_TOOLS_MIN_FILES)
   );
-  const tools: ToolDefinition[] = role.supports_tools
-    ? toolDefinitions(offered) as ToolDefinition[]
-    : [];
-  const reserve = role.max_completion;
-  const budget = role.context_length - reserve;
+  return toolDefinitions(offered) as ToolDefinition[];
+}
+
+/** The system prompt and the task message with context files, within the coder's budget. */
+async function opening(ports: CoderPorts, fs: WorkspaceFs, task: Task, tools: ToolDefinition[]) {
+  const role = ports.settings;
+  const { model } = ports;
+  const budget = role.context_length - role.max_completion;
   const estimate = (m: ChatMessage) =>
     Math.ceil(estimateMessages(model.count, [m]) * model.factor("coder"));
   const system: ChatMessage = {
     role: "system",
     content: (role.supports_tools ? systemWithTools : systemNoTools).trim(),
   };
-
   const toolTokens = estimateMessages(model.count, [], tools);
   // Fixed part of every request: system prompt and tool schemas, counted once.
   const fixedTokens = estimate(system) + toolTokens;
@@ -192,18 +255,17 @@ export async function runCoder(
       fixedTokens + estimate({ role: "user", content: taskMessage(task, candidate) }) <=
         budget * 0.6,
   );
-
   const messages: ChatMessage[] = [system, { role: "user", content: taskMessage(task, context) }];
-  const detector = new RepeatedFailureDetector();
-  let toolCalls = 0;
-  let summary = "";
-  let rounds = 0;
-  let cutOff = 0;
-  const toolBudget = budget - toolTokens;
+  return { messages, estimate, toolBudget: budget - toolTokens };
+}
 
+/** Runs tool calls: counted, checked for repeated failures, changes recorded, one event each. */
+function toolRunner(ports: CoderPorts, task: Task, ctx: ToolContext, changed: Set<string>) {
+  const detector = new RepeatedFailureDetector();
+  let calls = 0;
   const run = async (name: string, args: string | object): Promise<ToolResult> => {
     throwIfAborted(ports.signal);
-    toolCalls++;
+    calls++;
     const result = detector.check(name, args, await executeToolCall(name, args, ctx));
     for (const p of result.changedPaths ?? []) changed.add(p);
     ports.emit({
@@ -215,81 +277,79 @@ export async function runCoder(
     });
     return result;
   };
+  return { run, calls: () => calls };
+}
 
-  while (rounds < MAX_CODER_ROUNDS) {
-    rounds++;
-    const trimmed = trimTranscript(messages, toolBudget, estimate);
-    const reply = await model.call("coder", {
-      messages: trimmed,
-      max_tokens: reserve,
-      temperature: 0.2,
-      ...(tools.length ? { tools, tool_choice: "auto" as const } : {}),
-    }, { taskId: task.id, planId });
+/** One model round: the summary when the coder is done, null to go on. */
+async function coderTurn(s: Session): Promise<string | null> {
+  const { ports, task, tools, messages } = s;
+  const reserve = ports.settings.max_completion;
+  const reply = await ports.model.call("coder", {
+    messages: trimTranscript(messages, s.toolBudget, s.estimate),
+    max_tokens: reserve,
+    temperature: 0.2,
+    ...(tools.length ? { tools, tool_choice: "auto" as const } : {}),
+  }, { taskId: task.id, planId: s.planId });
 
-    // A cut-off answer is never executed (its last call is incomplete): ask for smaller pieces.
-    if (wasCutOff(reply)) {
-      cutOff++;
-      messages.push(...truncatedTurn(reply, reserve));
-      ports.emit({
-        type: "log",
-        level: "warn",
-        message: `task #${task.id}: the coder's answer was cut off at max_tokens=${reserve}; ` +
-          "nothing in it was run, asking for smaller pieces",
-        source: "coder",
-      });
-      if (cutOff >= MAX_CUT_OFF_ANSWERS) {
-        summary =
-          `Coder stopped: ${cutOff} answers in a row were cut off at max_tokens=${reserve} ` +
-          `(raise models.coder.max_completion or split the task).`;
-        break;
-      }
-      continue;
-    }
-    cutOff = 0;
+  // A cut-off answer is never executed (its last call is incomplete): ask for smaller pieces.
+  if (wasCutOff(reply)) return cutOffTurn(s, reply);
+  s.cutOff = 0;
 
-    if (reply.toolCalls.length > 0) {
-      messages.push({
-        role: "assistant",
-        content: reply.content || null,
-        tool_calls: reply.toolCalls.map((c) => ({
-          id: c.id,
-          type: "function" as const,
-          // Always valid JSON: servers render the history through the chat template.
-          function: { name: c.name, arguments: historyArguments(c.arguments) },
-        })),
-      });
-      for (const call of reply.toolCalls) {
-        const result = await run(call.name, call.arguments);
-        messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
-      }
-      continue;
-    }
-
-    const text = stripThink(reply.content);
-    const textCalls = parseTextToolCalls(text);
-    if (textCalls.calls.length === 0) {
-      summary = text.trim() || "(no summary)";
-      break;
-    }
-    const results: string[] = [];
-    for (const call of textCalls.calls) {
-      const result = await run(call.name, call.arguments);
-      results.push(`[${call.name}] ${result.output}`);
-    }
-    if (!tools.length) {
-      // No-tool models answer in one reply: the FILE blocks were the work.
-      summary = textCalls.text.trim() || "(no summary)";
-      break;
-    }
-    messages.push({ role: "assistant", content: reply.content });
+  if (reply.toolCalls.length > 0) {
     messages.push({
-      role: "user",
-      content: `Tool results:\n${
-        results.join("\n")
-      }\n\nContinue; when the task is done, reply with a short summary.`,
+      role: "assistant",
+      content: reply.content || null,
+      tool_calls: reply.toolCalls.map((c) => ({
+        id: c.id,
+        type: "function" as const,
+        // Always valid JSON: servers render the history through the chat template.
+        function: { name: c.name, arguments: historyArguments(c.arguments) },
+      })),
     });
+    for (const call of reply.toolCalls) {
+      const result = await s.run(call.name, call.arguments);
+      messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
+    }
+    return null;
   }
-  if (!summary) summary = `Coder stopped after ${rounds} rounds.`;
-  const changedFiles = [...changed].sort();
-  return { summary, changedFiles, diff: await fs.diff(changedFiles), rounds, toolCalls };
+  return await textTurn(s, reply.content);
+}
+
+/** An answer cut at `max_tokens`: asks for smaller pieces; gives up after a few in a row. */
+function cutOffTurn(s: Session, reply: ChatResult): string | null {
+  const reserve = s.ports.settings.max_completion;
+  s.cutOff++;
+  s.messages.push(...truncatedTurn(reply, reserve));
+  s.ports.emit({
+    type: "log",
+    level: "warn",
+    message: `task #${s.task.id}: the coder's answer was cut off at max_tokens=${reserve}; ` +
+      "nothing in it was run, asking for smaller pieces",
+    source: "coder",
+  });
+  if (s.cutOff < MAX_CUT_OFF_ANSWERS) return null;
+  return `Coder stopped: ${s.cutOff} answers in a row were cut off at max_tokens=${reserve} ` +
+    `(raise models.coder.max_completion or split the task).`;
+}
+
+/** A text answer: its printed tool calls are run; without any, it is the summary. */
+async function textTurn(s: Session, content: string): Promise<string | null> {
+  const text = stripThink(content);
+  const textCalls = parseTextToolCalls(text);
+  if (textCalls.calls.length === 0) return text.trim() || "(no summary)";
+  const results: string[] = [];
+  for (const call of textCalls.calls) {
+    const result = await s.run(call.name, call.arguments);
+    results.push(`[${call.name}] ${result.output}`);
+  }
+  // No-tool models answer in one reply: the FILE blocks were the work.
+  if (!s.tools.length) return textCalls.text.trim() || "(no summary)";
+  s.messages.push({ role: "assistant", content });
+  s.messages.push({
+    role: "user",
+    content: `Tool results:\n${
+      results.join("\n")
+    }\n\nContinue; when the task is done, reply with a short summary.`,
+  });
+  return null;
 }

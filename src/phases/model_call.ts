@@ -49,7 +49,6 @@ export async function callModel(
   const maxTokens = clipMaxTokens(ports, role, estimate, req.max_tokens);
   try {
     // Streamed: local models are slow, and a stream shows a stalled server early.
-    let lastReport = started;
     const sent = {
       stream: true,
       ...req,
@@ -60,19 +59,7 @@ export async function callModel(
     const result = await ports.llm(role).chat(sent, {
       signal: ports.signal,
       ...(meta.onText ? { onText: meta.onText } : {}),
-      // Slow local models: say how far a long answer has come, every few seconds.
-      onProgress: ({ chars }) => {
-        const now = ports.now().getTime();
-        if (now - lastReport < PROGRESS_EVERY_MS) return;
-        lastReport = now;
-        ports.emit({
-          type: "llm.progress",
-          role,
-          model,
-          tokens: Math.round(chars / 4),
-          seconds: (now - started) / 1000,
-        });
-      },
+      onProgress: progressReporter(ports, role, model, started),
     });
     if (result.usage.promptTokens > 0) {
       ports.calibration.observe(ports.config.models[role].key, estimate, result.usage.promptTokens);
@@ -98,6 +85,28 @@ export async function callModel(
     });
     throw err;
   }
+}
+
+/** Slow local models: says how far a long answer has come, every {@linkcode PROGRESS_EVERY_MS}. */
+function progressReporter(
+  ports: ModelCallPorts,
+  role: RoleName,
+  model: string,
+  started: number,
+): (p: { chars: number }) => void {
+  let lastReport = started;
+  return ({ chars }) => {
+    const now = ports.now().getTime();
+    if (now - lastReport < PROGRESS_EVERY_MS) return;
+    lastReport = now;
+    ports.emit({
+      type: "llm.progress",
+      role,
+      model,
+      tokens: Math.round(chars / 4),
+      seconds: (now - started) / 1000,
+    });
+  };
 }
 
 /**

@@ -68,24 +68,8 @@ export type BuiltPorts = RunPorts & ModelCallPorts;
 /** Creates the run's ports. */
 export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
   const backend = o.models || o.replay ? undefined : await backendFor(o.config);
-  // Every budget reads config.models.<role>.context_length: make it min(config, server).
-  const asked = backend ? createModelManager(o.config, { backend }) : o.models;
-  const budget = asked ? await budgetConfig(o.config, asked) : { config: o.config };
-  if (budget.warning) {
-    o.bus.emit({ type: "log", level: "warn", message: budget.warning, source: "models" });
-  }
-  const { config } = budget;
-  const clients = new Map<RoleName, LlmClient>();
-  const replay = o.replay ? replayClient(o.replay) : undefined;
-  const llm = (role: RoleName): LlmClient => {
-    let client = clients.get(role);
-    if (!client) {
-      client = replay ?? clientForRole(config, role, { signal: o.signal });
-      if (o.record) client = recordingClient(client, o.record);
-      clients.set(role, client);
-    }
-    return client;
-  };
+  const config = await serverBudget(o, backend);
+  const llm = roleClients(o, config);
   const models = o.models ??
     (backend
       ? createModelManager(config, { backend, probe: await defaultMemoryProbe(), emit: o.bus.emit })
@@ -96,8 +80,6 @@ export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
     // llama.cpp counts with the model's own tokenizer: start from its ratio.
     await calibrateFromServer(config, CALIBRATION_TEXT, count, calibration);
   }
-  const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
-  const gits = new Map<string, PlanGitPort>();
   const fsCache = new Map<string, Promise<WorkspaceFs>>();
   const signal = o.signal;
   const model = createModelPort({
@@ -127,14 +109,7 @@ export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
     shell: o.shell ?? (() => undefined),
     ...(o.validationCommand ? { validationCommand: o.validationCommand } : {}),
     python: new PythonCheckServer(),
-    git: (workspace, planId) => {
-      let git = gits.get(workspace);
-      if (!git) {
-        git = openPlanGit({ workspace, git: config.git, runner, emit: o.bus.emit, planId });
-        gits.set(workspace, git);
-      }
-      return git;
-    },
+    git: planGits(o, config),
     emit: o.bus.emit,
     bus: o.bus,
     count,
@@ -146,5 +121,50 @@ export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
     sleep: abortableSleep,
     version: o.version,
     model,
+  };
+}
+
+/** Every budget reads `config.models.<role>.context_length`: make it min(config, server). */
+async function serverBudget(
+  o: BuildOptions,
+  backend: Awaited<ReturnType<typeof backendFor>> | undefined,
+): Promise<Config> {
+  const asked = backend ? createModelManager(o.config, { backend }) : o.models;
+  const budget = asked ? await budgetConfig(o.config, asked) : { config: o.config };
+  if (budget.warning) {
+    o.bus.emit({ type: "log", level: "warn", message: budget.warning, source: "models" });
+  }
+  return budget.config;
+}
+
+/** One client per role, made on first use (the cassette's when replaying, recorded when asked). */
+function roleClients(o: BuildOptions, config: Config): (role: RoleName) => LlmClient {
+  const clients = new Map<RoleName, LlmClient>();
+  const replay = o.replay ? replayClient(o.replay) : undefined;
+  return (role) => {
+    let client = clients.get(role);
+    if (!client) {
+      client = replay ?? clientForRole(config, role, { signal: o.signal });
+      if (o.record) client = recordingClient(client, o.record);
+      clients.set(role, client);
+    }
+    return client;
+  };
+}
+
+/** Git per plan workspace, hooks-free, opened once per workspace. */
+function planGits(
+  o: BuildOptions,
+  config: Config,
+): (workspace: string, planId: string) => PlanGitPort {
+  const runner = new GitRunner({ hooksDir: emptyHooksDir(o.configDir) });
+  const gits = new Map<string, PlanGitPort>();
+  return (workspace, planId) => {
+    let git = gits.get(workspace);
+    if (!git) {
+      git = openPlanGit({ workspace, git: config.git, runner, emit: o.bus.emit, planId });
+      gits.set(workspace, git);
+    }
+    return git;
   };
 }

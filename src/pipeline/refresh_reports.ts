@@ -15,7 +15,7 @@ import type { Emit } from "../events/bus.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { PlanRow, Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../tools/workspace_fs.ts";
-import { buildQualityReport } from "./quality/quality_report.ts";
+import { buildQualityReport, type QualityReportInput } from "./quality/quality_report.ts";
 import { writeReports } from "./quality/report_files.ts";
 import type { Finding } from "../validate/finding.ts";
 import { readPlanText } from "./intake.ts";
@@ -36,13 +36,37 @@ export async function refreshPlanReports(
   stats: ManagerStats,
 ): Promise<string[]> {
   if (!plan.workspace) return [];
+  const report = buildQualityReport(
+    await reportInput(deps, { ...plan, workspace: plan.workspace }, stats),
+  );
+  const { written, replaced } = await writeReports(plan.workspace, report, { changedOnly: true });
+  for (const entry of replaced) {
+    deps.emit({
+      type: "log",
+      level: "warn",
+      message: `${plan.filename}: replaced ${entry}, planted in the workspace, with LAO's report`,
+    });
+  }
+  if (written.length) {
+    await deps.git(plan.workspace, plan.id).commitReport(written.map((p) => basename(p)));
+  }
+  return written;
+}
+
+/** Everything the report shows, from the store and the workspace. */
+async function reportInput(
+  deps: ReportPorts,
+  plan: PlanRow & { workspace: string },
+  stats: ManagerStats,
+): Promise<QualityReportInput> {
+  const { workspace } = plan;
   const tasks = deps.store.listTasks(plan.id);
   const titles = new Map(tasks.map((t) => [t.id, t.title]));
-  const fs = await deps.workspaceFs(plan.workspace);
+  const fs = await deps.workspaceFs(workspace);
   const files = (await fs.walk({ limit: 2000 })).filter((e) => e.kind === "file").map((e) =>
     e.path
   );
-  const report = buildQualityReport({
+  return {
     planId: plan.id,
     planText: (await readPlanText(plan, deps.config.git.plan_file_name)) ?? "",
     workspaceFiles: files,
@@ -58,13 +82,7 @@ export async function refreshPlanReports(
       escalation_reason: t.escalation_reason,
       attempt: t.attempt,
     })),
-    findings: deps.store.planFindings(plan.id).map((f) => ({
-      ...(f as unknown as Finding),
-      fix_hint: f.fix_hint ?? undefined,
-      confidence: f.confidence ?? 0,
-      analyzer_id: f.analyzer_id ?? "unknown",
-      task_id: f.task_id,
-    } as Finding & { task_id: number })),
+    findings: reportFindings(deps, plan.id),
     validationRuns: deps.store.planValidationRuns(plan.id).map((r) => ({
       task_id: r.task_id,
       kind: r.kind,
@@ -91,17 +109,16 @@ export async function refreshPlanReports(
       load_count: stats.loads,
       unload_count: stats.unloads,
     },
-  });
-  const { written, replaced } = await writeReports(plan.workspace, report, { changedOnly: true });
-  for (const entry of replaced) {
-    deps.emit({
-      type: "log",
-      level: "warn",
-      message: `${plan.filename}: replaced ${entry}, planted in the workspace, with LAO's report`,
-    });
-  }
-  if (written.length) {
-    await deps.git(plan.workspace, plan.id).commitReport(written.map((p) => basename(p)));
-  }
-  return written;
+  };
+}
+
+/** The plan's stored findings as the report lists them. */
+function reportFindings(deps: ReportPorts, planId: string): (Finding & { task_id: number })[] {
+  return deps.store.planFindings(planId).map((f) => ({
+    ...(f as unknown as Finding),
+    fix_hint: f.fix_hint ?? undefined,
+    confidence: f.confidence ?? 0,
+    analyzer_id: f.analyzer_id ?? "unknown",
+    task_id: f.task_id,
+  } as Finding & { task_id: number }));
 }
