@@ -11,7 +11,7 @@ import type { Config } from "../config/schema.ts";
 import { errorMessage, ExitCode, UserError } from "../errors.ts";
 import type { Emit } from "../events/bus.ts";
 import { LlmError } from "../llm/errors.ts";
-import type { PlanRow, Store, Task } from "../store/store.ts";
+import { isPlaced, type PlacedPlan, type PlanRow, type Store, type Task } from "../store/store.ts";
 import { decideFailure, failureKind, type PhaseName } from "./outcome_policy.ts";
 
 /** How a phase ended for the scheduler. */
@@ -28,14 +28,15 @@ export interface TaskPhasePorts {
   now: () => Date;
 }
 
-/** A plan whose workspace is known (every task phase works in it). */
-export type PlacedPlan = PlanRow & { workspace: string };
+export type { PlacedPlan };
 
 /** The plan of `task`, with its workspace (a plan with tasks always has one). */
 export function planOf(ports: TaskPhasePorts, task: Task): PlacedPlan {
   const plan = ports.store.getPlan(task.plan_id);
-  if (!plan?.workspace) throw new Error(`task #${task.id}: plan ${task.plan_id} has no workspace`);
-  return { ...plan, workspace: plan.workspace };
+  if (!plan || !isPlaced(plan)) {
+    throw new Error(`task #${task.id}: plan ${task.plan_id} has no workspace`);
+  }
+  return plan;
 }
 
 /** Emits `phase.start` for a claimed task. */

@@ -10,7 +10,7 @@ import { decompositionBackoff } from "../phases/decompose.ts";
 import { inWorktree, preparePlanWorkspace } from "../worktree/prepare.ts";
 import { decomposeRevision } from "./revision.ts";
 import { InterruptedError } from "../errors.ts";
-import type { PlanRow } from "../store/store.ts";
+import { isPlaced, type PlanRow } from "../store/store.ts";
 import type { RunPorts } from "./run_ports.ts";
 import {
   listPlanFiles,
@@ -234,10 +234,14 @@ async function decomposeOne(deps: RunPorts, waiting: PlanRow): Promise<string | 
     log(deps, "error", `${waiting.filename}: ${placed.problem}`);
     return undefined;
   }
-  const plan = store.getPlan(waiting.id)!;
-  await deps.ensureDir(plan.workspace!);
+  const plan = store.getPlan(waiting.id);
+  if (!plan || !isPlaced(plan)) {
+    store.markDecompositionFailed(waiting.id, "the plan has no workspace", 3600);
+    return undefined;
+  }
+  await deps.ensureDir(plan.workspace);
   store.seedPlanMetadata(plan.id, planPhases(text), planDeliverables(text));
-  const git = deps.git(plan.workspace!, plan.id);
+  const git = deps.git(plan.workspace, plan.id);
   if (plan.decompose_attempts === 0 && plan.status === "decomposing") {
     await git.commitPlanSnapshot(text, {
       sourceFile: plan.filename,
@@ -419,6 +423,7 @@ function workLeft(
   phase: string | null,
 ): "now" | Date | null {
   const { store } = deps;
+  store.failBlocked();
   if (
     store.runnable({ planId, phase, limit: 1 }).length ||
     store.coded({ planId, phase, limit: 1 }).length

@@ -15,7 +15,10 @@ import type { Store } from "../store/store.ts";
 
 /** What the scheduler uses: the coder and review phases' ports, the queue, the stop flag. */
 export interface SchedulerPorts extends CodePorts, ReviewPorts {
-  store: Pick<Store, "runnable" | "coded"> & CodePorts["store"] & ReviewPorts["store"];
+  store:
+    & Pick<Store, "runnable" | "coded" | "failBlocked">
+    & CodePorts["store"]
+    & ReviewPorts["store"];
   /** True after the first Ctrl+C: finish the current step, then stop. */
   stopping: () => boolean;
 }
@@ -55,6 +58,8 @@ export async function processQueue(
   let processed = 0;
   for (;;) {
     if (deps.stopping()) return { processed };
+    // Tasks whose dependency failed fail too (with the reason) before the next wave is chosen.
+    deps.store.failBlocked();
     const runnable = deps.store.runnable({ ...filter, limit: 1 });
     const coded = deps.store.coded({ ...filter, limit: 1 });
     if (runnable.length === 0 && coded.length === 0) return { processed };

@@ -204,7 +204,7 @@ Deno.test(
 );
 
 Deno.test(
-  "dependencies are task ids and gate runnability; failures cascade with the reason",
+  "dependencies are task ids and gate runnability; failBlocked() cascades failures with the reason",
   withStore((s) => {
     const { ids } = addPlan(s, "x", [
       task("base"),
@@ -215,7 +215,11 @@ Deno.test(
     assert.deepEqual(s.getTask(ids[2]!)!.dependencies, [ids[1]]);
     assert.deepEqual(s.runnable().map((t) => t.title), ["base", "free"]);
     force(s, ids[0]!, "failed");
+    // runnable() is a pure query: the blocked tasks never come up, and stay pending until
+    // failBlocked() cascades the failure.
     assert.deepEqual(s.runnable().map((t) => t.title), ["free"]);
+    assert.equal(s.getTask(ids[1]!)!.status, "pending");
+    assert.equal(s.failBlocked(), 2);
     const mid = s.getTask(ids[1]!)!;
     const top = s.getTask(ids[2]!)!;
     assert.equal(mid.status, "failed");

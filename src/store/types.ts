@@ -33,6 +33,17 @@ export interface PlanRow {
   sections_json: string | null;
 }
 
+/**
+ * A plan whose workspace is known. Every plan the intake registers has one
+ * (its own folder or its worktree); every phase works in it.
+ */
+export type PlacedPlan = PlanRow & { workspace: string };
+
+/** True when the plan has its workspace (narrows to {@linkcode PlacedPlan}). */
+export function isPlaced(plan: PlanRow): plan is PlacedPlan {
+  return plan.workspace !== null;
+}
+
 /** A section of a plan revision (see `plan_metadata.ts` `planSections`). */
 export interface PlanSection {
   /** Content hash of the section's text. */

@@ -7,6 +7,7 @@
 import { ExitCode, UserError } from "../../errors.ts";
 import { emptyHooksDir, formatLog, GitRunner, openPlanGit, planLog } from "../../git/mod.ts";
 import type { CliContext } from "../context.ts";
+import { isPlaced } from "../../store/types.ts";
 
 /** Runs `lao undo`. */
 export async function undoCommand(
@@ -77,7 +78,7 @@ export async function undoCommand(
 
 /** Runs `lao log`. */
 export async function logCommand(ctx: CliContext, planArg: string | undefined): Promise<number> {
-  const plans = ctx.store.listPlans().filter((p) => p.status !== "superseded" && p.workspace);
+  const plans = ctx.store.listPlans().filter((p) => p.status !== "superseded").filter(isPlaced);
   const chosen = planArg
     ? plans.filter((p) => p.id === planArg || p.stem === planArg || p.filename === planArg)
     : plans;
@@ -85,7 +86,7 @@ export async function logCommand(ctx: CliContext, planArg: string | undefined): 
   const runner = new GitRunner({ hooksDir: emptyHooksDir(ctx.loaded.configDir) });
   for (const p of chosen) {
     ctx.out.out(`${p.filename} (${p.id})`);
-    const entries = await planLog(p.workspace!, {
+    const entries = await planLog(p.workspace, {
       runner,
       warn: (message) => ctx.out.err(`warning: ${message}`),
     });
