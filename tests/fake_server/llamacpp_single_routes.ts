@@ -252,7 +252,7 @@ async function decorate(response: Response, cacheN: number): Promise<Response> {
 }
 
 /** A chat handler (the shared one in `chat.ts`, with the fault already chosen). */
-export type ChatHandler = (body: ChatBody) => Response;
+export type ChatHandler = (body: ChatBody) => Response | Promise<Response>;
 
 /** Handles single-model llama-server routes; `null` when the path is not one of them. */
 export async function llamacppSingleRoute(
@@ -287,7 +287,7 @@ export async function llamacppSingleRoute(
     const cacheN = fakeTokens(prompt.slice(0, commonPrefix(prompt, info.lastPrompt)));
     info.lastPrompt = prompt;
     const response = chat({ ...chatBody, model: served?.key ?? String(chatBody.model ?? "") });
-    return await decorate(response, cacheN);
+    return await decorate(await response, cacheN);
   }
   if (path === "/v1/embeddings") return null;
   return json(404, NOT_FOUND_BODY);

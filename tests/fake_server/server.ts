@@ -20,6 +20,7 @@ import {
   type SingleModelInfo,
 } from "./llamacpp_single_routes.ts";
 import { ollamaRoute } from "./ollama_routes.ts";
+import { SlotGate } from "./slots.ts";
 import { CRASH_TEXT, findInstance, findModel, json, loadModel } from "./state_ops.ts";
 import {
   defaultFakeModels,
@@ -44,6 +45,8 @@ export interface FakeServer extends AsyncDisposable {
   setFaults(...faults: Fault[]): void;
   /** Appends replies to a model's queue. */
   enqueue(key: string, ...replies: Reply[]): void;
+  /** Chat slot gates per model key (with `generation`), for tests that look at concurrency. */
+  gates: Map<string, SlotGate>;
   /** Stops the server (releases hung requests first). */
   close(): Promise<void>;
 }
@@ -125,7 +128,31 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
   if (single && state.instances[0]) {
     state.instances[0].contextLength = options.contextLength ?? 8192;
   }
-  const singleInfo: SingleModelInfo = { slots: options.slots ?? 4, lastPrompt: "" };
+  const singleInfo: SingleModelInfo = {
+    slots: options.slots ?? options.generation?.slots ?? 4,
+    lastPrompt: "",
+  };
+  const gates = new Map<string, SlotGate>();
+  /** A chat answered in one of its model's slots (with `generation`), else at once. */
+  const chat = (
+    chatBody: Record<string, unknown>,
+    fault: Fault | undefined,
+  ): Response | Promise<Response> => {
+    const g = options.generation;
+    if (!g) return handleChat(ctx, chatBody, fault);
+    const key = String(chatBody.model ?? "");
+    let gate = gates.get(key);
+    if (!gate) {
+      gate = new SlotGate({
+        slots: g.slots,
+        tokensPerSecond: g.tokensPerSecond ?? 0,
+        completionTokens: g.completionTokens ?? 60,
+        ...(g.sleep ? { sleep: g.sleep } : {}),
+      });
+      gates.set(key, gate);
+    }
+    return gate.run(() => Promise.resolve(handleChat(ctx, chatBody, fault)));
+  };
   const requests: RecordedRequest[] = [];
   let faults: Fault[] = [];
   const hung = new Set<() => void>();
@@ -194,12 +221,12 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
         ctx,
         singleInfo,
         { method, path, body },
-        (chatBody) => handleChat(ctx, chatBody, fault),
+        (chatBody) => chat(chatBody, fault),
       );
       if (routed) return routed;
     }
     if (method === "GET" && path === "/v1/models") return json(200, openAiModels(state));
-    if (method === "POST" && path === "/v1/chat/completions") return handleChat(ctx, body, fault);
+    if (method === "POST" && path === "/v1/chat/completions") return chat(body, fault);
     if (method === "POST" && path === "/v1/embeddings") return embeddings(ctx, body);
     const routed = state.flavor === "lmstudio"
       ? await lmstudioRoute(ctx, method, path, body, options.loadLatencyMs ?? 0)
@@ -221,6 +248,7 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     url: `http://127.0.0.1:${server.addr.port}`,
     state,
     requests,
+    gates,
     setFaults(...next: Fault[]) {
       faults = next;
     },

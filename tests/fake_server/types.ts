@@ -201,6 +201,17 @@ export interface FakeServerOptions {
   memory?: FakeMemoryHook;
   /** Milliseconds a load takes (default 0). */
   loadLatencyMs?: number;
+  /**
+   * Chat slots per loaded model with the batching curve of `slots.ts` (issue
+   * 16); absent: every request answers at once, as before. `/props`
+   * `total_slots` reports these slots unless `slots` is set.
+   */
+  generation?: {
+    slots: number;
+    tokensPerSecond?: number;
+    completionTokens?: number;
+    sleep?: (ms: number) => Promise<void>;
+  };
 }
 
 /** A request the fake received. */

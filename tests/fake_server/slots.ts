@@ -1,0 +1,88 @@
+/**
+ * Slots of the fake server (issue 16): at most N chat requests generate at
+ * once on a loaded model, the rest wait in order; a request's generation time
+ * grows with the number in flight, following a batching curve like
+ * llama.cpp's continuous batching on one GPU:
+ *
+ *     per-request tokens/s = base × n^-0.35      aggregate = base × n^0.65
+ *
+ * n = 1 → 1×, n = 2 → 1.57×, n = 4 → 2.46×, n = 8 → 3.86× the aggregate of
+ * one request (real servers: 2-3.5× at 4). The time is spent through an
+ * injected `sleep`, so a test can drive it with a virtual clock.
+ *
+ * @module
+ */
+
+/** Exponent of the per-request slowdown. */
+export const BATCH_EXPONENT = 0.35;
+
+/** Share of the single-request speed each of `n` concurrent requests gets. */
+export function perRequestSpeed(n: number): number {
+  return n <= 1 ? 1 : Math.pow(n, -BATCH_EXPONENT);
+}
+
+/** Aggregate speed-up of `n` concurrent requests over one. */
+export function aggregateSpeedup(n: number): number {
+  return n * perRequestSpeed(n);
+}
+
+/** Milliseconds to generate `tokens` at `baseTps` with `n` requests in flight. */
+export function generationMs(tokens: number, baseTps: number, n: number): number {
+  return (tokens / (baseTps * perRequestSpeed(n))) * 1000;
+}
+
+/** Generation settings of a fake with slots. */
+export interface SlotOptions {
+  /** Concurrent requests per loaded model; more wait in order. */
+  slots: number;
+  /** Tokens per second of one request alone (0: no generation time). */
+  tokensPerSecond: number;
+  /** Completion tokens every request generates. */
+  completionTokens: number;
+  /** How time passes (default: real timers). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A FIFO gate of N slots with the batching curve. */
+export class SlotGate {
+  #busy = 0;
+  #waiting: (() => void)[] = [];
+  /** Most requests in flight at once so far. */
+  peak = 0;
+  /** Requests that had to wait for a slot. */
+  queued = 0;
+
+  /** Creates a gate. */
+  constructor(readonly options: SlotOptions) {}
+
+  /** Requests generating now. */
+  get inFlight(): number {
+    return this.#busy;
+  }
+
+  /** Runs `answer` in a slot after the request's generation time. */
+  async run<T>(answer: () => Promise<T>): Promise<T> {
+    if (this.#busy >= this.options.slots) {
+      this.queued++;
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else this.#busy++;
+    this.peak = Math.max(this.peak, this.#busy);
+    try {
+      const { tokensPerSecond, completionTokens } = this.options;
+      if (tokensPerSecond > 0) {
+        const ms = generationMs(completionTokens, tokensPerSecond, this.#busy);
+        await (this.options.sleep ?? realSleep)(ms);
+      }
+      return await answer();
+    } finally {
+      const next = this.#waiting.shift();
+      // The slot passes straight to the next request in line.
+      if (next) next();
+      else this.#busy--;
+    }
+  }
+}
+
+function realSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

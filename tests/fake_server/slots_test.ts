@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { start } from "./server.ts";
+import { aggregateSpeedup, generationMs, SlotGate } from "./slots.ts";
+
+Deno.test("batching curve: 4 in flight give 2-3.5x the aggregate of one, each request slower", () => {
+  assert.equal(aggregateSpeedup(1), 1);
+  assert.ok(aggregateSpeedup(4) >= 2 && aggregateSpeedup(4) <= 3.5, `${aggregateSpeedup(4)}`);
+  assert.ok(generationMs(60, 30, 4) > generationMs(60, 30, 1));
+  assert.equal(generationMs(60, 30, 1), 2000);
+});
+
+Deno.test("slot gate: N generate at once, the rest wait in order; time comes from the injected sleep", async () => {
+  const sleeps: { ms: number; wake: () => void }[] = [];
+  const sleep = (ms: number) => new Promise<void>((wake) => sleeps.push({ ms, wake }));
+  const gate = new SlotGate({ slots: 2, tokensPerSecond: 30, completionTokens: 60, sleep });
+  const order: number[] = [];
+  const runs = [1, 2, 3].map((i) => gate.run(() => Promise.resolve(order.push(i))));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(gate.inFlight, 2);
+  assert.equal(sleeps.length, 2, "the third request waits for a slot");
+  assert.equal(gate.queued, 1);
+  sleeps[0]!.wake();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(sleeps.length, 3, "the freed slot goes to the waiting request");
+  assert.ok(sleeps[2]!.ms > 2000, "two in flight: slower than one alone");
+  sleeps[1]!.wake();
+  sleeps[2]!.wake();
+  await Promise.all(runs);
+  assert.deepEqual(order, [1, 2, 3]);
+  assert.equal(gate.peak, 2);
+  assert.equal(gate.inFlight, 0);
+});
+
+Deno.test("fake server with generation slots: 2 per model at once, the third queued; /props says 2", async () => {
+  const held: (() => void)[] = [];
+  const sleep = () => new Promise<void>((wake) => held.push(wake));
+  await using fake = await start({
+    flavor: "llamacpp",
+    llamacppMode: "single",
+    generation: { slots: 2, tokensPerSecond: 30, sleep },
+    respond: () => ({ content: "ok" }),
+  });
+  const props = await (await fetch(`${fake.url}/props`)).json();
+  assert.equal(props.total_slots, 2);
+  const ask = () =>
+    fetch(`${fake.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    }).then((r) => r.json());
+  const answers = [ask(), ask(), ask()];
+  while (held.length < 2) await new Promise((r) => setTimeout(r, 5));
+  const gate = [...fake.gates.values()][0]!;
+  assert.equal(gate.inFlight, 2);
+  assert.equal(gate.queued, 1);
+  while (held.length < 3) {
+    held.forEach((wake) => wake()), await new Promise((r) => setTimeout(r, 5));
+  }
+  held.forEach((wake) => wake());
+  const replies = await Promise.all(answers);
+  assert.ok(replies.every((r) => r.choices[0].message.content === "ok"));
+  assert.equal(gate.peak, 2);
+});
