@@ -10,7 +10,7 @@ import { EventBus } from "../../events/bus.ts";
 import { errorMessage, ExitCode, type ExitCodeValue, UserError } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
 import { formatHealth } from "../../models/health.ts";
-import { buildRunPorts } from "../../pipeline/build_deps.ts";
+import { type BuildOptions, buildRunPorts } from "../../pipeline/build_deps.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
 import { type RunOptions, runPipeline, type RunResult } from "../../pipeline/run.ts";
 import { acquireRunLock } from "../../store/run_lock.ts";
@@ -242,29 +242,10 @@ async function runOnce(
       for (const w of ports.warnings) {
         bus.emit({ type: "log", level: "warn", message: w.replace(/^warning: /, "") });
       }
-      const deps = await buildRunPorts({
-        config: ctx.loaded.config,
-        configDir: ctx.loaded.configDir,
-        configFile: ctx.loaded.configFile,
-        store,
-        bus,
-        signal: stops.abort,
+      const deps = await buildRunPorts(buildOptions(ctx, inputs, { store, bus, ports, stops }, {
         stopping: () => stops.requests() > 0 || handoff.requested,
         stopSignal: AbortSignal.any([stops.stop, idle.signal]),
-        version: VERSION,
-        ...(inputs.record ? { record: inputs.record } : {}),
-        ...(inputs.replay ? { replay: inputs.replay } : {}),
-        workspaceFs: ports.workspaceFs,
-        ...(ports.shell ? { shell: ports.shell } : {}),
-        ...(ports.validationCommand
-          ? {
-            validationCommand: warnUnavailableOnce(
-              ports.validationCommand,
-              (message) => bus.emit({ type: "log", level: "warn", message }),
-            ),
-          }
-          : {}),
-      });
+      }));
       result = await runPipeline(deps, pipelineOptions(ctx, inputs));
       // Handing over to the Pilot is no interruption.
       if (handoff.requested && stops.requests() === 0) result = { ...result, interrupted: false };
@@ -282,6 +263,42 @@ async function runOnce(
     idle.dispose();
     stops.dispose();
   }
+}
+
+/** The run's ports: its store and bus, the workspace ports, the stop signals. */
+function buildOptions(
+  ctx: CliContext,
+  inputs: RunInputs,
+  run: {
+    store: Store;
+    bus: EventBus;
+    ports: Awaited<ReturnType<typeof readyPorts>>;
+    stops: StopControls;
+  },
+  stop: { stopping: () => boolean; stopSignal: AbortSignal },
+): BuildOptions {
+  return {
+    config: ctx.loaded.config,
+    configDir: ctx.loaded.configDir,
+    configFile: ctx.loaded.configFile,
+    store: run.store,
+    bus: run.bus,
+    signal: run.stops.abort,
+    ...stop,
+    version: VERSION,
+    ...(inputs.record ? { record: inputs.record } : {}),
+    ...(inputs.replay ? { replay: inputs.replay } : {}),
+    workspaceFs: run.ports.workspaceFs,
+    ...(run.ports.shell ? { shell: run.ports.shell } : {}),
+    ...(run.ports.validationCommand
+      ? {
+        validationCommand: warnUnavailableOnce(
+          run.ports.validationCommand,
+          (message) => run.bus.emit({ type: "log", level: "warn", message }),
+        ),
+      }
+      : {}),
+  };
 }
 
 /** The run summary: one JSON object with `--json`, else lines after the UI is closed. */
