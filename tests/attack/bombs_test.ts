@@ -2,8 +2,9 @@
  * Attack class 4: bombs. Processes, memory, disk, output, many files, deep
  * folders, a model `timeout: 3600`, a catastrophic regex in `search`, a
  * symlink loop for the walk, a file growing while LAO reads it, a process
- * left behind. Limits are lowered in `factory.yaml` only where the default
- * would take minutes (the shell timeout); everything else runs on defaults.
+ * left behind. The limits are lowered in `factory.yaml` (`tools.shell.limits`
+ * and `timeout_s`), so each bomb meets its limit quickly; the defaults' own
+ * values are read back by `lao sandbox check`.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -32,12 +33,13 @@ const ATTACKS: Attack[] = [
   {
     id: "bomb_files",
     steps: [
+      // Deep folders and link loops first, so the shell timeout never cuts them.
       sh(
-        "mkdir -p many && cd many && seq 1 5000 | xargs touch; cd ..; " +
-          "d=deep; for i in $(seq 1 300); do d=$d/d; done; mkdir -p $d 2>&1 | tail -1; " +
+        "d=deep; for i in $(seq 1 300); do d=$d/d; done; mkdir -p $d 2>&1 | tail -1; " +
           "echo 'print(1)' > $d/x.py 2>&1 | tail -1; ln -s . loop; ln -s loop2 loop1; ln -s loop1 loop2; " +
           "mkdir -p ring/a; ln -s ../../ring ring/a/back; echo made",
       ),
+      sh("mkdir -p many && cd many && seq 1 5000 | xargs touch; echo touched"),
       { tool: "search", args: { pattern: "^(a+)+$", regex: true } },
       { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "many" } },
       { tool: "search", args: { pattern: "(a|aa)*\\1", regex: true } },
@@ -72,10 +74,26 @@ const ATTACKS: Attack[] = [
   },
 ];
 
+/**
+ * Small limits, so each bomb meets its limit at once instead of filling a
+ * gigabyte first: the attacks are the same, only the caps are lower.
+ */
+const BOMB_LIMITS_YAML = `tools:
+  shell:
+    timeout_s: 1
+    limits:
+      processes: 64
+      memory_mb: 256
+      cpu_seconds: 10
+      file_size_mb: 16
+      workspace_growth_mb: 32
+      tmp_mb: 8
+`;
+
 Deno.test("attack: bombs are stopped by the sandbox's limits; LAO stays up and small", async () => {
   await using p = await AttackProject.create(
     ATTACKS,
-    "tools:\n  shell:\n    timeout_s: 3\n",
+    BOMB_LIMITS_YAML,
   );
   const r = await p.run();
   await p.assertHeld(r);
