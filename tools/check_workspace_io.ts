@@ -29,13 +29,8 @@ export const ALLOWED: readonly Allowance[] = [
   {
     path: "src/workspace/",
     reason: "the guarded workspace I/O itself (lstat per component, fstat after open, caps, " +
-      "temp + rename)",
-  },
-  {
-    path: "src/sandbox/guard.ts",
-    reason: "the workspace guard behind the model's file tools (realpath containment, " +
-      "FIFO/device refusal, fstat after open, temp + rename); runs in the permission-narrowed " +
-      "Worker",
+      "temp + rename) and the workspace guard behind the model's file tools (realpath " +
+      "containment, FIFO/device refusal), which runs in the permission-narrowed Worker",
   },
   {
     path: "src/store/",

@@ -25,7 +25,7 @@ export const TARGETS = [
 ] as const;
 
 /** Modules LAO starts by URL at run time (Workers): `deno compile` must be told to include them. */
-export const RUNTIME_MODULES = ["src/sandbox/fs_worker.ts"] as const;
+export const RUNTIME_MODULES = ["src/workspace/fs_worker.ts"] as const;
 
 /** Exit code when the Deno runtime for a target cannot be had (sysexits' EX_UNAVAILABLE). */
 export const RUNTIME_UNAVAILABLE = 69;

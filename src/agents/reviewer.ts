@@ -12,7 +12,7 @@ import type { RoleConfig } from "../config/schema.ts";
 import { estimateMessages } from "../llm/tokens.ts";
 import type { ChatMessage, ChatResult } from "../llm/types.ts";
 import type { Task } from "../store/store.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import type { ModelPort } from "./model_port.ts";
 import { parseVerdict, type Verdict, verdictResponseFormat } from "./parse/verdict.ts";
 import systemPrompt from "./prompts/reviewer_system.md" with { type: "text" };

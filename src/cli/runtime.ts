@@ -19,9 +19,9 @@ import {
 import { probeSandbox, realProbeDeps } from "../sandbox/probe.ts";
 import { shellLimitsFromConfig } from "../sandbox/limits.ts";
 import { formatShellResult, ShellRunner } from "../sandbox/shell.ts";
-import { WorkerWorkspaceFs } from "../sandbox/worker_fs.ts";
+import { WorkerWorkspaceFs } from "../workspace/worker_fs.ts";
 import type { ShellPort } from "../tools/types.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 
 /** Ports that touch the plan workspaces. */
 export interface WorkspacePorts {

@@ -31,7 +31,7 @@ import type {
 import { prepareRepo, type RepoInfo } from "./repo.ts";
 import type { GitRunner } from "./runner.ts";
 import { undoTask } from "./undo.ts";
-import { WorkspaceError } from "../tools/workspace_fs.ts";
+import { WorkspaceError } from "../workspace/workspace_fs.ts";
 import { type WorkspaceIo, workspaceIo } from "../workspace/guarded_io.ts";
 
 /** File names LAO writes into the plan workspace. */

@@ -11,7 +11,7 @@ import type { ModelPort } from "../agents/model_port.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { Store, Task } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import { codeSignature } from "../validate/repair.ts";
 import {
   afterOutcome,

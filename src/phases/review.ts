@@ -13,7 +13,7 @@ import type { Verdict } from "../agents/parse/verdict.ts";
 import { askReviewer } from "../agents/reviewer.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { Store, Task } from "../store/store.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import type { RunCommand } from "../validate/command_runner.ts";
 import type { Finding } from "../validate/finding.ts";
 import type { PythonBatchChecker } from "../validate/python_check.ts";

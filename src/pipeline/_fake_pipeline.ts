@@ -20,7 +20,7 @@ import { TokenCalibration } from "../llm/tokens.ts";
 import type { ChatMessage, ChatRequest, ChatResult, LlmClient } from "../llm/types.ts";
 import { replayModelManager } from "../models/replay_manager.ts";
 import { Store } from "../store/store.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import type { RunPorts } from "./run_ports.ts";
 import { createModelPort } from "../phases/model_call.ts";
 import { memoryFs } from "../validate/_memory_fs.ts";

@@ -24,7 +24,7 @@ import { budgetConfig } from "../models/server_context.ts";
 import type { ModelManager } from "../models/types.ts";
 import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import { createModelPort, type ModelCallPorts } from "../phases/model_call.ts";
 import type { RunPorts } from "./run_ports.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";

@@ -14,7 +14,7 @@ import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { PlanRow, Store } from "../store/store.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import { buildQualityReport, type QualityReportInput } from "./quality/quality_report.ts";
 import { writeReports } from "./quality/report_files.ts";
 import type { Finding } from "../validate/finding.ts";

@@ -18,7 +18,7 @@ import {
   SSH_HOST_KEY_DIR,
   WORKSPACE_READ_ONLY,
 } from "./host_view.ts";
-import { isInside } from "./path_rules.ts";
+import { isInside } from "../workspace/path_rules.ts";
 
 /** The host-dependent part of a bwrap profile. */
 export interface LinuxView {

@@ -36,7 +36,7 @@ import {
 } from "./linux_view.ts";
 import { MemoryWatch } from "./memory_watch.ts";
 import { type LogSink, OutputCapture } from "./output_cap.ts";
-import { isInside, resolveLexical } from "./path_rules.ts";
+import { isInside, resolveLexical } from "../workspace/path_rules.ts";
 import type { SandboxBackend } from "./probe.ts";
 import { seatbeltArgs } from "./seatbelt.ts";
 import { delay, killGroup, signalNumber } from "./process_group.ts";

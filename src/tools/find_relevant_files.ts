@@ -10,7 +10,7 @@ import { z } from "zod";
 import { rankBm25 } from "./bm25.ts";
 import description from "./find_relevant_files.md" with { type: "text" };
 import type { EmbedPort, Tool } from "./types.ts";
-import type { WorkspaceFs } from "./workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 
 const schema = z.object({
   query: z.string().min(1).describe("What you look for"),

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import description from "./list_dir.md" with { type: "text" };
 import type { Tool } from "./types.ts";
-import type { WorkspaceEntry } from "./workspace_fs.ts";
+import type { WorkspaceEntry } from "../workspace/workspace_fs.ts";
 
 const schema = z.object({
   path: z.string().optional().describe("Folder"),

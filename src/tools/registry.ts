@@ -18,7 +18,7 @@ import { searchTool } from "./search.ts";
 import { shellExecTool } from "./shell_exec.ts";
 import { fail, type Tool, type ToolContext, type ToolResult } from "./types.ts";
 import { bareToolName, NAME_ALIASES } from "./tool_names.ts";
-import { WorkspaceError } from "./workspace_fs.ts";
+import { WorkspaceError } from "../workspace/workspace_fs.ts";
 
 /** Every coder tool, in the order offered to the model. */
 export const TOOLS: readonly Tool[] = [

@@ -4,7 +4,7 @@
  * @module
  */
 import type { z } from "zod";
-import type { WorkspaceFs } from "./workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 
 /** Runs a shell command in the workspace; resolves to the combined, formatted output. */
 export type ShellPort = (

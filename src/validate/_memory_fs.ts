@@ -10,7 +10,7 @@ import {
   type WorkspaceEntry,
   WorkspaceError,
   type WorkspaceFs,
-} from "../tools/workspace_fs.ts";
+} from "../workspace/workspace_fs.ts";
 
 /** Creates an in-memory workspace rooted at `root` holding `files` (path → content). */
 export function memoryFs(files: Record<string, string>, root = "/ws"): WorkspaceFs {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Config } from "../config/schema.ts";
-import type { WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 
 /** One validation command and where it came from. */
 export interface CommandSpec {

@@ -11,7 +11,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import { errorMessage } from "../errors.ts";
-import { WorkspaceError, type WorkspaceFs } from "../tools/workspace_fs.ts";
+import { WorkspaceError, type WorkspaceFs } from "../workspace/workspace_fs.ts";
 import { type Finding, isSevere, validatorFinding } from "./finding.ts";
 import { scanPlaceholders } from "./placeholder_scan.ts";
 import { checkJson, checkScript, isScriptPath } from "./syntax_check.ts";

@@ -18,7 +18,7 @@
  * @module
  */
 import { join } from "node:path";
-import { WorkspaceError } from "../tools/workspace_fs.ts";
+import { WorkspaceError } from "./workspace_fs.ts";
 import { kindOf, lstatOrUndefined, readCapped, sameRegularFile } from "./file_checks.ts";
 
 /** Options of {@linkcode WorkspaceIo.readText} and {@linkcode WorkspaceIo.appendText}. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { WorkspaceError } from "../tools/workspace_fs.ts";
+import { WorkspaceError } from "./workspace_fs.ts";
 import { readCapped } from "./file_checks.ts";
 import { readTextIfExists, type WorkspaceIo, workspaceIo } from "./guarded_io.ts";
 

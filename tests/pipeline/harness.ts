@@ -12,7 +12,7 @@ import { EventBus } from "../../src/events/bus.ts";
 import type { LaoEvent } from "../../src/events/types.ts";
 import { buildRunPorts, type BuiltPorts } from "../../src/pipeline/build_deps.ts";
 import { Store } from "../../src/store/store.ts";
-import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
+import { WorkspaceGuard } from "../../src/workspace/guard.ts";
 import { type FakeServer, type Respond, start } from "../fake_server/server.ts";
 import { KEYS } from "./scripted.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { WorkspaceError, type WorkspaceFs } from "../../src/tools/workspace_fs.ts";
-import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
-import { WorkerWorkspaceFs } from "../../src/sandbox/worker_fs.ts";
+import { WorkspaceError, type WorkspaceFs } from "../../src/workspace/workspace_fs.ts";
+import { WorkspaceGuard } from "../../src/workspace/guard.ts";
+import { WorkerWorkspaceFs } from "../../src/workspace/worker_fs.ts";
 import { type Fixture, makeFixture, sh } from "./fixture.ts";
 
 /** Asserts that `promise` rejects with a WorkspaceError of `code`. */

@@ -13,16 +13,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { recordingFs } from "../../src/agents/recording_fs.ts";
+import { recordingFs } from "../../src/workspace/change_tracker.ts";
 import { PlanGit } from "../../src/git/commits.ts";
 import { readPlanText } from "../../src/pipeline/intake.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { buildQualityReport } from "../../src/pipeline/quality/quality_report.ts";
 import { sampleInput } from "../../src/pipeline/quality/_fixture.ts";
 import { writeReports } from "../../src/pipeline/quality/report_files.ts";
-import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
+import { WorkspaceGuard } from "../../src/workspace/guard.ts";
 import type { PlanRow } from "../../src/store/store.ts";
-import { WorkspaceError } from "../../src/tools/workspace_fs.ts";
+import { WorkspaceError } from "../../src/workspace/workspace_fs.ts";
 import { type GitSandbox, gitSandbox, warnings } from "../git/_helpers.ts";
 import { harness } from "../pipeline/harness.ts";
 import { KEYS, scriptedSession, type ScriptedTask } from "../pipeline/scripted.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import type { WorkspaceFs } from "../../src/tools/workspace_fs.ts";
-import { serveWorkspaceFs, type WorkerScope } from "../../src/sandbox/fs_protocol.ts";
+import type { WorkspaceFs } from "../../src/workspace/workspace_fs.ts";
+import { serveWorkspaceFs, type WorkerScope } from "../../src/workspace/fs_protocol.ts";
 
 serveWorkspaceFs(self as unknown as WorkerScope, (init) => {
   const at = (p: string) => resolve(init.root, p);

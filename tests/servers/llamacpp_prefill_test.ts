@@ -4,7 +4,7 @@ import { defaultConfig } from "../../src/config/defaults.ts";
 import { EventBus } from "../../src/events/bus.ts";
 import { buildRunPorts } from "../../src/pipeline/build_deps.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
+import { WorkspaceGuard } from "../../src/workspace/guard.ts";
 import { Store } from "../../src/store/store.ts";
 import { type ChatBody, type Reply, start } from "../fake_server/server.ts";
 

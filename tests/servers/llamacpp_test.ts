@@ -10,7 +10,7 @@ import { formatHealth } from "../../src/models/health.ts";
 import { createModelManager } from "../../src/models/manager.ts";
 import { buildRunPorts } from "../../src/pipeline/build_deps.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { WorkspaceGuard } from "../../src/sandbox/guard.ts";
+import { WorkspaceGuard } from "../../src/workspace/guard.ts";
 import { Store } from "../../src/store/store.ts";
 import { type ChatBody, type FakeServerOptions, type Reply, start } from "../fake_server/server.ts";
 import { INVALID_API_KEY_BODY } from "../fake_server/llamacpp_single_routes.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { WorkspaceError } from "../../tools/workspace_fs.ts";
+import { WorkspaceError } from "../../workspace/workspace_fs.ts";
 import { type WorkspaceIo, workspaceIo } from "../../workspace/guarded_io.ts";
 import type { QualityReport } from "./quality_report.ts";
 import { renderQualityMarkdown } from "./quality_markdown.ts";

@@ -5,7 +5,7 @@
  *
  * Needs `"unstable": ["worker-options"]` (deno.json) or
  * `--unstable-worker-options` when compiling, and `fs_worker.ts` included in a
- * compiled binary (`deno compile --include src/sandbox/fs_worker.ts`).
+ * compiled binary (`deno compile --include src/workspace/fs_worker.ts`).
  *
  * @module
  */
@@ -14,7 +14,7 @@ import {
   type WorkspaceEntry,
   WorkspaceError,
   type WorkspaceFs,
-} from "../tools/workspace_fs.ts";
+} from "./workspace_fs.ts";
 import type { FsMethod, FsReply } from "./fs_protocol.ts";
 import type { GuardOptions } from "./guard.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { createTwoFilesPatch } from "diff";
-import type { WalkOptions, WorkspaceEntry, WorkspaceFs } from "../tools/workspace_fs.ts";
+import type { WalkOptions, WorkspaceEntry, WorkspaceFs } from "./workspace_fs.ts";
 
 /** A recording workspace. */
 export interface RecordingFs extends WorkspaceFs {

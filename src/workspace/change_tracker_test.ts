@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { memoryFs } from "../validate/_memory_fs.ts";
-import { BEFORE_FILE_CAP, recordingFs } from "./recording_fs.ts";
+import { BEFORE_FILE_CAP, recordingFs } from "./change_tracker.ts";
 
 Deno.test("recordingFs().track() diffs a shell-modified file against its content before the first command", async () => {
   const inner = memoryFs({ "a.txt": "one\n", "keep.txt": "same\n" });

@@ -19,8 +19,8 @@ import {
   type WorkspaceEntry,
   WorkspaceError,
   type WorkspaceFs,
-} from "../tools/workspace_fs.ts";
-import { kindOf, readCapped, sameRegularFile } from "../workspace/file_checks.ts";
+} from "./workspace_fs.ts";
+import { kindOf, readCapped, sameRegularFile } from "./file_checks.ts";
 import { isInside, protectedReason, resolveLexical, toRelative } from "./path_rules.ts";
 
 /** Options of {@linkcode WorkspaceGuard}. */

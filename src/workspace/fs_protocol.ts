@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { WorkspaceError, type WorkspaceFs } from "../tools/workspace_fs.ts";
+import { WorkspaceError, type WorkspaceFs } from "./workspace_fs.ts";
 
 /** The methods of {@linkcode WorkspaceFs} callable through the worker. */
 export type FsMethod = "readText" | "writeText" | "isFile" | "walk" | "relative";
