@@ -94,7 +94,6 @@ export const ALLOWED: readonly Allowance[] = [
     calls: ["writeTextFile"],
     reason: "layout records under .lao/git-layouts/, written createNew + rename",
   },
-  { path: "src/tools/testing_fs.ts", reason: "a test fake over a throw-away temp folder" },
 ];
 
 /** One raw file call outside the allow-list. */

@@ -23,7 +23,7 @@ import { Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import type { RunPorts } from "./run_ports.ts";
 import { createModelPort } from "../phases/model_call.ts";
-import { memoryFs } from "../validate/_memory_fs.ts";
+import { memoryFs } from "../workspace/memory_fs.ts";
 
 /** One task of a scripted plan. */
 export interface FakeTask {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { capOutput, executeToolCall, toolDefinitions } from "./registry.ts";
-import { withTempWorkspace } from "./testing_fs.ts";
+import { withMemoryWorkspace } from "../workspace/memory_fs.ts";
 import type { ToolContext } from "./types.ts";
 
 const ctxOf = (fs: ToolContext["fs"], extra: Partial<ToolContext> = {}): ToolContext => ({
@@ -26,7 +26,7 @@ Deno.test("toolDefinitions() offers every tool as an OpenAI function with a JSON
 });
 
 Deno.test("executeToolCall() writes a file and reports it as changed", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const r = await executeToolCall(
       "file_write",
       '{"path": "src/a.ts", "content": "export {};\\n"}',
@@ -40,7 +40,7 @@ Deno.test("executeToolCall() writes a file and reports it as changed", async () 
 });
 
 Deno.test("executeToolCall() maps well-known argument aliases such as file_path, old and new", async () => {
-  await withTempWorkspace({ "a.py": "x = 1\n" }, async (fs) => {
+  await withMemoryWorkspace({ "a.py": "x = 1\n" }, async (fs) => {
     const r = await executeToolCall(
       "file_patch",
       { file_path: "a.py", old: "x = 1", new: "x = 2" },
@@ -55,7 +55,7 @@ Deno.test("executeToolCall() maps well-known argument aliases such as file_path,
 });
 
 Deno.test("executeToolCall() names the expected arguments when an argument is unknown", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const r = await executeToolCall(
       "file_write",
       { path: "a", content: "b", mode: "w" },
@@ -70,14 +70,14 @@ Deno.test("executeToolCall() names the expected arguments when an argument is un
 });
 
 Deno.test("executeToolCall() reports a missing required argument", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const r = await executeToolCall("file_write", { path: "a" }, ctxOf(fs));
     assert.match(r.output, /^ERROR: Invalid arguments for file_write: content: is required/);
   });
 });
 
 Deno.test("executeToolCall() lists the available tools for an unknown tool", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const r = await executeToolCall("delete_everything", "{}", ctxOf(fs));
     assert.equal(r.ok, false);
     assert.match(
@@ -88,14 +88,14 @@ Deno.test("executeToolCall() lists the available tools for an unknown tool", asy
 });
 
 Deno.test("executeToolCall() returns an error for arguments that are not JSON", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const r = await executeToolCall("file_read", '{"path": "a.ts", "max_lines": [1, 2', ctxOf(fs));
     assert.match(r.output, /^ERROR: file_read: arguments are not valid JSON/);
   });
 });
 
 Deno.test("executeToolCall() turns workspace refusals into model-readable errors", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const r = await executeToolCall("file_read", { path: "../../etc/passwd" }, ctxOf(fs));
     assert.equal(
       r.output,
@@ -108,7 +108,7 @@ Deno.test("executeToolCall() turns workspace refusals into model-readable errors
 
 Deno.test("file_read pages long files and says how to read the rest", async () => {
   const text = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
-  await withTempWorkspace({ "long.txt": text }, async (fs) => {
+  await withMemoryWorkspace({ "long.txt": text }, async (fs) => {
     const r = await executeToolCall(
       "file_read",
       { path: "long.txt", max_lines: "10", offset: 11 },
@@ -120,14 +120,14 @@ Deno.test("file_read pages long files and says how to read the rest", async () =
 });
 
 Deno.test("list_dir shows folders first, sizes, and hides dot entries", async () => {
-  await withTempWorkspace({ "b.txt": "12345", "src/a.ts": "x", ".env": "SECRET=1" }, async (fs) => {
+  await withMemoryWorkspace({ "b.txt": "12345", "src/a.ts": "x", ".env": "SECRET=1" }, async (fs) => {
     const r = await executeToolCall("list_dir", {}, ctxOf(fs));
     assert.equal(r.output, "src/\n  a.ts (1B)\nb.txt (5B)");
   });
 });
 
 Deno.test("search returns path:line: text for each match", async () => {
-  await withTempWorkspace(
+  await withMemoryWorkspace(
     { "a.ts": "const x = 1;\n// TODO fix\n", "b/c.ts": "todo later\n" },
     async (fs) => {
       const r = await executeToolCall("search", { pattern: "todo" }, ctxOf(fs));
@@ -143,7 +143,7 @@ Deno.test("find_relevant_files ranks by BM25 without an embedder", async () => {
     "src/auth/login.ts": "export function validateLogin(user) {}",
     "src/cart.ts": "addToCart()",
   };
-  await withTempWorkspace(files, async (fs) => {
+  await withMemoryWorkspace(files, async (fs) => {
     const r = await executeToolCall(
       "find_relevant_files",
       { query: "login validation" },
@@ -160,7 +160,7 @@ Deno.test("find_relevant_files uses the embedder when one is available", async (
     Promise.resolve(
       texts.map((t) => (t.includes("b.md") || t.includes("query") ? [0, 1] : [1, 0])),
     );
-  await withTempWorkspace(files, async (fs) => {
+  await withMemoryWorkspace(files, async (fs) => {
     const r = await executeToolCall(
       "find_relevant_files",
       { query: "x", top_k: 1 },
@@ -171,7 +171,7 @@ Deno.test("find_relevant_files uses the embedder when one is available", async (
 });
 
 Deno.test("shell_exec says it is disabled when no shell is configured, and delegates otherwise", async () => {
-  await withTempWorkspace({}, async (fs) => {
+  await withMemoryWorkspace({}, async (fs) => {
     const off = await executeToolCall("shell_exec", { cmd: "ls" }, ctxOf(fs));
     assert.match(off.output, /^ERROR: shell_exec is disabled/);
     const calls: [string, number][] = [];

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { lineMatcher, searchTool } from "./search.ts";
-import { withTempWorkspace } from "./testing_fs.ts";
+import { withMemoryWorkspace } from "../workspace/memory_fs.ts";
 
 Deno.test("search: a catastrophic regex (^(a+)+$) on a long line returns promptly with no match", async () => {
-  await withTempWorkspace({ "evil.txt": "a".repeat(50_000) + "!\n" }, async (fs) => {
+  await withMemoryWorkspace({ "evil.txt": "a".repeat(50_000) + "!\n" }, async (fs) => {
     const r = await searchTool.run({ pattern: "^(a+)+$", regex: true }, { fs });
     assert.equal(r.ok, true);
     assert.match(r.output, /No matches/);
@@ -11,7 +11,7 @@ Deno.test("search: a catastrophic regex (^(a+)+$) on a long line returns promptl
 });
 
 Deno.test("search: a pattern RE2 does not support is a clear tool error", async () => {
-  await withTempWorkspace({ "a.txt": "aa\n" }, async (fs) => {
+  await withMemoryWorkspace({ "a.txt": "aa\n" }, async (fs) => {
     const r = await searchTool.run({ pattern: "(a)\\1", regex: true }, { fs });
     assert.equal(r.ok, false);
     assert.match(r.output, /^ERROR: Invalid or unsupported regular expression "\(a\)\\1"/);
