@@ -88,6 +88,19 @@ export function toolchainWarning(homeAllow: readonly string[]): string | null {
   } (on your PATH, under your home); add what they need to tools.shell.home_allow`;
 }
 
+/** The sandbox decision when `tools.shell.enabled` is false: no shell, no probe. */
+function shellDisabled(mode: SandboxDecision["mode"]): SandboxDecision {
+  return {
+    mode,
+    backend: { kind: "none", reason: "tools.shell.enabled is false" },
+    statusLine: "sandbox: not needed (shell tool disabled: tools.shell.enabled is false)",
+    warnings: [],
+    shellEnabled: false,
+    disabledReason: "The shell tool is disabled in this project (tools.shell.enabled: false).",
+    confirmEachCommand: false,
+  };
+}
+
 /** Builds the workspace ports for a run (probes the sandbox once). */
 export async function workspacePorts(
   config: Config,
@@ -100,15 +113,7 @@ export async function workspacePorts(
       isTty: opts.isTty ?? false,
       ...(opts.emit ? { emit: opts.emit } : {}),
     })
-    : {
-      mode: cfg.sandbox,
-      backend: { kind: "none", reason: "tools.shell.enabled is false" },
-      statusLine: "sandbox: not needed (shell tool disabled: tools.shell.enabled is false)",
-      warnings: [],
-      shellEnabled: false,
-      disabledReason: "The shell tool is disabled in this project (tools.shell.enabled: false).",
-      confirmEachCommand: false,
-    };
+    : shellDisabled(cfg.sandbox);
   const homeAllow = cfg.home_allow.map((p) => expandHome(p, (name) => Deno.env.get(name)));
   const warnings = [...decision.warnings];
   const hidden = decision.backend.kind === "none" ? null : toolchainWarning(homeAllow);

@@ -22,6 +22,46 @@ export const CHECK_LIMITS = {
 
 type Run = (command: string) => Promise<ShellResult>;
 
+/** What {@linkcode limitSection} needs. */
+export interface LimitSectionInput {
+  /** The temp workspace. */
+  ws: string;
+  /** Runs a command under {@linkcode CHECK_LIMITS}. */
+  run: Run;
+  /** The runner behind `run`. */
+  runner: ShellRunner;
+  /** The backend under test. */
+  backend: SandboxBackend;
+  /** The status line. */
+  statusLine: string;
+  /** The empty home of the check. */
+  home: string;
+  /** The configured limits (`tools.shell.limits`); the defaults when absent. */
+  configured?: ShellLimits | undefined;
+}
+
+/** The limit rows and the timeout row; one failed row without a sandbox (bombs would hit the host). */
+export async function limitSection(input: LimitSectionInput): Promise<CheckRow[]> {
+  const { ws, backend, statusLine, home } = input;
+  if (backend.kind === "none") {
+    return [{
+      name: "limits (processes, memory, file size, growth, timeout)",
+      expected: "held",
+      ok: false,
+      detail: "not tried: no sandbox, the bombs would run on the host",
+    }];
+  }
+  const base = { root: ws, backend, statusLine, network: false, home };
+  const rows = await limitRows({
+    ...input,
+    withLimits: (limits) => new ShellRunner({ ...base, limits }),
+  });
+  const short = new ShellRunner({ ...base, maxTimeoutMs: 300, killGraceMs: 200 });
+  const slow = await short.run({ command: "sleep 20", timeoutMs: 3600 * 1000 });
+  rows.push(row("timeout (model asks for 3600 s)", slow.timedOut, "cut to tools.shell.timeout_s"));
+  return rows;
+}
+
 /** What {@linkcode limitRows} needs. */
 export interface LimitRowsInput {
   /** The temp workspace. */
@@ -35,7 +75,7 @@ export interface LimitRowsInput {
   /** Builds a runner with other limits (same workspace and backend). */
   withLimits: (limits: ShellLimits) => ShellRunner;
   /** The configured limits (`tools.shell.limits`); the defaults when absent. */
-  configured?: ShellLimits;
+  configured?: ShellLimits | undefined;
 }
 
 const row = (name: string, held: boolean, detail: string, failed = "not held"): CheckRow => ({

@@ -156,6 +156,40 @@ export function formatBytes(n: number): string {
   return `${Math.round(n / 1024)} KiB`;
 }
 
+/** What a command met: cgroup events, workspace growth, its exit code and output. */
+interface LimitFacts {
+  processLimitHit?: boolean;
+  oomKills?: number;
+  growth?: boolean;
+  exitCode?: number;
+  output?: string;
+}
+
+/** One note per limit that acted, in the model's terms. */
+function limitNotes(l: Required<ShellLimits>, f: LimitFacts): string[] {
+  const notes: string[] = [];
+  if (f.processLimitHit) notes.push(`the process limit (${l.processes} at once) was reached`);
+  if ((f.oomKills ?? 0) > 0) {
+    notes.push(
+      `stopped: the memory limit (${formatBytes(l.memoryBytes)} for the whole command) was reached`,
+    );
+  }
+  if (f.growth) {
+    notes.push(
+      `stopped: the workspace grew by more than ${
+        formatBytes(l.workspaceGrowthBytes)
+      } in this command`,
+    );
+  }
+  if (f.exitCode === 128 + 25) {
+    notes.push(`a file reached the file size limit (${formatBytes(l.fileSizeBytes)})`);
+  }
+  if (f.exitCode === 128 + 24 || /CPU time limit/i.test(f.output ?? "")) {
+    notes.push(`the CPU time limit (${l.cpuSeconds} s per process) was reached`);
+  }
+  return notes;
+}
+
 /** How one command is started, and what to clean up afterwards. */
 interface SpawnSpec {
   program: string;
@@ -355,33 +389,14 @@ export class ShellRunner {
       }
       if (opts.signal?.aborted) throw new InterruptedError();
       const exitCode = status.signal !== null ? 128 + signalNumber(status.signal) : status.code;
-      if (growth?.exceeded) {
-        notes.push(
-          `stopped: the workspace grew by more than ${
-            formatBytes(limits.workspaceGrowthBytes)
-          } in this command`,
-        );
-      }
+      if (growth?.exceeded) notes.push(...limitNotes(limits, { growth: true }));
       if (spec.cgroup !== undefined) {
         const events = await removeCommandCgroup(spec.cgroup);
         spec.cgroup = undefined;
-        if (events.processLimitHit) {
-          notes.push(`the process limit (${limits.processes} at once) was reached`);
-        }
-        if (events.oomKills > 0 || memory?.killed) {
-          notes.push(
-            `stopped: the memory limit (${
-              formatBytes(limits.memoryBytes)
-            } for the whole command) was reached`,
-          );
-        }
+        if (memory?.killed) events.oomKills = Math.max(1, events.oomKills);
+        notes.push(...limitNotes(limits, events));
       }
-      if (sandboxed && exitCode === 128 + 25) {
-        notes.push(`a file reached the file size limit (${formatBytes(limits.fileSizeBytes)})`);
-      }
-      if (sandboxed && (exitCode === 128 + 24 || /CPU time limit/i.test(capture.text()))) {
-        notes.push(`the CPU time limit (${limits.cpuSeconds} s per process) was reached`);
-      }
+      if (sandboxed) notes.push(...limitNotes(limits, { exitCode, output: capture.text() }));
       if (capture.logError !== undefined) {
         notes.push(`the full log is incomplete (${capture.logError})`);
       }
