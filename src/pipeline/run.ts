@@ -25,6 +25,7 @@ import { planDeliverables, planPhases } from "./plan_metadata.ts";
 import { refreshPlanReports } from "./refresh_reports.ts";
 import { givesUp, infraPauseMs, nextStep } from "./run_waits.ts";
 import { newSchedulerState, processQueue, type SchedulerState } from "./scheduler.ts";
+import { processQueueParallel } from "./parallel_scheduler.ts";
 
 /** Options of {@linkcode runPipeline}. */
 export interface RunOptions {
@@ -285,10 +286,11 @@ async function runTasks(
   const { store, config } = deps;
   state.currentPlan = state.onlyPlan;
   await reattachWorktrees(deps);
-  const queue = await processQueue(deps, state.scheduler, {
-    planId: state.onlyPlan,
-    phase: opts.planPhase ?? null,
-  });
+  const filter = { planId: state.onlyPlan, phase: opts.planPhase ?? null };
+  // Slots (issue 16): lanes only exist with more than one slot; else one task at a time.
+  const queue = deps.lanes
+    ? await processQueueParallel(deps, deps.lanes, state.scheduler, filter)
+    : await processQueue(deps, state.scheduler, filter);
   state.processed += queue.processed;
   if (queue.processed > 0) state.idleAnnounced = false;
   store.closeFinishedPlans(

@@ -15,6 +15,7 @@ import type { CodePorts } from "../phases/code.ts";
 import type { DecomposePorts } from "../phases/decompose.ts";
 import type { ReviewPorts } from "../phases/review.ts";
 import type { Store } from "../store/store.ts";
+import type { ServerLane } from "./parallel_scheduler.ts";
 import type { PythonCheckServer } from "../validate/python_server.ts";
 
 /** Ports of the main loop: every phase's, and the loop's own. */
@@ -42,4 +43,6 @@ export interface RunPorts extends DecomposePorts, CodePorts, ReviewPorts {
   version: string;
   /** The run's Python syntax checker (started and closed by `runPipeline`); absent: one-shot checks. */
   python?: PythonCheckServer;
+  /** The servers' slots (issue 16); absent: one server, one task at a time. */
+  lanes?: ServerLane[];
 }

@@ -12,6 +12,8 @@ import { checkServer } from "../../models/check_server.ts";
 import { formatHealth } from "../../models/health.ts";
 import { type BuildOptions, buildRunPorts } from "../../pipeline/build_deps.ts";
 import { resolvePlanPath } from "../../pipeline/intake.ts";
+import { buildLanes } from "../../pipeline/server_lanes.ts";
+import { slotsFlag } from "../../models/servers.ts";
 import { type RunOptions, runPipeline, type RunResult } from "../../pipeline/run.ts";
 import { acquireRunLock } from "../../store/run_lock.ts";
 import { Store } from "../../store/store.ts";
@@ -246,7 +248,10 @@ async function runOnce(
         stopping: () => stops.requests() > 0 || handoff.requested,
         stopSignal: AbortSignal.any([stops.stop, idle.signal]),
       }));
-      result = await runPipeline(deps, pipelineOptions(ctx, inputs));
+      const lanes = inputs.replay
+        ? null
+        : await buildLanes(deps, ctx.loaded.config, slotsFlag(ctx.globals.slots));
+      result = await runPipeline(lanes ? { ...deps, lanes } : deps, pipelineOptions(ctx, inputs));
       // Handing over to the Pilot is no interruption.
       if (handoff.requested && stops.requests() === 0) result = { ...result, interrupted: false };
       else handoff.requested = false;

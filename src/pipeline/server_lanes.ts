@@ -1,0 +1,114 @@
+/**
+ * Builds the scheduler's lanes (issue 16): one per server of the run, each
+ * with its own model manager (its own memory gate: one machine's memory is
+ * not another's), its own clients and model port, and its slots. One server
+ * with one slot builds no lanes: the run keeps the one-at-a-time scheduler,
+ * exactly as before.
+ *
+ * @module
+ */
+import type { Config, RoleName } from "../config/schema.ts";
+import type { PlanGitPort } from "../git/port.ts";
+import { clientForRole } from "../llm/factory.ts";
+import type { LlmClient } from "../llm/types.ts";
+import { backendFor } from "../models/detect.ts";
+import { createModelManager } from "../models/manager.ts";
+import { defaultMemoryProbe } from "../models/memory/probe.ts";
+import { resolveServers, serverConfig, serverSlots, type ServerSpec } from "../models/servers.ts";
+import type { ModelManager } from "../models/types.ts";
+import { createModelPort } from "../phases/model_call.ts";
+import type { BuiltPorts } from "./build_deps.ts";
+import type { ServerLane } from "./parallel_scheduler.ts";
+
+/** Makes concurrent `ensureLoaded` calls of one manager wait for each other (one load at a time). */
+export function serialLoads(models: ModelManager): ModelManager {
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    ...models,
+    health: () => models.health(),
+    listModels: () => models.listModels(),
+    loaded: () => models.loaded(),
+    contextLength: (role) => models.contextLength(role),
+    unload: (id) => models.unload(id),
+    stats: () => models.stats(),
+    ensureLoaded: (role, signal) => {
+      const next = chain.then(() => models.ensureLoaded(role, signal));
+      chain = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+/** Git of one workspace whose calls run one after another (concurrent tasks of one plan). */
+export function serialGit(git: PlanGitPort): PlanGitPort {
+  let chain: Promise<unknown> = Promise.resolve();
+  const one = <T>(call: () => Promise<T>): Promise<T> => {
+    const next = chain.then(call);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    commitPlanSnapshot: (text, input) => one(() => git.commitPlanSnapshot(text, input)),
+    commitArchitect: (input) => one(() => git.commitArchitect(input)),
+    commitCoder: (input) => one(() => git.commitCoder(input)),
+    commitReview: (input) => one(() => git.commitReview(input)),
+    commitReport: (files) => one(() => git.commitReport(files)),
+    undoTask: (id, options) => one(() => git.undoTask(id, options)),
+  };
+}
+
+/** The lanes of a run, or null for one server with one slot (the sequential scheduler). */
+export async function buildLanes(
+  deps: BuiltPorts,
+  config: Config,
+  slotsOverride?: number,
+): Promise<ServerLane[] | null> {
+  const specs = resolveServers(config, slotsOverride);
+  const slots = await Promise.all(specs.map((s) => serverSlots(s)));
+  if (specs.length === 1 && slots[0] === 1) return null;
+  const gits = new Map<string, PlanGitPort>();
+  const git = (workspace: string, planId: string) => {
+    let g = gits.get(workspace);
+    if (!g) gits.set(workspace, g = serialGit(deps.git(workspace, planId)));
+    return g;
+  };
+  const lanes: ServerLane[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const model = spec.implicit ? deps.models : await serverManager(deps, spec);
+    const view = serverConfig(deps.config, spec);
+    const port = createModelPort({
+      config: view,
+      store: deps.store,
+      llm: spec.implicit ? deps.llm : serverClients(view, deps.signal),
+      models: serialLoads(model),
+      emit: deps.emit,
+      count: deps.count,
+      calibration: deps.calibration,
+      signal: deps.signal,
+      now: deps.now,
+    });
+    lanes.push({
+      name: spec.name,
+      slots: slots[i]!,
+      roles: spec.roles,
+      ports: { ...deps, model: port, git },
+    });
+  }
+  return lanes;
+}
+
+/** A listed server's own model manager and memory gate. */
+async function serverManager(deps: BuiltPorts, spec: ServerSpec): Promise<ModelManager> {
+  const view = serverConfig(deps.config, spec);
+  const backend = await backendFor(view);
+  return createModelManager(view, { backend, probe: await defaultMemoryProbe(), emit: deps.emit });
+}
+
+function serverClients(view: Config, signal: AbortSignal): (role: RoleName) => LlmClient {
+  const clients = new Map<RoleName, LlmClient>();
+  return (role) => {
+    let c = clients.get(role);
+    if (!c) clients.set(role, c = clientForRole(view, role, { signal }));
+    return c;
+  };
+}

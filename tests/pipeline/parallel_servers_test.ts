@@ -1,0 +1,76 @@
+/**
+ * Issue 16 end to end: two fake servers of two slots each, real ports (HTTP
+ * model managers, the workspace guard, git), the ten-task plan.
+ */
+import assert from "node:assert/strict";
+import type { Config } from "../../src/config/schema.ts";
+import { buildLanes } from "../../src/pipeline/server_lanes.ts";
+import { runPipeline } from "../../src/pipeline/run.ts";
+import { start } from "../fake_server/server.ts";
+import { harness } from "./harness.ts";
+import { scriptedSession, TEN_PLAN, TEN_TASKS } from "./scripted.ts";
+
+const server = (name: string, url: string): Config["servers"][number] => ({
+  name,
+  base_url: url,
+  kind: "lmstudio",
+  api_key: null,
+  slots: 2,
+  roles: null,
+});
+
+/** Most coder phases running at once. */
+function peakCoders(events: { type: string; phase?: string }[]): number {
+  let now = 0;
+  let most = 0;
+  for (const e of events) {
+    if (e.type === "phase.start" && e.phase === "coder") most = Math.max(most, ++now);
+    if (e.type === "phase.end" && e.phase === "coder") now--;
+  }
+  return most;
+}
+
+Deno.test("two servers of two slots complete the ten-task plan with tasks side by side", async () => {
+  const session = scriptedSession(TEN_TASKS);
+  await using h = await harness(session);
+  await using second = await start({ respond: session });
+  const config = { ...h.config, servers: [server("a", h.server.url), server("b", second.url)] };
+  const lanes = await buildLanes(h.deps, config);
+  assert.ok(lanes && lanes.length === 2);
+  await h.addPlan("ten.md", TEN_PLAN);
+  const result = await runPipeline({ ...h.deps, lanes }, { singleRun: true });
+  assert.equal(result.plans[0]!.status, "completed");
+  const tasks = h.store.listTasks();
+  assert.ok(
+    tasks.every((t) => t.status === "completed"),
+    JSON.stringify(tasks.map((t) => t.status)),
+  );
+  assert.ok(peakCoders(h.events) > 1, "independent tasks were coded at once");
+  assert.ok(second.requests.some((r) => r.path === "/v1/chat/completions"), "server b worked");
+});
+
+Deno.test("a server killed mid-run: its tasks move to the other server, no attempts used", async () => {
+  const session = scriptedSession(TEN_TASKS);
+  let chats = 0;
+  await using h = await harness(session);
+  const second = await start({
+    respond: (body, ctx) => {
+      // Server b dies after its first answer.
+      if (++chats === 1) queueMicrotask(() => void second.close());
+      return session(body, ctx);
+    },
+  });
+  const config = { ...h.config, servers: [server("a", h.server.url), server("b", second.url)] };
+  const lanes = await buildLanes(h.deps, config);
+  await h.addPlan("ten.md", TEN_PLAN);
+  const result = await runPipeline({ ...h.deps, lanes: lanes! }, { singleRun: true });
+  assert.equal(result.infraError, undefined);
+  const tasks = h.store.listTasks();
+  assert.ok(tasks.every((t) => t.status === "completed"));
+  // Task j is rejected once by design; no other task used an attempt.
+  assert.deepEqual(
+    tasks.filter((t) => t.attempt > 0).map((t) => t.title),
+    ["Task j"],
+  );
+  assert.ok(chats >= 1, "server b answered before it died");
+});
