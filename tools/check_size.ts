@@ -29,7 +29,6 @@ export const PARSERS_AND_TABLES: Readonly<Record<string, string>> = {
   "src/ui/describe_event.ts#describeEvent": "one line per event type (a table)",
   "src/ui/dashboard_state.ts#applyEvent": "the dashboard reducer, one case per event type",
   "src/config/defaults.ts#defaultConfig": "the default configuration (a table)",
-  "src/pipeline/quality/_fixture.ts#sampleInput": "a test fixture (a table)",
   "src/cli/main.ts#buildProgram": "the command table",
   "src/cli/commands/pipeline_commands.ts#registerPipelineCommands": "the command table",
 };
@@ -56,7 +55,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/models/manager.ts#createModelManager": 156,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
-  "src/pipeline/_fake_pipeline.ts#fakePipeline": 94,
   "src/pipeline/intake.ts#scanPlans": 71,
   "src/pipeline/quality/quality_report.ts#buildQualityReport": 88,
   "src/sandbox/check.ts#runSandboxCheck": 156,

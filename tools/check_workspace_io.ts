@@ -60,11 +60,6 @@ export const ALLOWED: readonly Allowance[] = [
   },
   { path: "src/ui/run_log.ts", reason: "run logs under .lao/runs/" },
   {
-    path: "src/pipeline/_fake_pipeline.ts",
-    calls: ["writeTextFile"],
-    reason: "the in-process pipeline tests' fake: writes plan files into a temp folder it made",
-  },
-  {
     path: "src/codemap/cache.ts",
     calls: ["readTextFile", "writeTextFile"],
     reason: "the code map's cache under <config dir>/.lao/codemap/ (temp + rename), not a " +

@@ -11,7 +11,7 @@ import { createOpenAiClient } from "./openai_client.ts";
 import { replyCaps } from "./transport.ts";
 
 const fixture = (name: string) =>
-  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+  Deno.readTextFileSync(new URL(`../../testing/llm_replies/${name}`, import.meta.url));
 
 /** mulberry32: a small seeded generator. */
 function rng(seed: number): () => number {

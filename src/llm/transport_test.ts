@@ -15,7 +15,7 @@ import { replyCaps } from "./transport.ts";
 import type { ChatRequest } from "./types.ts";
 
 const fixture = (name: string) =>
-  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+  Deno.readTextFileSync(new URL(`../../testing/llm_replies/${name}`, import.meta.url));
 
 const encoder = new TextEncoder();
 

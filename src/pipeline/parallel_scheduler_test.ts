@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ServerUnreachableError } from "../llm/errors.ts";
 import type { ModelPort } from "../agents/model_port.ts";
 import { codeTask } from "../phases/code.ts";
-import { type FakePipeline, fakePipeline, type FakeTask } from "./_fake_pipeline.ts";
+import { type FakePipeline, fakePipeline, type FakeTask } from "../../testing/fake_pipeline.ts";
 import {
   canRunBeside,
   pickRole,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ServerUnreachableError } from "../llm/errors.ts";
-import { fakePipeline, type FakeTask } from "./_fake_pipeline.ts";
+import { fakePipeline, type FakeTask } from "../../testing/fake_pipeline.ts";
 import { runPipeline } from "./run.ts";
 
 const js = (name: string) => `export function ${name}() {\n  return "${name}";\n}\n`;

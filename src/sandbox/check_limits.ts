@@ -178,7 +178,7 @@ async function configuredRow(input: LimitRowsInput): Promise<CheckRow> {
     expected: "applied",
     ok: wrong.length === 0,
     detail: wrong.length === 0
-      ? "read back inside the sandbox"
+      ? `${values}: read back inside the sandbox`
       : `not applied: ${wrong.join(", ")}`,
   };
 }

@@ -14,7 +14,7 @@ async function startHolder(dbPath: string) {
       "--config",
       denoJson,
       "-P=lao",
-      new URL("./testdata/hold_lock.ts", import.meta.url).pathname,
+      new URL("../../testing/store_workers/hold_lock.ts", import.meta.url).pathname,
       dbPath,
     ],
     stdout: "piped",

@@ -366,7 +366,7 @@ Deno.test("eight concurrent writers on one database lose no rows", async () => {
     Store.open(path).close();
     const workers = Array.from({ length: 8 }, (_, i) =>
       new Promise<void>((resolve, reject) => {
-        const w = new Worker(new URL("./testdata/writer_worker.ts", import.meta.url), {
+        const w = new Worker(new URL("../../testing/store_workers/writer_worker.ts", import.meta.url), {
           type: "module",
         });
         w.onmessage = (e) => {

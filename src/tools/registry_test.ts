@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { capOutput, executeToolCall, toolDefinitions } from "./registry.ts";
-import { withMemoryWorkspace } from "../workspace/memory_fs.ts";
+import { withMemoryWorkspace } from "../../testing/memory_fs.ts";
 import type { ToolContext } from "./types.ts";
 
 const ctxOf = (fs: ToolContext["fs"], extra: Partial<ToolContext> = {}): ToolContext => ({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { lineMatcher, searchTool } from "./search.ts";
-import { withMemoryWorkspace } from "../workspace/memory_fs.ts";
+import { withMemoryWorkspace } from "../../testing/memory_fs.ts";
 
 Deno.test("search: a catastrophic regex (^(a+)+$) on a long line returns promptly with no match", async () => {
   await withMemoryWorkspace({ "evil.txt": "a".repeat(50_000) + "!\n" }, async (fs) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { at, sampleRun } from "./_fixtures.ts";
+import { at, sampleRun } from "../../testing/ui_fixtures.ts";
 import { stripAnsi } from "./ansi.ts";
 import { initialState, reduce } from "./dashboard_state.ts";
 import { render } from "./dashboard_view.ts";

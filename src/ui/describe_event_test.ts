@@ -6,7 +6,7 @@ import {
   formatSeconds,
   formatTokens,
 } from "./describe_event.ts";
-import { localAt } from "./_fixtures.ts";
+import { localAt } from "../../testing/ui_fixtures.ts";
 import type { LaoEvent } from "../events/types.ts";
 
 Deno.test("describeEvent() shows a task move with attempt and title when the producer adds them", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EventBus } from "../events/bus.ts";
 import { eventLine, jsonStream } from "./json_stream.ts";
-import { sampleRun } from "./_fixtures.ts";
+import { sampleRun } from "../../testing/ui_fixtures.ts";
 
 Deno.test("jsonStream() writes one JSON object per event, starting with v, at and type", () => {
   const lines: string[] = [];

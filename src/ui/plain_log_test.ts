@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EventBus } from "../events/bus.ts";
-import { at, localAt } from "./_fixtures.ts";
+import { at, localAt } from "../../testing/ui_fixtures.ts";
 import { memoryOutput } from "./output.ts";
 import { plainLine, plainLog } from "./plain_log.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EventBus } from "../events/bus.ts";
 import { runLogFile, runLogPath } from "./run_log.ts";
-import { sampleRun } from "./_fixtures.ts";
+import { sampleRun } from "../../testing/ui_fixtures.ts";
 
 Deno.test("runLogPath() puts a file-name-safe timestamp under .lao/runs", () => {
   const path = runLogPath("/proj", new Date("2025-01-02T03:04:05.678Z"));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { defaultConfig } from "../config/defaults.ts";
 import { configuredCommands, inferCommands, mergeCommands } from "./command_inference.ts";
-import { memoryFs } from "../workspace/memory_fs.ts";
+import { memoryFs } from "../../testing/memory_fs.ts";
 
 function commands(specs: { kind: string; command: string }[]): string[] {
   return specs.map((s) => `${s.kind}: ${s.command}`);

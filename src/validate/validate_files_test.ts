@@ -3,7 +3,7 @@ import { defaultConfig } from "../config/defaults.ts";
 import type { PythonChecker } from "./python_check.ts";
 import type { RunCommand } from "./command_runner.ts";
 import { validateFiles } from "./validate_files.ts";
-import { memoryFs } from "../workspace/memory_fs.ts";
+import { memoryFs } from "../../testing/memory_fs.ts";
 
 const { orchestration } = defaultConfig("/tmp");
 const clock = () => new Date("2025-01-02T03:04:05.000Z");

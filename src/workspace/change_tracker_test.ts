@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { memoryFs } from "./memory_fs.ts";
+import { memoryFs } from "../../testing/memory_fs.ts";
 import { BEFORE_FILE_CAP, recordingFs } from "./change_tracker.ts";
 
 Deno.test("recordingFs().track() diffs a shell-modified file against its content before the first command", async () => {

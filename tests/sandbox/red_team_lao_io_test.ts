@@ -18,7 +18,7 @@ import { PlanGit } from "../../src/git/commits.ts";
 import { readPlanText } from "../../src/pipeline/intake.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { buildQualityReport } from "../../src/pipeline/quality/quality_report.ts";
-import { sampleInput } from "../../src/pipeline/quality/_fixture.ts";
+import { sampleInput } from "../../testing/quality_fixture.ts";
 import { writeReports } from "../../src/pipeline/quality/report_files.ts";
 import { WorkspaceGuard } from "../../src/workspace/guard.ts";
 import type { PlanRow } from "../../src/store/store.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { buildQualityReport } from "./quality_report.ts";
 import { renderQualityMarkdown } from "./quality_markdown.ts";
-import { sampleInput } from "./_fixture.ts";
+import { sampleInput } from "../../../testing/quality_fixture.ts";
 
 Deno.test("buildQualityReport() fills every section of the spec's report", () => {
   const report = buildQualityReport(sampleInput());

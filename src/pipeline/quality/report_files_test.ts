@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildQualityReport } from "./quality_report.ts";
 import { writeReports } from "./report_files.ts";
-import { sampleInput } from "./_fixture.ts";
+import { sampleInput } from "../../../testing/quality_fixture.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "lao_reports_" });

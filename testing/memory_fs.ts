@@ -14,7 +14,7 @@ import {
   type WorkspaceEntry,
   WorkspaceError,
   type WorkspaceFs,
-} from "./workspace_fs.ts";
+} from "../src/workspace/workspace_fs.ts";
 
 const IGNORED = new Set([".git", "node_modules"]);
 

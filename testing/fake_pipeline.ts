@@ -9,21 +9,21 @@
  * @module
  */
 import { join } from "node:path";
-import { defaultConfig } from "../config/defaults.ts";
-import type { Config, RoleName } from "../config/schema.ts";
-import { InterruptedError } from "../errors.ts";
-import { EventBus } from "../events/bus.ts";
-import type { LaoEvent } from "../events/types.ts";
-import { NoGit } from "../git/no_git.ts";
-import type { CoderInput, CommitResult, ReviewInput } from "../git/port.ts";
-import { TokenCalibration } from "../llm/tokens.ts";
-import type { ChatMessage, ChatRequest, ChatResult, LlmClient } from "../llm/types.ts";
-import { replayModelManager } from "../models/replay_manager.ts";
-import { Store } from "../store/store.ts";
-import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
-import type { RunPorts } from "./run_ports.ts";
-import { createModelPort } from "../phases/model_call.ts";
-import { memoryFs } from "../workspace/memory_fs.ts";
+import { defaultConfig } from "../src/config/defaults.ts";
+import type { Config, RoleName } from "../src/config/schema.ts";
+import { InterruptedError } from "../src/errors.ts";
+import { EventBus } from "../src/events/bus.ts";
+import type { LaoEvent } from "../src/events/types.ts";
+import { NoGit } from "../src/git/no_git.ts";
+import type { CoderInput, CommitResult, ReviewInput } from "../src/git/port.ts";
+import { TokenCalibration } from "../src/llm/tokens.ts";
+import type { ChatMessage, ChatRequest, ChatResult, LlmClient } from "../src/llm/types.ts";
+import { replayModelManager } from "../src/models/replay_manager.ts";
+import { Store } from "../src/store/store.ts";
+import type { WorkspaceFs } from "../src/workspace/workspace_fs.ts";
+import type { RunPorts } from "../src/pipeline/run_ports.ts";
+import { createModelPort } from "../src/phases/model_call.ts";
+import { memoryFs } from "./memory_fs.ts";
 
 /** One task of a scripted plan. */
 export interface FakeTask {

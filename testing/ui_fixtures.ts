@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LaoEvent } from "../events/types.ts";
+import type { LaoEvent } from "../src/events/types.ts";
 
 /** A stamped event, as listeners receive it. */
 export type Stamped = LaoEvent & { at: string };

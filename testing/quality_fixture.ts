@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { validatorFinding } from "../../validate/finding.ts";
-import type { QualityReportInput } from "./quality_report.ts";
+import { validatorFinding } from "../src/validate/finding.ts";
+import type { QualityReportInput } from "../src/pipeline/quality/quality_report.ts";
 
 /** A two-task plan: one task completed after a rework, one failed on a missing file. */
 export function sampleInput(): QualityReportInput {

@@ -1,7 +1,7 @@
 /// <reference lib="deno.worker" />
 // One concurrent writer for the store's concurrency test: its own connection,
 // interleaving single-row writes and multi-row transactions.
-import { Store } from "../store.ts";
+import { Store } from "../../src/store/store.ts";
 
 self.onmessage = (e: MessageEvent<{ path: string; writer: number; rows: number }>) => {
   const { path, writer, rows } = e.data;
