@@ -343,7 +343,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, key: string): st
 
 /** The unit of a setting, from its name's suffix. */
 function unitOf(key: string): string {
-  if (key.endsWith("_s")) return "seconds";
+  if (key.endsWith("_s") || key.endsWith("_seconds")) return "seconds";
   if (key.endsWith("_mb")) return "MB";
   if (key.endsWith("_gb")) return "GB";
   if (key.endsWith("_bytes")) return "bytes";
