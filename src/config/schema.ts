@@ -8,9 +8,10 @@
  */
 import { z } from "zod";
 import { serversSchema } from "./servers_schema.ts";
+import { type Role, ROLES } from "../domain/roles.ts";
 
 /** Model roles LAO knows. */
-export const ROLES = ["planner", "coder", "reviewer", "embedder", "pilot"] as const;
+export { ROLES };
 
 /** One model role's settings. */
 export const roleSchema = z.strictObject({
@@ -217,4 +218,4 @@ export type RoleConfig = z.infer<typeof roleSchema>;
 /** One validation profile. */
 export type ValidationProfile = z.infer<typeof validationProfileSchema>;
 /** A model role. */
-export type RoleName = typeof ROLES[number];
+export type RoleName = Role;

@@ -6,31 +6,8 @@
  * @module
  */
 
-/** A task status (the transitions are in `store/task_machine.ts`). */
-export type TaskStatus =
-  | "pending"
-  | "coding"
-  | "coded"
-  | "review"
-  | "completed"
-  | "failed"
-  /** Its plan section was removed or redone by a revision: terminal, never coded. */
-  | "cancelled";
-
-/** A plan status. */
-export type PlanStatus =
-  | "decomposing"
-  | "decomposition_failed"
-  | "active"
-  | "completed"
-  /** Every task failed (`lao retry-failed` reopens it). */
-  | "failed"
-  | "superseded"
-  /** `lao discard` removed its worktree and branch. */
-  | "discarded";
-
-/** An agent role with its own model. */
-export type Role = "planner" | "coder" | "reviewer" | "embedder" | "pilot";
+import type { Role } from "../domain/roles.ts";
+import type { PlanStatus, TaskStatus } from "../domain/status.ts";
 
 /**
  * What a run is doing between steps: working on a task, idle (watching for

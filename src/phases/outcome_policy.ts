@@ -21,6 +21,7 @@
  *
  * @module
  */
+import type { TaskRole } from "../domain/roles.ts";
 import { errorMessage, InterruptedError, UserError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { Task, TaskPatch } from "../store/types.ts";
@@ -68,7 +69,7 @@ export interface Decision {
 }
 
 /** The phase a failure happened in. */
-export type PhaseName = "coder" | "reviewer";
+export type PhaseName = TaskRole;
 
 /** What a phase failure means for the run. */
 export type FailureKind =

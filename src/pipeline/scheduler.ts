@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { TaskRole } from "../domain/roles.ts";
 import { type CodePorts, codeTask } from "../phases/code.ts";
 import { type ReviewPorts, reviewTask } from "../phases/review.ts";
 import type { Store } from "../store/store.ts";
@@ -39,7 +40,7 @@ export interface QueueResult {
 
 /** The scheduler's memory between calls: which role's model was used last. */
 export interface SchedulerState {
-  lastRole: "coder" | "reviewer" | null;
+  lastRole: TaskRole | null;
 }
 
 /** Creates fresh scheduler state. */
@@ -64,9 +65,9 @@ export async function processQueue(
     const coded = deps.store.coded({ ...filter, limit: 1 });
     if (runnable.length === 0 && coded.length === 0) return { processed };
 
-    const has = (r: "coder" | "reviewer") => (r === "coder" ? runnable : coded).length > 0;
+    const has = (r: TaskRole) => (r === "coder" ? runnable : coded).length > 0;
     const last = state.lastRole;
-    let role: "coder" | "reviewer";
+    let role: TaskRole;
     if (!last) role = has("coder") ? "coder" : "reviewer";
     else if (!o.phase_gated || sharedModel) {
       // No swap to save: alternate so reviews (and their feedback) come early.

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { LaoEvent, PlanStatus } from "../events/types.ts";
+import type { LaoEvent } from "../events/types.ts";
+import type { PlanStatus } from "../domain/status.ts";
 import { transaction } from "./db.ts";
 import type { EventLog, StoreContext } from "./event_log.ts";
 import { decodePlan } from "./rows.ts";

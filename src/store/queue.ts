@@ -8,7 +8,8 @@
  * @module
  */
 import type { SQLInputValue } from "node:sqlite";
-import type { LaoEvent, TaskStatus } from "../events/types.ts";
+import type { LaoEvent } from "../events/types.ts";
+import type { TaskStatus } from "../domain/status.ts";
 import { transaction } from "./db.ts";
 import type { EventLog, StoreContext } from "./event_log.ts";
 import type { PlanStore } from "./plans.ts";

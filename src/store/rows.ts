@@ -7,23 +7,11 @@
  * @module
  */
 import type { SQLOutputValue } from "node:sqlite";
-import type { PlanStatus, TaskStatus } from "../events/types.ts";
-import { TASK_STATUSES } from "./task_machine.ts";
+import { PLAN_STATUSES, TASK_STATUSES, type TaskStatus } from "../domain/status.ts";
 import type { PlanRow, Task } from "./types.ts";
 
 /** A row as `node:sqlite` returns it. */
 export type Row = Record<string, SQLOutputValue>;
-
-/** Every plan status. */
-export const PLAN_STATUSES: readonly PlanStatus[] = [
-  "decomposing",
-  "decomposition_failed",
-  "active",
-  "completed",
-  "failed",
-  "superseded",
-  "discarded",
-];
 
 function bad(table: string, key: string, want: string): Error {
   return new Error(`Cannot read the ${table} table: column ${key} is not ${want}`);

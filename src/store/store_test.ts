@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { LaoEvent, TaskStatus } from "../events/types.ts";
+import type { LaoEvent } from "../events/types.ts";
+import type { TaskStatus } from "../domain/status.ts";
 import { openDatabase, schemaVersion } from "./db.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 import { type NewTask, Store } from "./store.ts";
@@ -366,9 +367,12 @@ Deno.test("eight concurrent writers on one database lose no rows", async () => {
     Store.open(path).close();
     const workers = Array.from({ length: 8 }, (_, i) =>
       new Promise<void>((resolve, reject) => {
-        const w = new Worker(new URL("../../testing/store_workers/writer_worker.ts", import.meta.url), {
-          type: "module",
-        });
+        const w = new Worker(
+          new URL("../../testing/store_workers/writer_worker.ts", import.meta.url),
+          {
+            type: "module",
+          },
+        );
         w.onmessage = (e) => {
           w.terminate();
           e.data === "done" ? resolve() : reject(new Error(String(e.data)));

@@ -4,18 +4,9 @@
  *
  * @module
  */
-import type { TaskStatus } from "../events/types.ts";
+import { TASK_STATUSES, type TaskStatus } from "../domain/status.ts";
 
-/** Every task status. */
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  "pending",
-  "coding",
-  "coded",
-  "review",
-  "completed",
-  "failed",
-  "cancelled",
-];
+export { TASK_STATUSES };
 
 /** Why a task moves; each maps to exactly one legal from → to pair. */
 export type Transition =

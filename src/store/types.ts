@@ -4,7 +4,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { LaoEvent, PlanStatus, TaskStatus } from "../events/types.ts";
+import type { LaoEvent } from "../events/types.ts";
+import type { PlanStatus, TaskStatus } from "../domain/status.ts";
 
 /** A plan row. */
 export interface PlanRow {

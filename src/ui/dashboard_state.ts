@@ -4,7 +4,9 @@
  *
  * @module
  */
-import type { LaoEvent, LogLevel, Role, RunState, TaskStatus } from "../events/types.ts";
+import type { LaoEvent, LogLevel, RunState } from "../events/types.ts";
+import type { Role } from "../domain/roles.ts";
+import type { TaskStatus } from "../domain/status.ts";
 import { attemptText, clock, describeEvent, type TaskFields } from "./describe_event.ts";
 
 /** Every task status, in pipeline order (re-exported from the store's state machine). */

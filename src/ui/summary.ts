@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { PlanStatus, Role, TaskStatus } from "../events/types.ts";
+import type { Role } from "../domain/roles.ts";
+import type { PlanStatus, TaskStatus } from "../domain/status.ts";
 import { paint } from "./ansi.ts";
 import { TASK_STATUSES } from "./dashboard_state.ts";
 import { formatSeconds } from "./describe_event.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TaskStatus } from "../events/types.ts";
+import type { TaskStatus } from "../domain/status.ts";
 import { TASK_STATUSES } from "./dashboard_state.ts";
 import { formatSummary, type RunSummary } from "./summary.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { TaskStatus } from "../../events/types.ts";
+import type { TaskStatus } from "../../domain/status.ts";
 import { compareFindings, compareText, type Finding } from "../../validate/finding.ts";
 import type { ValidationRun } from "../../validate/command_runner.ts";
 import { detectLanguages } from "./languages.ts";
