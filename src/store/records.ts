@@ -1,11 +1,13 @@
 /**
  * What the store records besides the queue: model calls, findings (kept per
- * attempt), validation runs and pilot messages. {@linkcode Store} extends it.
+ * attempt), validation runs, deliverables and pilot messages: the records
+ * aggregate of {@linkcode Store}.
  *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
 import { transaction } from "./db.ts";
+import { decodeDeliverable, decodeFinding, decodeValidationRun } from "./rows.ts";
 import type { DeliverableRow, FindingRecord, LlmCallRecord, ValidationRunRow } from "./types.ts";
 
 /** Append-only records on one connection. */
@@ -87,9 +89,7 @@ export class RecordStore {
   findings(taskId: number, attempt?: number): (FindingRecord & { attempt: number })[] {
     return this.db.prepare(
       `SELECT * FROM task_findings WHERE task_id = ? AND (? IS NULL OR attempt = ?) ORDER BY id`,
-    ).all(taskId, attempt ?? null, attempt ?? null) as unknown as (FindingRecord & {
-      attempt: number;
-    })[];
+    ).all(taskId, attempt ?? null, attempt ?? null).map(decodeFinding);
   }
 
   /** Findings of each task's latest reviewed attempt, for a plan's report. */
@@ -98,14 +98,14 @@ export class RecordStore {
       `SELECT f.* FROM task_findings f JOIN tasks t ON t.id = f.task_id
        WHERE t.plan_id = ? AND f.attempt = (SELECT MAX(attempt) FROM task_findings WHERE task_id = f.task_id)
        ORDER BY f.id`,
-    ).all(planId) as unknown as (FindingRecord & { task_id: number; attempt: number })[];
+    ).all(planId).map(decodeFinding);
   }
 
   /** Validation runs of a plan's tasks. */
   planValidationRuns(planId: string): ValidationRunRow[] {
     return this.db.prepare(
       `SELECT v.* FROM validation_runs v JOIN tasks t ON t.id = v.task_id WHERE t.plan_id = ? ORDER BY v.id`,
-    ).all(planId) as unknown as ValidationRunRow[];
+    ).all(planId).map(decodeValidationRun);
   }
 
   /** Records a validation command run. */
@@ -188,6 +188,6 @@ export class RecordStore {
   deliverables(planId: string): DeliverableRow[] {
     return this.db.prepare(
       `SELECT deliverable_id, description, status, status_reason FROM deliverables WHERE plan_id = ? ORDER BY rowid`,
-    ).all(planId) as unknown as DeliverableRow[];
+    ).all(planId).map(decodeDeliverable);
   }
 }

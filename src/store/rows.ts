@@ -8,7 +8,7 @@
  */
 import type { SQLOutputValue } from "node:sqlite";
 import { PLAN_STATUSES, TASK_STATUSES, type TaskStatus } from "../domain/status.ts";
-import type { PlanRow, Task } from "./types.ts";
+import type { DeliverableRow, FindingRecord, PlanRow, Task, ValidationRunRow } from "./types.ts";
 
 /** A row as `node:sqlite` returns it. */
 export type Row = Record<string, SQLOutputValue>;
@@ -25,6 +25,13 @@ function reader(table: string, row: Row) {
     return v;
   };
   const textOrNull = (key: string): string | null => (row[key] ?? null) === null ? null : text(key);
+  const numOrNull = (key: string): number | null => {
+    const v = row[key] ?? null;
+    if (v === null) return null;
+    if (typeof v === "bigint") return Number(v);
+    if (typeof v !== "number") throw bad(table, key, "a number");
+    return v;
+  };
   const int = (key: string): number => {
     const v = row[key];
     if (typeof v === "bigint") return Number(v);
@@ -44,7 +51,7 @@ function reader(table: string, row: Row) {
     }
     return v;
   };
-  return { text, textOrNull, int, oneOf, strings };
+  return { text, textOrNull, int, numOrNull, oneOf, strings };
 }
 
 /** A `plans` row. */
@@ -98,5 +105,49 @@ export function decodeTask(row: Row, dependencies: number[]): Task {
     dependencies,
     origin_plan_id: r.textOrNull("origin_plan_id"),
     section_hash: r.textOrNull("section_hash"),
+  };
+}
+
+/** A `task_findings` row. */
+export function decodeFinding(row: Row): FindingRecord & { task_id: number; attempt: number } {
+  const r = reader("task_findings", row);
+  return {
+    task_id: r.int("task_id"),
+    attempt: r.int("attempt"),
+    source: r.text("source"),
+    severity: r.text("severity"),
+    file_path: r.textOrNull("file_path"),
+    issue_class: r.text("issue_class"),
+    message: r.text("message"),
+    fix_hint: r.textOrNull("fix_hint"),
+    analyzer_id: r.textOrNull("analyzer_id"),
+    analyzer_kind: r.textOrNull("analyzer_kind"),
+    confidence: r.numOrNull("confidence"),
+  };
+}
+
+/** A `validation_runs` row. */
+export function decodeValidationRun(row: Row): ValidationRunRow {
+  const r = reader("validation_runs", row);
+  return {
+    task_id: r.int("task_id"),
+    kind: r.text("kind"),
+    command: r.text("command"),
+    return_code: r.numOrNull("return_code"),
+    success: r.int("success"),
+    output: r.textOrNull("output") ?? "",
+    started_at: r.textOrNull("started_at") ?? "",
+    finished_at: r.textOrNull("finished_at") ?? "",
+  };
+}
+
+/** A `deliverables` row. */
+export function decodeDeliverable(row: Row): DeliverableRow {
+  const r = reader("deliverables", row);
+  return {
+    deliverable_id: r.text("deliverable_id"),
+    description: r.text("description"),
+    status: r.text("status"),
+    status_reason: r.textOrNull("status_reason"),
   };
 }
