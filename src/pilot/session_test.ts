@@ -200,3 +200,19 @@ Deno.test("the transcript stays inside the token budget: old chat goes first, th
   const all = fitTranscript(system, history, turn, 100_000, est);
   assert.equal(all.length, 6);
 });
+
+Deno.test("a plain reply is one model call and one answer; the model's context names the workspace", async () => {
+  const h = harness([{ content: "Hello there." }]);
+  assert.equal(await h.session.handle("hello", signal), "continue");
+  assert.equal(h.calls(), 1);
+  assert.deepEqual(h.shown("assistant"), ["Hello there."]);
+  assert.deepEqual(h.shown("user"), ["hello"]);
+  assert.equal(h.events.filter((e) => e.type === "tool.call").length, 0);
+  const system = h.sent[0]![0]!;
+  assert.equal(system.role, "system");
+  assert.match(system.content ?? "", /Workspace: /);
+  assert.deepEqual(h.saved.map((m) => [m.role, m.content]), [
+    ["user", "hello"],
+    ["assistant", "Hello there."],
+  ]);
+});

@@ -114,8 +114,17 @@ export async function homeFacts(ctx: CliContext): Promise<HomeFacts> {
   };
 }
 
-/** Shows the home screen and returns the chosen command (or "exit"). */
-export async function homeScreen(ctx: CliContext): Promise<HomeChoice["value"]> {
+/** Asks for one entry of the menu (the terminal, or a test). */
+export type MenuPick = (
+  choices: readonly HomeChoice[],
+  def: HomeChoice["value"],
+) => Promise<HomeChoice["value"]>;
+
+/** Shows the home screen and returns the chosen command (or "exit"); `pick` replaces the terminal menu. */
+export async function homeScreen(
+  ctx: CliContext,
+  pick?: MenuPick,
+): Promise<HomeChoice["value"]> {
   const o = ctx.out;
   o.out(style(o, "bold", `LAO ${VERSION}`) + " — local multi-phase coding agent");
   const facts = await homeFacts(ctx);
@@ -129,6 +138,7 @@ export async function homeScreen(ctx: CliContext): Promise<HomeChoice["value"]> 
   if (def === "exit" && choices[0]!.value !== "exit") {
     o.out("warning: this is your home folder (or /): cd into a project folder first");
   }
+  if (pick) return await pick(choices, def);
   if (ctx.deps.env("LAO_NO_TUI") === "1") return await numberedChoice(ctx, choices, def);
   const { select } = await import("@inquirer/prompts");
   try {

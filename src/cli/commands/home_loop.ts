@@ -9,19 +9,22 @@ import { InterruptedError, UserError } from "../../errors.ts";
 import { CliContext } from "../context.ts";
 import { configureModelsCommand } from "./configure_models.ts";
 import { healthCommand } from "./health.ts";
-import { homeScreen } from "./home.ts";
+import { type HomeChoice, homeScreen } from "./home.ts";
 import { interactiveInit } from "./init_interactive.ts";
 import { pilotCommand } from "./pilot.ts";
 import { projectsCommand } from "./projects.ts";
 import { runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
 
-/** Shows the menu until Exit; returns the exit code of the session. */
-export async function homeLoop(first: CliContext): Promise<number> {
+/** Shows the menu until Exit; returns the exit code of the session. `screen` replaces the terminal (tests). */
+export async function homeLoop(
+  first: CliContext,
+  screen: (ctx: CliContext) => Promise<HomeChoice["value"]> = homeScreen,
+): Promise<number> {
   for (;;) {
     const ctx = new CliContext(first.deps, first.globals, first.gitFlagGiven);
     try {
-      const choice = await homeScreen(ctx);
+      const choice = await screen(ctx);
       if (choice === "exit") return 0;
       let code: number;
       try {
