@@ -38,7 +38,6 @@ export const PARSERS_AND_TABLES: Readonly<Record<string, string>> = {
  * is to be cut into named steps; none may grow.
  */
 export const TO_CUT: Readonly<Record<string, number>> = {
-  "src/workspace/change_tracker.ts#recordingFs": 79,
   "src/cli/commands/git_commands.ts#undoCommand": 65,
   "src/cli/commands/init_wizard.ts#runWizard": 93,
   "src/cli/commands/pilot.ts#pilotCommand": 208,
@@ -55,7 +54,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/models/manager.ts#createModelManager": 156,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
-  "src/pipeline/intake.ts#scanPlans": 71,
   "src/pipeline/quality/quality_report.ts#buildQualityReport": 88,
   "src/sandbox/check.ts#runSandboxCheck": 156,
   "src/sandbox/shell.ts#(anonymous)": 65,

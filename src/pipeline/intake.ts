@@ -161,58 +161,20 @@ export function scanPlans(
   const present = new Set<string>();
   for (const path of reservedPlanFiles(plansDir)) {
     present.add(path);
-    const stem = planStem(basename(path));
-    refusePlanFile(store, {
-      path,
-      filename: basename(path),
-      reason: `"${stem}" is a reserved name (${
-        stem.toLowerCase().startsWith("factory") ? "LAO's configuration" : "LAO's own files"
-      }); rename the file to take it in`,
-      fingerprint: "reserved",
-    });
+    refuseReserved(store, path);
   }
   for (const path of listPlanFiles(plansDir)) {
     present.add(path);
-    const filename = basename(path);
-    const content = readPlanContent(path);
-    if (!content.ok) {
-      refusePlanFile(store, {
-        path,
-        filename: printable(filename),
-        reason: content.reason,
-        fingerprint: content.fingerprint,
-      });
-      continue;
-    }
-    try {
-      const item = registerPlanFile(
-        store,
-        configDir,
-        path,
-        state ?? defaultStatePaths(store, plansDir),
-        content,
-        intake,
-      );
-      if (item.created) created.push(item);
-      if (!item.created && item.plan.source_path && item.plan.source_path !== path) {
-        refusePlanFile(store, {
-          path,
-          filename,
-          reason:
-            `the same text as ${item.plan.filename} (plan ${item.plan.id}), which LAO already has; nothing new to do`,
-          fingerprint: content.fingerprint,
-        });
-      } else clearPlanRefusal(store, path);
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      refusePlanFile(store, {
-        path,
-        filename,
-        reason: err.message.replace(/^Cannot use plan "[^"]*": /, ""),
-        fingerprint: content.fingerprint,
-      });
-    }
+    const item = takeInPlanFile(
+      store,
+      configDir,
+      path,
+      state ?? defaultStatePaths(store, plansDir),
+      intake,
+    );
+    if (item?.created) created.push(item);
   }
+  // A refused file that is gone is forgotten.
   const folder = resolve(plansDir);
   for (const r of listPlanRefusals(store)) {
     if (resolve(r.source_path, "..") === folder && !present.has(r.source_path)) {
@@ -220,6 +182,61 @@ export function scanPlans(
     }
   }
   return created;
+}
+
+function refuseReserved(store: Store, path: string) {
+  const stem = planStem(basename(path));
+  refusePlanFile(store, {
+    path,
+    filename: basename(path),
+    reason: `"${stem}" is a reserved name (${
+      stem.toLowerCase().startsWith("factory") ? "LAO's configuration" : "LAO's own files"
+    }); rename the file to take it in`,
+    fingerprint: "reserved",
+  });
+}
+
+/** Registers one plan file, or records why it is refused; the intake item when registered. */
+function takeInPlanFile(
+  store: Store,
+  configDir: string,
+  path: string,
+  state: StatePaths,
+  intake: IntakeOptions | undefined,
+): IntakeItem | undefined {
+  const filename = basename(path);
+  const content = readPlanContent(path);
+  if (!content.ok) {
+    refusePlanFile(store, {
+      path,
+      filename: printable(filename),
+      reason: content.reason,
+      fingerprint: content.fingerprint,
+    });
+    return undefined;
+  }
+  try {
+    const item = registerPlanFile(store, configDir, path, state, content, intake);
+    if (!item.created && item.plan.source_path && item.plan.source_path !== path) {
+      refusePlanFile(store, {
+        path,
+        filename,
+        reason:
+          `the same text as ${item.plan.filename} (plan ${item.plan.id}), which LAO already has; nothing new to do`,
+        fingerprint: content.fingerprint,
+      });
+    } else clearPlanRefusal(store, path);
+    return item;
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    refusePlanFile(store, {
+      path,
+      filename,
+      reason: err.message.replace(/^Cannot use plan "[^"]*": /, ""),
+      fingerprint: content.fingerprint,
+    });
+    return undefined;
+  }
 }
 
 /** LAO's state paths when the caller gave none: the store's database file and the plans folder. */

@@ -94,33 +94,40 @@ export function recordingFs(inner: WorkspaceFs): RecordingFs {
       }
       return { result, changed };
     },
-    async diff(paths: readonly string[]) {
-      const parts: string[] = [];
-      for (const path of paths) {
-        const rel = await inner.relative(path).catch(() => path);
-        const before = originals.get(rel);
-        const after = await inner.readText(rel).catch(() => null);
-        if (before === undefined && originals.has(rel)) {
-          parts.push(
-            `--- a/${rel}\n+++ b/${rel}\n(changed by a shell command; the file was ` +
-              `over ${BEFORE_FILE_CAP / 1024} KB, so its earlier content is not shown)\n`,
-          );
-          continue;
-        }
-        if ((before ?? null) === after) continue;
-        parts.push(
-          createTwoFilesPatch(
-            before == null ? "/dev/null" : `a/${rel}`,
-            after === null ? "/dev/null" : `b/${rel}`,
-            before ?? "",
-            after ?? "",
-            "",
-            "",
-            { context: 3 },
-          ).replace(/^=+\n/, ""),
-        );
-      }
-      return parts.join("\n");
-    },
+    diff: (paths: readonly string[]) => diffAgainst(inner, originals, paths),
   };
+}
+
+/** Unified diff of each of `paths` against its recorded original. */
+async function diffAgainst(
+  inner: WorkspaceFs,
+  originals: ReadonlyMap<string, string | null | undefined>,
+  paths: readonly string[],
+): Promise<string> {
+  const parts: string[] = [];
+  for (const path of paths) {
+    const rel = await inner.relative(path).catch(() => path);
+    const before = originals.get(rel);
+    const after = await inner.readText(rel).catch(() => null);
+    if (before === undefined && originals.has(rel)) {
+      parts.push(
+        `--- a/${rel}\n+++ b/${rel}\n(changed by a shell command; the file was ` +
+          `over ${BEFORE_FILE_CAP / 1024} KB, so its earlier content is not shown)\n`,
+      );
+      continue;
+    }
+    if ((before ?? null) === after) continue;
+    parts.push(
+      createTwoFilesPatch(
+        before == null ? "/dev/null" : `a/${rel}`,
+        after === null ? "/dev/null" : `b/${rel}`,
+        before ?? "",
+        after ?? "",
+        "",
+        "",
+        { context: 3 },
+      ).replace(/^=+\n/, ""),
+    );
+  }
+  return parts.join("\n");
 }
