@@ -158,3 +158,24 @@ Deno.test("use is persisted; a corrupt registry is moved aside and reported", as
   assert.equal(backups.length, 1);
   assert.equal(await Deno.readTextFile(join(home, ".lao", backups[0]!.name)), "{ not json");
 });
+
+Deno.test("adding a project again touches last_used with the current time in ISO form", async () => {
+  const home = await tempHome();
+  const dir = await project(home, "p", "config");
+  let now = new Date("2025-01-02T03:04:05.000Z");
+  const reg = await ProjectRegistry.open(registryPath(home), () => now);
+  assert.equal(reg.add(dir).last_used, "2025-01-02T03:04:05.000Z");
+  now = new Date("2025-02-03T04:05:06.000Z");
+  assert.equal(reg.add(dir).last_used, "2025-02-03T04:05:06.000Z");
+  assert.equal(reg.list().length, 1);
+});
+
+Deno.test("scan finds three sibling projects and does not descend into a found one", async () => {
+  const home = await tempHome();
+  const root = join(home, "work");
+  for (const name of ["one", "two", "three"]) await project(root, name, "config");
+  await project(root, "one/nested", "config");
+  const reg = await ProjectRegistry.open(registryPath(home));
+  assert.deepEqual(reg.scan(root).map((p) => p.name).sort(), ["one", "three", "two"]);
+  assert.equal(reg.list().length, 3);
+});
