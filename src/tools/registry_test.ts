@@ -120,10 +120,13 @@ Deno.test("file_read pages long files and says how to read the rest", async () =
 });
 
 Deno.test("list_dir shows folders first, sizes, and hides dot entries", async () => {
-  await withMemoryWorkspace({ "b.txt": "12345", "src/a.ts": "x", ".env": "SECRET=1" }, async (fs) => {
-    const r = await executeToolCall("list_dir", {}, ctxOf(fs));
-    assert.equal(r.output, "src/\n  a.ts (1B)\nb.txt (5B)");
-  });
+  await withMemoryWorkspace(
+    { "b.txt": "12345", "src/a.ts": "x", ".env": "SECRET=1" },
+    async (fs) => {
+      const r = await executeToolCall("list_dir", {}, ctxOf(fs));
+      assert.equal(r.output, "src/\n  a.ts (1B)\nb.txt (5B)");
+    },
+  );
 });
 
 Deno.test("search returns path:line: text for each match", async () => {
