@@ -189,6 +189,39 @@ export function decideReview(
   };
 }
 
+/** How a merge-conflict feedback starts (a second conflict in a row uses an attempt). */
+export const CONFLICT_FEEDBACK = "Merge conflict with approved work";
+
+/**
+ * An approved task whose commits conflict with the plan branch (issue 16):
+ * back to the queue with the conflict as feedback, on the current code. The
+ * first conflict uses no attempt and waits no cooldown; a conflict right after
+ * one is a rework like any rejection (or a failure at the cap).
+ */
+export function decideConflict(
+  task: TaskFacts & Pick<Task, "diff">,
+  conflict: { files: string[]; message: string },
+  limits: OutcomeLimits,
+  now: Date,
+): Decision {
+  const where = conflict.files.length ? ` in ${conflict.files.join(", ")}` : "";
+  const feedback = `${CONFLICT_FEEDBACK}${where}: another task changed the same lines ` +
+    `first and its change is now in the files. Make your change again on top of it.` +
+    (conflict.message ? `\n${conflict.message}` : "") +
+    (task.diff ? `\nYour previous change (not applied):\n${task.diff.slice(0, 4000)}` : "");
+  const repeated = task.feedback?.startsWith(CONFLICT_FEEDBACK) ?? false;
+  if (!repeated) {
+    return {
+      transition: "review_rework",
+      patch: { feedback, next_eligible_at: null },
+      reason: `merge conflict${where}: reworked, no attempt used`,
+      commit: null,
+      deliverables: "in_progress",
+    };
+  }
+  return decideReview(task, { kind: "rejected", stage: "review", feedback }, limits, now);
+}
+
 /** Sorts an error thrown by a phase into {@linkcode FailureKind}. */
 export function failureKind(err: unknown): FailureKind {
   if (err instanceof InterruptedError || err instanceof UserError) return "stop";

@@ -3,6 +3,7 @@ import { InterruptedError, UserError } from "../errors.ts";
 import { AuthError, ServerUnreachableError } from "../llm/errors.ts";
 import {
   type CommitVerdict,
+  decideConflict,
   decideFailure,
   decideReview,
   type OutcomeLimits,
@@ -298,4 +299,37 @@ Deno.test("decideFailure(): an outage's reason says the run paused", () => {
     decideFailure(fresh, "coder", infra, LIMITS, NOW).reason,
     "paused: connection refused",
   );
+});
+
+Deno.test("a first merge conflict reworks with no attempt and no cooldown; a second one uses an attempt", () => {
+  const limits = {
+    retry_cap_coder: 3,
+    retry_cap_reviewer: 3,
+    retry_cap_validation: 3,
+    no_progress_repeat_limit: 3,
+    retry_cooldown_base_s: 60,
+  };
+  const task = {
+    attempt: 0,
+    max_attempts: 3,
+    feedback: null,
+    prev_code_signature: null,
+    code_signature: "s",
+    diff: "+y = 2",
+  };
+  const now = new Date("2026-01-01T00:00:00Z");
+  const first = decideConflict(task, { files: ["shared.py"], message: "" }, limits, now);
+  assert.equal(first.transition, "review_rework");
+  assert.equal(first.patch.attempt, undefined);
+  assert.equal(first.patch.next_eligible_at, null);
+  assert.match(first.patch.feedback!, /Merge conflict with approved work in shared\.py/);
+  assert.match(first.patch.feedback!, /\+y = 2/);
+  const second = decideConflict(
+    { ...task, feedback: first.patch.feedback! },
+    { files: ["shared.py"], message: "" },
+    limits,
+    now,
+  );
+  assert.equal(second.transition, "review_rework");
+  assert.equal(second.patch.attempt, 1);
 });

@@ -20,7 +20,7 @@ import type { PythonBatchChecker } from "../validate/python_check.ts";
 import { evaluateGate } from "../validate/gate.ts";
 import { buildRepairFeedback } from "../validate/repair.ts";
 import { validateFiles } from "../validate/validate_files.ts";
-import { decideReview, type ReviewResult } from "./outcome_policy.ts";
+import { decideConflict, decideReview, type ReviewResult } from "./outcome_policy.ts";
 import {
   afterOutcome,
   emitEnd,
@@ -48,7 +48,16 @@ export interface ReviewPorts extends TaskPhasePorts {
   /** Git for a plan workspace (a no-op implementation when git is off). */
   git: (workspace: string, planId: string) => PlanGitPort;
   signal: AbortSignal;
+  /**
+   * Brings an approved task's commits onto the plan branch before the approval
+   * is applied (the task coded in its own worktree; issue 16); absent: the
+   * task coded in the plan workspace itself.
+   */
+  integrate?: (plan: PlacedPlan, task: Task) => Promise<Integration>;
 }
+
+/** What {@linkcode ReviewPorts.integrate} did: applied, or the conflict that stopped it. */
+export type Integration = { ok: true } | { ok: false; files: string[]; message: string };
 
 /** Reviews one coded task. */
 export async function reviewTask(ports: ReviewPorts, task: Task): Promise<PhaseResult> {
@@ -59,6 +68,12 @@ export async function reviewTask(ports: ReviewPorts, task: Task): Promise<PhaseR
   try {
     const result = await review(ports, plan, task);
     decision = decideReview(task, result, ports.config.orchestration, ports.now());
+    if (decision.transition === "approve" && ports.integrate) {
+      const merged = await ports.integrate(plan, task);
+      if (!merged.ok) {
+        decision = decideConflict(task, merged, ports.config.orchestration, ports.now());
+      }
+    }
     ports.store.transition(task.id, decision.transition, decision.patch, decision.reason);
   } catch (err) {
     emitEnd(ports, "reviewer", plan, task, false);

@@ -2,9 +2,10 @@
  * The scheduler with slots (issue 16): the same swap-aware waves as
  * `scheduler.ts` (stay on the loaded model while it has work), but within a
  * wave up to the free slots' worth of tasks run at once, across servers and
- * across plans. Within one plan, tasks run together only when their target
- * files are disjoint (their workspace is shared: per-task worktrees are not
- * built yet), and git calls of one workspace run one at a time.
+ * across plans. Within one plan, tasks run together freely when the run
+ * isolates them (each in its own git worktree, `task_ports.ts`), else only
+ * when their target files are disjoint (their workspace is shared); git
+ * calls of one workspace run one at a time.
  *
  * A server that fails hands its task back (the phase's infra outcome uses no
  * attempt) and takes no more work this pass while the others continue; the
@@ -15,10 +16,13 @@
  * @module
  */
 import type { RoleName } from "../config/schema.ts";
+import { errorMessage } from "../errors.ts";
 import { codeTask } from "../phases/code.ts";
 import type { PhaseResult } from "../phases/task_phase.ts";
 import { reviewTask } from "../phases/review.ts";
-import type { Task } from "../store/store.ts";
+import { isPlaced, type Task } from "../store/store.ts";
+import type { TaskWorktrees } from "../worktree/task_worktrees.ts";
+import { taskPorts } from "./task_ports.ts";
 import type { QueueFilter, QueueResult, SchedulerPorts, SchedulerState } from "./scheduler.ts";
 
 /** One server's slots and the phase ports bound to its model. */
@@ -31,6 +35,8 @@ export interface ServerLane {
   roles: RoleName[] | null;
   /** The phases' ports with this server's model port. */
   ports: SchedulerPorts;
+  /** Per-task worktrees (the same for every lane); absent: tasks share the plan workspace. */
+  isolation?: TaskWorktrees | null;
 }
 
 type Role = "coder" | "reviewer";
@@ -51,11 +57,11 @@ export function pickRole(
   return has[last] ? last : other;
 }
 
-/** True when `task` may start next to `running` (other plans; same plan: disjoint files). */
-export function canRunBeside(task: Task, running: Task[]): boolean {
+/** True when `task` may start next to `running` (other plans; same plan: isolated or disjoint files). */
+export function canRunBeside(task: Task, running: Task[], isolated = false): boolean {
   const mine = new Set(task.file_paths);
   return running.every((r) =>
-    r.plan_id !== task.plan_id ||
+    r.plan_id !== task.plan_id || isolated ||
     (mine.size > 0 && r.file_paths.length > 0 && !r.file_paths.some((f) => mine.has(f)))
   );
 }
@@ -126,7 +132,8 @@ async function runWave(
       for (let slot = 0; slot < lane.slots; slot++) {
         if (started >= limit || deps.stopping() || down.has(lane.name)) return;
         if ([...busy].some((b) => b.lane === lane && b.slot === slot)) continue;
-        const task = nextTask(deps, role, filter, [...busy].map((b) => b.task));
+        const isolated = Boolean(lane.isolation);
+        const task = nextTask(deps, role, filter, [...busy].map((b) => b.task), isolated);
         if (!task) return;
         started++;
         busy.add(start(lane, slot, task, role));
@@ -147,12 +154,18 @@ async function runWave(
 }
 
 /** The next task of `role` that may run beside the running ones. */
-function nextTask(deps: SchedulerPorts, role: Role, filter: QueueFilter, running: Task[]) {
+function nextTask(
+  deps: SchedulerPorts,
+  role: Role,
+  filter: QueueFilter,
+  running: Task[],
+  isolated: boolean,
+) {
   const ids = new Set(running.map((t) => t.id));
   const list = role === "coder"
     ? deps.store.runnable({ ...filter, limit: 64 })
     : deps.store.coded({ ...filter, limit: 64 });
-  return list.find((t) => !ids.has(t.id) && canRunBeside(t, running));
+  return list.find((t) => !ids.has(t.id) && canRunBeside(t, running, isolated));
 }
 
 function start(lane: ServerLane, slot: number, task: Task, role: Role): Busy {
@@ -163,7 +176,33 @@ function start(lane: ServerLane, slot: number, task: Task, role: Role): Busy {
     message: `task #${task.id}: ${role} on ${lane.name} slot ${slot + 1}`,
     source: "scheduler",
   });
-  const run = role === "coder" ? codeTask(lane.ports, task) : reviewTask(lane.ports, task);
-  busy.done = run.then((result) => ({ busy, result }));
+  busy.done = runPhase(lane, slot, task, role).then((result) => ({ busy, result }));
   return busy;
+}
+
+/** Runs the task's phase with its own ports; an approved task's worktree goes. */
+async function runPhase(lane: ServerLane, slot: number, task: Task, role: Role) {
+  const isolation = lane.isolation ?? null;
+  const placement = { server: lane.name, slot: slot + 1 };
+  let ports: SchedulerPorts;
+  try {
+    ports = await taskPorts(lane.ports, task, placement, isolation);
+  } catch (err) {
+    // No worktree, no isolation: the task is not claimed; the pass pauses and retries.
+    return { kind: "infra", error: errorMessage(err) } satisfies PhaseResult;
+  }
+  const result = role === "coder" ? await codeTask(ports, task) : await reviewTask(ports, task);
+  const plan = lane.ports.store.getPlan(task.plan_id);
+  const completed = lane.ports.store.getTask(task.id)?.status === "completed";
+  if (isolation && completed && plan && isPlaced(plan)) {
+    await isolation.close(plan, task.id).catch((err) =>
+      lane.ports.emit({
+        type: "log",
+        level: "warn",
+        message: `task #${task.id}: its worktree stays: ${errorMessage(err)}`,
+        source: "scheduler",
+      })
+    );
+  }
+  return result;
 }

@@ -19,6 +19,8 @@ import type { ModelManager } from "../models/types.ts";
 import { createModelPort } from "../phases/model_call.ts";
 import type { BuiltPorts } from "./build_deps.ts";
 import type { ServerLane } from "./parallel_scheduler.ts";
+import { runnerFor } from "../worktree/prepare.ts";
+import { type Serial, taskWorktrees } from "../worktree/task_worktrees.ts";
 
 /** Makes concurrent `ensureLoaded` calls of one manager wait for each other (one load at a time). */
 export function serialLoads(models: ModelManager): ModelManager {
@@ -39,14 +41,22 @@ export function serialLoads(models: ModelManager): ModelManager {
   };
 }
 
-/** Git of one workspace whose calls run one after another (concurrent tasks of one plan). */
-export function serialGit(git: PlanGitPort): PlanGitPort {
-  let chain: Promise<unknown> = Promise.resolve();
-  const one = <T>(call: () => Promise<T>): Promise<T> => {
-    const next = chain.then(call);
-    chain = next.catch(() => undefined);
+/** One chain of calls per workspace: each call waits for the one before it. */
+export function workspaceChains(): Serial {
+  const chains = new Map<string, Promise<unknown>>();
+  return <T>(workspace: string, call: () => Promise<T>): Promise<T> => {
+    const next = (chains.get(workspace) ?? Promise.resolve()).then(call);
+    chains.set(workspace, next.catch(() => undefined));
     return next;
   };
+}
+
+/** Git of one workspace whose calls run one after another (concurrent tasks of one plan). */
+export function serialGit(
+  git: PlanGitPort,
+  chain: <T>(call: () => Promise<T>) => Promise<T> = oneChain(),
+): PlanGitPort {
+  const one = chain;
   return {
     commitPlanSnapshot: (text, input) => one(() => git.commitPlanSnapshot(text, input)),
     commitArchitect: (input) => one(() => git.commitArchitect(input)),
@@ -55,6 +65,11 @@ export function serialGit(git: PlanGitPort): PlanGitPort {
     commitReport: (files) => one(() => git.commitReport(files)),
     undoTask: (id, options) => one(() => git.undoTask(id, options)),
   };
+}
+
+function oneChain(): <T>(call: () => Promise<T>) => Promise<T> {
+  const chains = workspaceChains();
+  return (call) => chains("", call);
 }
 
 /** The lanes of a run, or null for one server with one slot (the sequential scheduler). */
@@ -67,11 +82,19 @@ export async function buildLanes(
   const slots = await Promise.all(specs.map((s) => serverSlots(s)));
   if (specs.length === 1 && slots[0] === 1) return null;
   const gits = new Map<string, PlanGitPort>();
+  const chains = workspaceChains();
   const git = (workspace: string, planId: string) => {
     let g = gits.get(workspace);
-    if (!g) gits.set(workspace, g = serialGit(deps.git(workspace, planId)));
+    if (!g) {
+      const chain = <T>(call: () => Promise<T>) => chains(workspace, call);
+      gits.set(workspace, g = serialGit(deps.git(workspace, planId), chain));
+    }
     return g;
   };
+  // Tasks of one plan code in their own worktrees when git is on (issue 16).
+  const isolation = config.git.enabled
+    ? taskWorktrees(runnerFor(deps.configDir), deps.configDir, chains)
+    : null;
   const lanes: ServerLane[] = [];
   for (const [i, spec] of specs.entries()) {
     const model = spec.implicit ? deps.models : await serverManager(deps, spec);
@@ -92,6 +115,7 @@ export async function buildLanes(
       slots: slots[i]!,
       roles: spec.roles,
       ports: { ...deps, model: port, git },
+      isolation,
     });
   }
   return lanes;
