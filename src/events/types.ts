@@ -49,6 +49,10 @@ export type LaoEvent =
     title?: string;
     attempt?: number;
     maxAttempts?: number;
+    /** The model server the phase runs on, when the run has several slots (issue 16). */
+    server?: string;
+    /** The server's slot (1-based), with `server`. */
+    slot?: number;
   }
   | { type: "phase.end"; phase: string; planId?: string; taskId?: number; ok: boolean }
   | { type: "model.load"; role: Role; model: string; seconds: number; swap: boolean }

@@ -26,6 +26,8 @@ export interface TaskPhasePorts {
   store: Pick<Store, "getPlan" | "transition">;
   emit: Emit;
   now: () => Date;
+  /** The server and slot the phase runs on (the scheduler with slots; issue 16). */
+  placement?: { server: string; slot: number };
 }
 
 export type { PlacedPlan };
@@ -49,6 +51,7 @@ export function emitStart(ports: TaskPhasePorts, phase: PhaseName, plan: PlanRow
     title: task.title,
     attempt: task.attempt + 1,
     maxAttempts: task.max_attempts,
+    ...(ports.placement ? { server: ports.placement.server, slot: ports.placement.slot } : {}),
   });
 }
 

@@ -26,6 +26,7 @@ import { refreshPlanReports } from "./refresh_reports.ts";
 import { givesUp, infraPauseMs, nextStep } from "./run_waits.ts";
 import { newSchedulerState, processQueue, type SchedulerState } from "./scheduler.ts";
 import { processQueueParallel } from "./parallel_scheduler.ts";
+import { type SlotUsage, trackSlots } from "./slot_usage.ts";
 
 /** Options of {@linkcode runPipeline}. */
 export interface RunOptions {
@@ -51,6 +52,8 @@ export interface RunResult {
   /** Loads per plan next to the plan's lower bound. */
   loadsPerPlan: Record<string, { loads: number; lowerBound: number }>;
   wallSeconds: number;
+  /** Slot use per server and the sequential estimate (runs with slots only; issue 16). */
+  slotUsage?: SlotUsage;
 }
 
 /** The loop's memory between passes. */
@@ -87,6 +90,7 @@ export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promis
     touched: new Set(),
   };
   const unsubscribe = [trackLoads(deps, state), trackTouched(deps, state.touched)];
+  const slots = deps.lanes ? trackSlots(deps.bus, deps.lanes, deps.now) : null;
   announceNoPlans(deps, state.onlyPlan);
   const plans = deps.config.paths.plans;
   const watcher = state.onlyPlan || opts.singleRun ? null : new PlanWatcher(plans);
@@ -105,7 +109,8 @@ export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promis
     watcher?.close();
     await deps.python?.close();
   }
-  return runResult(deps, state, interrupted || deps.stopping(), started);
+  const result = runResult(deps, state, interrupted || deps.stopping(), started);
+  return slots ? { ...result, slotUsage: slots.finish() } : result;
 }
 
 /** Passes until stopped, done (single run) or given up on an outage. */

@@ -19,6 +19,10 @@ export interface CurrentTask {
   title?: string;
   attempt?: number;
   maxAttempts?: number;
+  /** The phase, server and slot it runs on (the scheduler with slots; issue 16). */
+  phase?: string;
+  server?: string;
+  slot?: number;
 }
 
 /** One line of the activity list. */
@@ -43,6 +47,8 @@ export interface DashboardState {
   /** Filename (or id) of the plan being worked on. */
   plan: string | null;
   task: CurrentTask | null;
+  /** Tasks running on a server slot now (several when the run has slots), by start. */
+  active: readonly CurrentTask[];
   /** Last known status of every task seen. */
   tasks: Readonly<Record<number, TaskStatus>>;
   /** Titles learned from events. */
@@ -92,6 +98,7 @@ export function initialState(options: InitialStateOptions = {}): DashboardState 
     phase: null,
     plan: null,
     task: null,
+    active: [],
     tasks: { ...options.tasks },
     titles: {},
     planNames: { ...options.planNames },
@@ -186,10 +193,20 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
         plan: event.planId ? state.planNames[event.planId] ?? event.planId : state.plan,
       };
       if (event.taskId === undefined) return next;
-      return withTask(next, taskOf(event.taskId, event));
+      const withCurrent = withTask(next, taskOf(event.taskId, event));
+      if (!event.server) return withCurrent;
+      const slotted: CurrentTask = {
+        ...taskOf(event.taskId, event),
+        phase: event.phase,
+        server: event.server,
+        ...(event.slot !== undefined ? { slot: event.slot } : {}),
+      };
+      const others = state.active.filter((t) => t.id !== event.taskId);
+      return { ...withCurrent, active: [...others, slotted] };
     }
     case "phase.end":
-      return state;
+      if (!state.active.some((t) => t.id === event.taskId)) return state;
+      return { ...state, active: state.active.filter((t) => t.id !== event.taskId) };
     case "model.load":
       return {
         ...state,
@@ -233,7 +250,9 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
       if (event.until !== undefined) run.until = event.until;
       if (event.reason !== undefined) run.reason = event.reason;
       // Between steps no task is current.
-      return event.state === "working" ? { ...state, run } : { ...state, run, task: null };
+      return event.state === "working"
+        ? { ...state, run }
+        : { ...state, run, task: null, active: [] };
     }
     case "log":
     case "tool.call":
@@ -274,6 +293,12 @@ function withActivity(
 export function reduce(state: DashboardState, event: LaoEvent & { at: string }): DashboardState {
   const next = withActivity(applyEvent(state, event), event, state);
   return { ...next, startedAt: state.startedAt ?? event.at, lastAt: event.at };
+}
+
+/** `#3 Add parser (attempt 1/3) · coder on a slot 2`: one active task with its slot. */
+export function activeLabel(task: CurrentTask): string {
+  const where = task.server ? `${task.phase ?? ""} on ${task.server} slot ${task.slot ?? 1}` : "";
+  return [taskLabel(task), where.trim()].filter(Boolean).join(" · ");
 }
 
 /** `#3 Add parser (attempt 1/3)`, or empty when no task is current. */

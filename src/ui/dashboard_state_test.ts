@@ -182,3 +182,34 @@ Deno.test("seedFromQueue() names the one open plan before its first step, not a 
   const two = [...plans, { id: "c1b2c3d4e5f60718", filename: "more.md", status: "active" }];
   assert.equal(seedFromQueue({ plans: two, tasks: [] }).plan, null);
 });
+
+Deno.test("reduce() holds every task running on a slot, with its server and slot", async () => {
+  const { activeLabel } = await import("./dashboard_state.ts");
+  const start = (taskId: number, server: string, slot: number) =>
+    at(taskId, {
+      type: "phase.start",
+      phase: "coder",
+      planId: "p",
+      taskId,
+      title: `T${taskId}`,
+      server,
+      slot,
+    });
+  let state = [start(1, "a", 1), start(2, "a", 2), start(3, "b", 1)].reduce(reduce, initialState());
+  assert.deepEqual(state.active.map(activeLabel), [
+    "#1 T1 · coder on a slot 1",
+    "#2 T2 · coder on a slot 2",
+    "#3 T3 · coder on b slot 1",
+  ]);
+  state = reduce(
+    state,
+    at(5, { type: "phase.end", phase: "coder", planId: "p", taskId: 2, ok: true }),
+  );
+  assert.deepEqual(state.active.map((t) => t.id), [1, 3]);
+  state = reduce(state, at(6, { type: "run.state", state: "idle" }));
+  assert.deepEqual(state.active, []);
+});
+
+Deno.test("reduce() keeps no slot list for a run without slots", () => {
+  assert.deepEqual(replay().active, []);
+});

@@ -8,7 +8,13 @@
  */
 import type { LogLevel } from "../events/types.ts";
 import { type Paint, paint, truncate } from "./ansi.ts";
-import { countByStatus, type DashboardState, TASK_STATUSES, taskLabel } from "./dashboard_state.ts";
+import {
+  activeLabel,
+  countByStatus,
+  type DashboardState,
+  TASK_STATUSES,
+  taskLabel,
+} from "./dashboard_state.ts";
 import { formatBytes, formatSeconds, formatTokens, runStateText } from "./describe_event.ts";
 
 /** Options of {@linkcode render}. */
@@ -136,7 +142,10 @@ export function render(state: DashboardState, options: RenderOptions): string[] 
   const width = Math.max(20, options.width);
   const rows: Piece[][] = [header(state, options.elapsedSeconds)];
   const task = taskLabel(state.task);
-  if (task) rows.push([["task "], [task, "cyan"]]);
+  // With slots (issue 16) every running task gets its line, with its server and slot.
+  if (state.active.length > 0) {
+    for (const t of state.active) rows.push([["task "], [activeLabel(t), "cyan"]]);
+  } else if (task) rows.push([["task "], [task, "cyan"]]);
   rows.push(progress(state, width), statusCounts(state), tokenLine(state), modelLine(state));
   if (state.problems > 0) {
     const last = state.lastProblems.at(-1) ?? "";

@@ -109,8 +109,10 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
     }
     case "task.transition":
       return taskLine(event);
-    case "phase.start":
-      return { text: join(`${event.phase} started`, taskRef(event.taskId)), level: "info" };
+    case "phase.start": {
+      const where = event.server ? `on ${event.server} slot ${event.slot ?? 1}` : undefined;
+      return { text: join(`${event.phase} started`, taskRef(event.taskId), where), level: "info" };
+    }
     case "phase.end": {
       const verb = event.ok ? "finished" : "failed";
       const text = join(`${event.phase} ${verb}`, taskRef(event.taskId));

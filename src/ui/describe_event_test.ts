@@ -133,3 +133,12 @@ Deno.test("formatters render durations, sizes, tokens and local clock times", ()
   assert.equal(clock(localAt(9, 5, 7)), "09:05:07");
   assert.equal(clock("not a date"), "--:--:--");
 });
+
+Deno.test("describeEvent() names the server and slot a phase starts on", () => {
+  const e = { type: "phase.start", phase: "coder", taskId: 4, server: "desk", slot: 3 } as const;
+  assert.equal(describeEvent(e).text, "coder started (task #4) on desk slot 3");
+  assert.equal(
+    describeEvent({ type: "phase.start", phase: "coder", taskId: 4 }).text,
+    "coder started (task #4)",
+  );
+});

@@ -56,6 +56,12 @@ export interface RunSummary {
   failedTasks?: FailedTaskSummary[];
   /** Where the full reports are, when a plan has one (`LAO_QUALITY.md`). */
   reports?: string[];
+  /** Slot use per server and the sequential estimate (runs with slots; issue 16). */
+  slots?: {
+    servers: Record<string, { slots: number; busySeconds: number; availableSeconds: number }>;
+    sequentialSeconds: number;
+    wallSeconds: number;
+  };
 }
 
 /** Options of {@linkcode formatSummary}. */
@@ -135,6 +141,24 @@ function modelLines(summary: RunSummary): string[] {
   return lines;
 }
 
+/** `slots: 2.4x over a sequential estimate of 4m 10s` and one line per server. */
+export function slotLines(summary: Pick<RunSummary, "slots">): string[] {
+  const u = summary.slots;
+  if (!u) return [];
+  const speed = u.wallSeconds > 0 ? (u.sequentialSeconds / u.wallSeconds).toFixed(1) : "-";
+  const lines = [
+    `  slots: ${speed}x over a sequential estimate of ${formatSeconds(u.sequentialSeconds)}`,
+  ];
+  for (const [name, s] of Object.entries(u.servers)) {
+    const pct = s.availableSeconds > 0 ? Math.round((100 * s.busySeconds) / s.availableSeconds) : 0;
+    lines.push(
+      `    ${name}: ${s.slots} slot(s), ${pct}% busy (${formatSeconds(s.busySeconds)} of ` +
+        `${formatSeconds(s.availableSeconds)} slot time)`,
+    );
+  }
+  return lines;
+}
+
 /**
  * The summary as terminal lines.
  *
@@ -151,7 +175,7 @@ export function formatSummary(summary: RunSummary, options: SummaryFormatOptions
   lines.push(...failedLines(summary, color));
   lines.push(...tokenLines(summary), ...modelLines(summary));
   lines.push(`  memory gate: ${formatSeconds(summary.memoryGateSeconds)}`);
-  lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);
+  lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`, ...slotLines(summary));
   if (summary.interrupted) {
     const left = summary.tasksByStatus.pending + summary.tasksByStatus.coding +
       summary.tasksByStatus.coded + summary.tasksByStatus.review;

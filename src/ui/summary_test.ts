@@ -113,3 +113,24 @@ Deno.test("formatSummary() says where each plan's code is, why tasks failed and 
   assert.ok(lines.includes("    full report: /p/greeting/LAO_QUALITY.md"));
   assert.equal(lines.at(-1), "  next: lao status  (why they failed), then lao retry-failed");
 });
+
+Deno.test("slotLines() reports each server's busy share and the speed-up over one slot", async () => {
+  const { slotLines } = await import("./summary.ts");
+  const lines = slotLines(
+    {
+      slots: {
+        servers: {
+          a: { slots: 4, busySeconds: 30, availableSeconds: 40 },
+          b: { slots: 2, busySeconds: 5, availableSeconds: 20 },
+        },
+        sequentialSeconds: 35,
+        wallSeconds: 10,
+      },
+    } as Parameters<typeof slotLines>[0],
+  );
+  assert.deepEqual(lines, [
+    "  slots: 3.5x over a sequential estimate of 35s",
+    "    a: 4 slot(s), 75% busy (30s of 40s slot time)",
+    "    b: 2 slot(s), 25% busy (5.0s of 20s slot time)",
+  ]);
+});

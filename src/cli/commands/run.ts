@@ -439,6 +439,7 @@ function buildSummary(
     loadsPerPlan: result.loadsPerPlan,
     memoryGateSeconds: stats.gateSeconds,
     wallSeconds: result.wallSeconds,
+    ...(result.slotUsage ? { slots: result.slotUsage } : {}),
     plans: result.plans.map((p) => {
       const c = store.statusCounts(p.id);
       const files = new Set(store.listTasks(p.id).flatMap((t) => t.changed_files));
