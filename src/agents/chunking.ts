@@ -1,5 +1,5 @@
 /**
- * Architect preflight and chunking (spec §4.3): the plan is cut before every
+ * Architect preflight and chunking: the plan is cut before every
  * heading, bullet and numbered item, then sections are packed greedily into
  * chunks whose architect prompt fits the planner's context budget.
  *

@@ -1,5 +1,5 @@
 /**
- * Global options (spec §1.2-1.3). Accepted before or after the command.
+ * Global options. Accepted before or after the command.
  *
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * Built-in defaults (spec §2.1), with paths rooted at the config folder.
+ * Built-in defaults (those of the tool LAO replaces, plus its own), with paths
+ * rooted at the config folder.
  *
  * @module
  */

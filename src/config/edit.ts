@@ -1,7 +1,7 @@
 /**
  * In-place edits of `factory.yaml` through the `yaml` package's document
  * API: only the changed values are rewritten, the user's comments, key
- * order and layout stay (spec weak spot 40). Written with a temp file and a
+ * order and layout stay. Written with a temp file and a
  * rename, so a crash never leaves half a file.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The `factory.yaml` schema: every key of the original tool (spec §2.1) with
+ * The `factory.yaml` schema: every key of the original tool with
  * the same defaults, plus LAO's additions (per-role `base_url`/`api_key`,
  * `server.kind`, `tools.shell`). Validation is strict: unknown keys are
  * reported (as warnings, with a suggestion), wrong types are errors.
@@ -27,7 +27,7 @@ export const roleSchema = z.strictObject({
   api_key: z.string().nullable(),
 });
 
-/** Role defaults from spec §2.1. */
+/** Role defaults (those of the original tool). */
 export const ROLE_DEFAULTS: Record<typeof ROLES[number], z.infer<typeof roleSchema>> = {
   planner: {
     key: "qwen_qwen3.5-35b-a3b",
@@ -83,7 +83,7 @@ export const ROLE_DEFAULTS: Record<typeof ROLES[number], z.infer<typeof roleSche
 
 const severity = z.enum(["critical", "major", "minor", "info", "blocker"]);
 
-/** A validation profile (spec §2.1 `validation_profiles`). */
+/** A validation profile (`validation_profiles`). */
 export const validationProfileSchema = z.strictObject({
   commands: z.array(z.strictObject({ kind: z.string().default("contract"), command: z.string() }))
     .default([]),

@@ -1,9 +1,9 @@
 /**
- * Plan metadata seeded from the plan text (spec §3.3): phases from headings
+ * Plan metadata seeded from the plan text: phases from headings
  * that name a phase, and deliverables from explicit requirement ids that
  * start a list item or heading (`- REQ-3: …`, `## AC-2 …`). Unlike the
  * original, a token such as `UTF-8`, `SHA-256` or `ISO-8601` in running text
- * is not a requirement id (weak spot §11.21).
+ * is not a requirement id.
  *
  * @module
  */
