@@ -1,8 +1,9 @@
 /**
  * Keeps a tool-loop transcript inside a token budget without breaking it:
- * the system prompt and the first user message (the task) are never dropped; an assistant message with `tool_calls` and its
- * tool results are kept or dropped together; old large tool results are
- * shortened before anything is dropped.
+ * the system prompt and the first user message (the task) are never
+ * dropped; an assistant message with `tool_calls` and its tool results are
+ * kept or dropped together; old large tool results are shortened before
+ * anything is dropped.
  *
  * @module
  */
