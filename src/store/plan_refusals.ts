@@ -27,7 +27,7 @@ export function refusePlanFile(
 ): boolean {
   const old = store.db.prepare(
     `SELECT fingerprint, reason FROM plan_refusals WHERE source_path = ?`,
-  ).get(r.path) as { fingerprint: string; reason: string } | undefined;
+  ).get(r.path);
   if (old && old.fingerprint === r.fingerprint && old.reason === r.reason) return false;
   store.db.prepare(
     `INSERT INTO plan_refusals (source_path, filename, reason, fingerprint, updated_at)
@@ -52,5 +52,11 @@ export function clearPlanRefusal(store: Store, path: string): void {
 /** Every refused plan file, by file name. */
 export function listPlanRefusals(store: Store): PlanRefusal[] {
   return store.db.prepare(`SELECT * FROM plan_refusals ORDER BY filename, source_path`)
-    .all() as unknown as PlanRefusal[];
+    .all().map((row) => ({
+      source_path: String(row.source_path),
+      filename: String(row.filename),
+      reason: String(row.reason),
+      fingerprint: String(row.fingerprint),
+      updated_at: String(row.updated_at),
+    }));
 }
