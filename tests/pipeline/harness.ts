@@ -13,7 +13,12 @@ import type { LaoEvent } from "../../src/events/types.ts";
 import { buildRunPorts, type BuiltPorts } from "../../src/pipeline/build_deps.ts";
 import { Store } from "../../src/store/store.ts";
 import { WorkspaceGuard } from "../../src/workspace/guard.ts";
-import { type FakeServer, type Respond, start } from "../fake_server/server.ts";
+import {
+  type FakeServer,
+  type FakeServerOptions,
+  type Respond,
+  start,
+} from "../fake_server/server.ts";
 import { KEYS } from "./scripted.ts";
 
 /** A running end-to-end environment. */
@@ -32,10 +37,10 @@ export interface Harness extends AsyncDisposable {
 export async function harness(
   respond: Respond,
   tune: (c: Config) => void = () => {},
-  opts: { record?: string } = {},
+  opts: { record?: string; server?: Omit<FakeServerOptions, "respond"> } = {},
 ): Promise<Harness> {
   const dir = await Deno.makeTempDir({ prefix: "lao_e2e_" });
-  const server = await start({ respond });
+  const server = await start({ ...opts.server, respond });
   const config = defaultConfig(dir);
   config.lm_studio_base_url = server.url;
   config.server.kind = "lmstudio";

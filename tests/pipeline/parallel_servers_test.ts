@@ -73,4 +73,14 @@ Deno.test("a server killed mid-run: its tasks move to the other server, no attem
     ["Task j"],
   );
   assert.ok(chats >= 1, "server b answered before it died");
+  // Server b's task was handed back (no attempt) and finished on server a.
+  const handed = h.events.filter((e) =>
+    e.type === "task.transition" && (e.reason ?? "").startsWith("paused")
+  );
+  assert.ok(handed.length >= 1, "a task was handed back");
+  for (const e of handed) {
+    const id = "taskId" in e ? e.taskId : -1;
+    const last = h.events.filter((x) => x.type === "phase.start" && x.taskId === id).at(-1);
+    assert.equal(last && "server" in last && last.server, "a", `task #${id} finished on a`);
+  }
 });
