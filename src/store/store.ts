@@ -17,9 +17,25 @@ import { EventLog, type StoreContext } from "./event_log.ts";
 import { PlanStore } from "./plans.ts";
 import { TaskQueue } from "./queue.ts";
 import { RecordStore } from "./records.ts";
-import { planId, type PlanPlacement, type PlanSection, type RegisterResult } from "./types.ts";
+import {
+  planId,
+  type PlanPlacement,
+  type PlanRow,
+  type PlanSection,
+  type RegisterResult,
+} from "./types.ts";
 
 export * from "./types.ts";
+
+/** A plan file to register (see {@linkcode Store.registerPlan}). */
+export type PlanInput = {
+  filename: string;
+  stem: string;
+  text: string;
+  sourcePath?: string;
+  sections?: { hash: string; heading: string }[];
+  redecompose?: boolean;
+} & PlanPlacement;
 
 /** The state store. Construct with {@linkcode Store.open}. */
 export class Store {
@@ -81,104 +97,117 @@ export class Store {
    * plan is decomposed again; `redecompose` on unchanged content redoes the
    * plan in place.
    */
-  registerPlan(
-    input: {
-      filename: string;
-      stem: string;
-      text: string;
-      sourcePath?: string;
-      sections?: { hash: string; heading: string }[];
-      redecompose?: boolean;
-    } & PlanPlacement,
-  ): RegisterResult {
+  registerPlan(input: PlanInput): RegisterResult {
     const id = planId(input.text);
     const events: LaoEvent[] = [];
     const result = transaction(this.db, (): RegisterResult => {
       const existing = this.plans.getPlan(id);
       if (existing) {
         if (!input.redecompose) return { plan: existing, created: false, supersedes: null };
-        const cancelled = this.queue.cancelIn(
-          id,
-          () => true,
-          "the plan is decomposed again",
-          events,
-        );
-        this.plans.resetDecomposition(id, sectionsJson(input.sections, () => true));
-        this.plans.setStatusIn(id, "decomposing", "redecompose requested", events);
-        return {
-          plan: this.plans.getPlan(id)!,
-          created: true,
-          supersedes: null,
-          revision: { kept: 0, cancelled, decompose: input.sections?.length ?? 0 },
-        };
+        return this.#redecomposeIn(id, input, events);
       }
-      const previous = this.plans.latestRevision(input.stem);
-      const oldSections = previous?.sections_json
-        ? (JSON.parse(previous.sections_json) as PlanSection[])
-        : null;
-      const incremental = !!previous && !!oldSections && !!input.sections && !input.redecompose;
-      const oldHashes = new Set(oldSections?.map((x) => x.hash) ?? []);
-      const newHashes = new Set(input.sections?.map((x) => x.hash) ?? []);
-      const decompose = incremental ? (h: string) => !oldHashes.has(h) : () => true;
-      const toDecompose = input.sections?.filter((x) => decompose(x.hash)).length ?? 1;
-      this.plans.insertPlan({
-        id,
-        filename: input.filename,
-        stem: input.stem,
-        ...(input.sourcePath !== undefined ? { sourcePath: input.sourcePath } : {}),
-        revisionOf: previous?.id ?? null,
-        ...(input.workspace !== undefined ? { workspace: input.workspace } : {}),
-        ...(input.workspaceKind !== undefined ? { workspaceKind: input.workspaceKind } : {}),
-        ...(input.target !== undefined ? { target: input.target } : {}),
-        ...(input.branch !== undefined ? { branch: input.branch } : {}),
-        sectionsJson: sectionsJson(input.sections, decompose),
-      });
-      events.push({
-        type: "plan.registered",
-        planId: id,
-        filename: input.filename,
-        ...(previous ? { revisionOf: previous.id } : {}),
-      });
-      let revision: RegisterResult["revision"];
-      if (previous && incremental) {
-        // base_sha stays: the branch and worktree are the same.
-        if (previous.base_sha !== null) this.plans.updatePlan(id, { base_sha: previous.base_sha });
-        this.queue.moveTasks(previous.id, id);
-        this.db.prepare(
-          `INSERT OR IGNORE INTO deliverables (plan_id, deliverable_id, description, status, status_reason)
-           SELECT ?, deliverable_id, description, status, status_reason FROM deliverables WHERE plan_id = ?`,
-        ).run(id, previous.id);
-        const cancelled = this.queue.cancelIn(
-          id,
-          (t) =>
-            t.section_hash !== null && !newHashes.has(t.section_hash) && t.status !== "completed",
-          `its section is no longer in ${input.filename} (revision ${id})`,
-          events,
-        );
-        const kept = this.queue.listTasks(id).filter((t) => t.status !== "cancelled").length;
-        revision = { kept, cancelled, decompose: toDecompose };
-      } else if (previous) {
-        const cancelled = this.queue.cancelIn(
-          previous.id,
-          (t) => t.status !== "completed",
-          `superseded by a new revision of ${input.filename} (plan ${id})`,
-          events,
-        );
-        revision = { kept: 0, cancelled, decompose: toDecompose };
-      }
-      if (previous) this.plans.setStatusIn(previous.id, "superseded", `replaced by ${id}`, events);
-      if (incremental && toDecompose === 0) {
-        this.plans.setStatusIn(id, "active", "no new or changed sections", events);
-      }
-      return {
-        plan: this.plans.getPlan(id)!,
-        created: true,
-        supersedes: previous ?? null,
-        ...(revision ? { revision } : {}),
-      };
+      return this.#newRevisionIn(id, input, events);
     });
     for (const e of events) this.#emit(e);
     return result;
+  }
+
+  /** `--redecompose` on unchanged content: the plan is redone in place. */
+  #redecomposeIn(id: string, input: PlanInput, events: LaoEvent[]): RegisterResult {
+    const cancelled = this.queue.cancelIn(id, () => true, "the plan is decomposed again", events);
+    this.plans.resetDecomposition(id, sectionsJson(input.sections, () => true));
+    this.plans.setStatusIn(id, "decomposing", "redecompose requested", events);
+    return {
+      plan: this.plans.getPlan(id)!,
+      created: true,
+      supersedes: null,
+      revision: { kept: 0, cancelled, decompose: input.sections?.length ?? 0 },
+    };
+  }
+
+  /** A new plan, or a new revision of the plan file's latest one. */
+  #newRevisionIn(id: string, input: PlanInput, events: LaoEvent[]): RegisterResult {
+    const previous = this.plans.latestRevision(input.stem);
+    const oldSections = previous?.sections_json
+      ? (JSON.parse(previous.sections_json) as PlanSection[])
+      : null;
+    const incremental = !!previous && !!oldSections && !!input.sections && !input.redecompose;
+    const oldHashes = new Set(oldSections?.map((x) => x.hash) ?? []);
+    const decompose = incremental ? (h: string) => !oldHashes.has(h) : () => true;
+    const toDecompose = input.sections?.filter((x) => decompose(x.hash)).length ?? 1;
+    this.plans.insertPlan({
+      id,
+      filename: input.filename,
+      stem: input.stem,
+      ...(input.sourcePath !== undefined ? { sourcePath: input.sourcePath } : {}),
+      revisionOf: previous?.id ?? null,
+      ...(input.workspace !== undefined ? { workspace: input.workspace } : {}),
+      ...(input.workspaceKind !== undefined ? { workspaceKind: input.workspaceKind } : {}),
+      ...(input.target !== undefined ? { target: input.target } : {}),
+      ...(input.branch !== undefined ? { branch: input.branch } : {}),
+      sectionsJson: sectionsJson(input.sections, decompose),
+    });
+    events.push({
+      type: "plan.registered",
+      planId: id,
+      filename: input.filename,
+      ...(previous ? { revisionOf: previous.id } : {}),
+    });
+    let revision: RegisterResult["revision"];
+    if (previous) {
+      const counts = incremental
+        ? this.#carryOverIn(previous, id, input, events)
+        : { kept: 0, cancelled: this.#supersedeTasksIn(previous.id, id, input, events) };
+      revision = { ...counts, decompose: toDecompose };
+      this.plans.setStatusIn(previous.id, "superseded", `replaced by ${id}`, events);
+    }
+    if (incremental && toDecompose === 0) {
+      this.plans.setStatusIn(id, "active", "no new or changed sections", events);
+    }
+    return {
+      plan: this.plans.getPlan(id)!,
+      created: true,
+      supersedes: previous ?? null,
+      ...(revision ? { revision } : {}),
+    };
+  }
+
+  /**
+   * An incremental revision: every task and deliverable moves to it, tasks of
+   * sections that are gone are cancelled (completed ones stay completed).
+   */
+  #carryOverIn(
+    previous: PlanRow,
+    id: string,
+    input: PlanInput,
+    events: LaoEvent[],
+  ): { kept: number; cancelled: number } {
+    const newHashes = new Set(input.sections?.map((x) => x.hash) ?? []);
+    // base_sha stays: the branch and worktree are the same.
+    if (previous.base_sha !== null) this.plans.updatePlan(id, { base_sha: previous.base_sha });
+    this.queue.moveTasks(previous.id, id);
+    this.db.prepare(
+      `INSERT OR IGNORE INTO deliverables (plan_id, deliverable_id, description, status, status_reason)
+       SELECT ?, deliverable_id, description, status, status_reason FROM deliverables WHERE plan_id = ?`,
+    ).run(id, previous.id);
+    const cancelled = this.queue.cancelIn(
+      id,
+      (t) => t.section_hash !== null && !newHashes.has(t.section_hash) && t.status !== "completed",
+      `its section is no longer in ${input.filename} (revision ${id})`,
+      events,
+    );
+    const kept = this.queue.listTasks(id).filter((t) => t.status !== "cancelled").length;
+    return { kept, cancelled };
+  }
+
+  /** A whole new revision: the old one's open tasks are cancelled; returns how many. */
+  #supersedeTasksIn(previous: string, id: string, input: PlanInput, events: LaoEvent[]): number {
+    return this.queue.cancelIn(
+      previous,
+      (t) => t.status !== "completed",
+      `superseded by a new revision of ${input.filename} (plan ${id})`,
+      events,
+    );
   }
 
   /**
