@@ -55,7 +55,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/models/manager.ts#createModelManager": 156,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
-  "src/pipeline/quality/quality_report.ts#buildQualityReport": 88,
   "src/sandbox/check.ts#runSandboxCheck": 156,
   "src/sandbox/shell.ts#(anonymous)": 65,
   "src/sandbox/shell.ts#run": 109,

@@ -166,21 +166,8 @@ function isConsistency(issueClass: string): boolean {
 /** Builds the report. Closure requires at least one task and every task completed. */
 export function buildQualityReport(input: QualityReportInput): QualityReport {
   const { tasks, findings, validationRuns, deliverables } = input;
-  const allowed = [
-    ...new Set(
-      input.strictClosureAllowedStatuses.map((s) => s.trim().toLowerCase()).filter((s) => s !== ""),
-    ),
-  ].sort(compareText);
-  const unresolved = deliverables.filter((d) => !allowed.includes(d.status.toLowerCase()));
   const count = (status: TaskStatus) => tasks.filter((t) => t.status === status).length;
-  const allCompleted = tasks.length > 0 && tasks.every((t) => t.status === "completed");
   const validated = deliverables.filter((d) => d.status.toLowerCase() === "validated").length;
-  const escalations: Record<string, number> = {};
-  for (const t of tasks) {
-    if (t.escalation_reason) {
-      escalations[t.escalation_reason] = (escalations[t.escalation_reason] ?? 0) + 1;
-    }
-  }
   return {
     report_meta: {
       schema_version: REPORT_SCHEMA_VERSION,
@@ -201,14 +188,7 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
       analyzer_confidence_summary: confidenceSummary(findings),
     },
     preflight: input.preflight ?? null,
-    contracts: {
-      total_validation_runs: validationRuns.length,
-      failed_validation_runs: validationRuns.filter((r) => !r.success).length,
-      strict_adherence_enabled: input.strictAdherence,
-      strict_closure_allowed_statuses: allowed,
-      closure_satisfied: allCompleted && (!input.strictAdherence || unresolved.length === 0),
-      unresolved_deliverables: unresolved,
-    },
+    contracts: contracts(input),
     traceability_summary: {
       deliverables_total: deliverables.length,
       deliverables_validated: validated,
@@ -221,25 +201,10 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
       kpi_snapshot_ref: input.observability?.kpi ?? null,
       dashboard_regression_summary: input.observability?.dashboard ?? null,
     },
-    convergence: {
-      rework_loops: tasks.reduce((sum, t) => sum + t.attempt, 0),
-      tasks_with_retries: tasks.filter((t) => t.attempt > 0).length,
-      escalated_tasks: tasks.filter((t) => t.escalation_reason).length,
-      escalation_reason_counts: escalations,
-    },
+    convergence: convergence(tasks),
     deliverables,
     efficiency: { ...input.modelStats },
-    traceability: tasks.map((t) => ({
-      ...t,
-      findings_count: findings.filter((f) => f.task_id === t.task_id).length,
-      validation_runs: validationRuns.filter((r) => r.task_id === t.task_id).map((r) => ({
-        kind: r.kind,
-        command: r.command,
-        success: r.success,
-        exit_code: r.exitCode,
-        finished_at: r.finishedAt,
-      })),
-    })),
+    traceability: traceability(input),
     findings: [...findings].sort(compareFindings).map((f) => ({
       task_id: f.task_id,
       source: f.source,
@@ -251,4 +216,56 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
       confidence: f.confidence,
     })),
   };
+}
+
+/** Validation runs and whether the plan's closure holds (every task completed, strict deliverables). */
+function contracts(input: QualityReportInput): QualityReport["contracts"] {
+  const { tasks, validationRuns, deliverables } = input;
+  const allowed = [
+    ...new Set(
+      input.strictClosureAllowedStatuses.map((s) => s.trim().toLowerCase()).filter((s) => s !== ""),
+    ),
+  ].sort(compareText);
+  const unresolved = deliverables.filter((d) => !allowed.includes(d.status.toLowerCase()));
+  const allCompleted = tasks.length > 0 && tasks.every((t) => t.status === "completed");
+  return {
+    total_validation_runs: validationRuns.length,
+    failed_validation_runs: validationRuns.filter((r) => !r.success).length,
+    strict_adherence_enabled: input.strictAdherence,
+    strict_closure_allowed_statuses: allowed,
+    closure_satisfied: allCompleted && (!input.strictAdherence || unresolved.length === 0),
+    unresolved_deliverables: unresolved,
+  };
+}
+
+/** Rework and escalations across the plan's tasks. */
+function convergence(tasks: QualityReportInput["tasks"]): QualityReport["convergence"] {
+  const escalations: Record<string, number> = {};
+  for (const t of tasks) {
+    if (t.escalation_reason) {
+      escalations[t.escalation_reason] = (escalations[t.escalation_reason] ?? 0) + 1;
+    }
+  }
+  return {
+    rework_loops: tasks.reduce((sum, t) => sum + t.attempt, 0),
+    tasks_with_retries: tasks.filter((t) => t.attempt > 0).length,
+    escalated_tasks: tasks.filter((t) => t.escalation_reason).length,
+    escalation_reason_counts: escalations,
+  };
+}
+
+/** Each task with its findings count and validation runs. */
+function traceability(input: QualityReportInput): QualityReport["traceability"] {
+  const { findings, validationRuns } = input;
+  return input.tasks.map((t) => ({
+    ...t,
+    findings_count: findings.filter((f) => f.task_id === t.task_id).length,
+    validation_runs: validationRuns.filter((r) => r.task_id === t.task_id).map((r) => ({
+      kind: r.kind,
+      command: r.command,
+      success: r.success,
+      exit_code: r.exitCode,
+      finished_at: r.finishedAt,
+    })),
+  }));
 }
