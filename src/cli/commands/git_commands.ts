@@ -7,7 +7,49 @@
 import { ExitCode, UserError } from "../../errors.ts";
 import { emptyHooksDir, formatLog, GitRunner, openPlanGit, planLog } from "../../git/mod.ts";
 import type { CliContext } from "../context.ts";
-import { isPlaced } from "../../store/types.ts";
+import type { Store } from "../../store/store.ts";
+import { isPlaced, type Task } from "../../store/types.ts";
+
+/** Refuses to undo task `id` while a later task that depends on it was coded or completed. */
+function refuseWithDependents(tasks: readonly Task[], id: number) {
+  const dependents = tasks.filter((t) =>
+    t.dependencies.includes(id) && ["coded", "review", "completed"].includes(t.status)
+  );
+  if (!dependents.length) return;
+  const names = dependents.map((t) => `#${t.id} "${t.title}"`).join(", ");
+  const many = dependents.length > 1;
+  throw new UserError(
+    `Cannot undo task #${id}: later task${many ? "s" : ""} ${names} depend${
+      many ? "" : "s"
+    } on it; undo ${many ? "them" : "it"} first`,
+    ExitCode.Failure,
+  );
+}
+
+/** An undone task goes back to pending (its plan reopens); false when its status has no way back. */
+function requeueUndone(store: Store, task: Task, note: string | undefined): boolean {
+  const feedback = `Undone by the user${note ? `: ${note}` : "."}`;
+  const patch = {
+    attempt: 0,
+    feedback,
+    next_eligible_at: null,
+    escalation_reason: null,
+    code_signature: null,
+  };
+  const name = task.status === "completed"
+    ? "undo_completed"
+    : task.status === "failed"
+    ? "retry"
+    : task.status === "coded"
+    ? "undo_coded"
+    : null;
+  const moved = name !== null && store.transition(task.id, name, patch, "undone by the user");
+  if (moved) {
+    const planRow = store.getPlan(task.plan_id);
+    if (planRow?.status === "completed") store.setPlanStatus(planRow.id, "active", "task undone");
+  }
+  return moved;
+}
 
 /** Runs `lao undo`. */
 export async function undoCommand(
@@ -27,19 +69,7 @@ export async function undoCommand(
   if (!ctx.loaded.config.git.enabled) {
     throw new UserError("Cannot undo: git traceability is disabled (git.enabled: false)");
   }
-  const dependents = store.listTasks(task.plan_id).filter((t) =>
-    t.dependencies.includes(id) && ["coded", "review", "completed"].includes(t.status)
-  );
-  if (dependents.length) {
-    const names = dependents.map((t) => `#${t.id} "${t.title}"`).join(", ");
-    const many = dependents.length > 1;
-    throw new UserError(
-      `Cannot undo task #${id}: later task${many ? "s" : ""} ${names} depend${
-        many ? "" : "s"
-      } on it; undo ${many ? "them" : "it"} first`,
-      ExitCode.Failure,
-    );
-  }
+  refuseWithDependents(store.listTasks(task.plan_id), id);
   const runner = new GitRunner({ hooksDir: emptyHooksDir(ctx.loaded.configDir) });
   const git = openPlanGit({
     workspace: plan.workspace,
@@ -49,26 +79,7 @@ export async function undoCommand(
   });
   const result = await git.undoTask(id, opts.note ? { note: opts.note } : {});
   if (!result.ok) throw new UserError(result.message, ExitCode.Failure);
-  const feedback = `Undone by the user${opts.note ? `: ${opts.note}` : "."}`;
-  const patch = {
-    attempt: 0,
-    feedback,
-    next_eligible_at: null,
-    escalation_reason: null,
-    code_signature: null,
-  };
-  const name = task.status === "completed"
-    ? "undo_completed"
-    : task.status === "failed"
-    ? "retry"
-    : task.status === "coded"
-    ? "undo_coded"
-    : null;
-  const moved = name !== null && store.transition(id, name, patch, "undone by the user");
-  if (moved) {
-    const planRow = store.getPlan(task.plan_id);
-    if (planRow?.status === "completed") store.setPlanStatus(planRow.id, "active", "task undone");
-  }
+  const moved = requeueUndone(store, task, opts.note);
   ctx.out.out(
     `Reverted ${result.reverted.length} commit(s) of task #${id}: ${result.files.join(", ")}`,
   );
