@@ -61,7 +61,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/tools/patch_match.ts#applyPatch": 66,
   "src/ui/dashboard.ts#createDashboard": 67,
   "src/validate/command_runner.ts#runValidationCommands": 63,
-  "src/validate/validate_files.ts#validateFiles": 82,
   "src/worktree/branch_ops.ts#mergePlan": 68,
 };
 

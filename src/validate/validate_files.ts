@@ -103,6 +103,57 @@ async function checkContent(
   return findings;
 }
 
+/**
+ * The workspace path and text of one requested file, or null when it has
+ * none to check: a bad path or a missing file adds its finding, a folder, a
+ * repeat, a binary or an oversized file is skipped.
+ */
+async function readForValidation(
+  fs: ValidateOptions["fs"],
+  requested: string,
+  seen: Set<string>,
+  findings: Finding[],
+): Promise<{ path: string; text: string } | null> {
+  let path: string;
+  try {
+    path = await fs.relative(requested);
+  } catch (err) {
+    findings.push(pathFinding(requested, err));
+    return null;
+  }
+  if (seen.has(path)) return null;
+  seen.add(path);
+  if (!(await fs.isFile(path))) {
+    if (!(await isDirectory(fs, path))) findings.push(missingFinding(path));
+    return null;
+  }
+  try {
+    return { path, text: await fs.readText(path) };
+  } catch (err) {
+    if (err instanceof WorkspaceError && (err.code === "binary" || err.code === "too_large")) {
+      return null;
+    }
+    findings.push(pathFinding(path, err));
+    return null;
+  }
+}
+
+/** The configured and inferred validation commands, run. */
+async function commandRuns(
+  options: ValidateOptions,
+  runCommand: NonNullable<ValidateOptions["runCommand"]>,
+  now: () => Date,
+) {
+  const configured = configuredCommands(options.orchestration);
+  const inferred = options.inferCommands === false ? [] : await inferCommands(options.fs);
+  return await runValidationCommands(mergeCommands(configured, inferred), {
+    runCommand,
+    cwd: options.fs.root,
+    now,
+    signal: options.signal,
+  });
+}
+
 /** Runs every validator over the changed files and the configured/inferred commands. */
 export async function validateFiles(options: ValidateOptions): Promise<ValidationResult> {
   const { fs } = options;
@@ -117,29 +168,9 @@ export async function validateFiles(options: ValidateOptions): Promise<Validatio
   const python: { at: number; path: string; content: string }[] = [];
   const unique = [...new Set(options.files.map((f) => f.trim()).filter((f) => f !== ""))];
   for (const requested of unique.slice(0, options.maxFiles ?? 20)) {
-    let path: string;
-    try {
-      path = await fs.relative(requested);
-    } catch (err) {
-      findings.push(pathFinding(requested, err));
-      continue;
-    }
-    if (seen.has(path)) continue;
-    seen.add(path);
-    if (!(await fs.isFile(path))) {
-      if (!(await isDirectory(fs, path))) findings.push(missingFinding(path));
-      continue;
-    }
-    let text: string;
-    try {
-      text = await fs.readText(path);
-    } catch (err) {
-      if (err instanceof WorkspaceError && (err.code === "binary" || err.code === "too_large")) {
-        continue;
-      }
-      findings.push(pathFinding(path, err));
-      continue;
-    }
+    const file = await readForValidation(fs, requested, seen, findings);
+    if (!file) continue;
+    const { path, text } = file;
     checkedFiles.push(path);
     const scan = scanPlaceholders(path, text);
     findings.push(...scan.findings, ...await checkContent(path, text, options.pythonChecker));
@@ -158,14 +189,7 @@ export async function validateFiles(options: ValidateOptions): Promise<Validatio
 
   const runs: ValidationRun[] = [];
   if (options.runCommand) {
-    const configured = configuredCommands(options.orchestration);
-    const inferred = options.inferCommands === false ? [] : await inferCommands(fs);
-    const commands = await runValidationCommands(mergeCommands(configured, inferred), {
-      runCommand: options.runCommand,
-      cwd: fs.root,
-      now,
-      signal: options.signal,
-    });
+    const commands = await commandRuns(options, options.runCommand, now);
     findings.push(...commands.findings);
     runs.push(...commands.runs);
   }
