@@ -42,7 +42,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/cli/commands/init_wizard.ts#runWizard": 93,
   "src/cli/commands/pilot.ts#pilotCommand": 208,
   "src/cli/commands/projects.ts#projectsCommand": 84,
-  "src/cli/commands/status.ts#buildStatus": 65,
   "src/cli/runtime.ts#workspacePorts": 83,
   "src/config/load.ts#loadConfig": 70,
   "src/git/commit_files.ts#commitFiles": 85,

@@ -10,6 +10,7 @@ import { basename, join } from "node:path";
 import { printable } from "../../config/text_check.ts";
 import { listPlanFiles } from "../../pipeline/intake.ts";
 import { listPlanRefusals } from "../../store/plan_refusals.ts";
+import type { Store } from "../../store/store.ts";
 import { feedbackFindings } from "../../validate/repair.ts";
 import { TASK_STATUSES } from "../../store/task_machine.ts";
 import { style } from "../../ui/output.ts";
@@ -55,6 +56,28 @@ export interface StatusDocument {
   paths: { config: string | null; config_dir: string; database: string; plans: string };
 }
 
+/** The failed tasks (not superseded) with their reason, first feedback line and report. */
+function failedTasks(store: Store): StatusDocument["failed"] {
+  return store.listByStatus("failed")
+    .filter((t) => t.escalation_reason !== "superseded")
+    .map((t) => {
+      const plan = store.getPlan(t.plan_id);
+      const report = plan?.workspace ? join(plan.workspace, "LAO_QUALITY.md") : null;
+      return {
+        id: t.id,
+        title: t.title,
+        plan: plan?.filename ?? t.plan_id,
+        reason: t.escalation_reason,
+        feedback: (t.feedback ?? "").split("\n").find((l) =>
+          l.trim() && !l.startsWith("finding_signature")
+        ) ??
+          "",
+        findings: feedbackFindings(t.feedback),
+        report: report && existsSync(report) ? report : null,
+      };
+    });
+}
+
 /** Builds the status document. Does not need a model server. */
 export function buildStatus(ctx: CliContext): StatusDocument {
   const { config, configDir, configFile } = ctx.loaded;
@@ -76,24 +99,7 @@ export function buildStatus(ctx: CliContext): StatusDocument {
       revision: store!.revisionCounts(p.id),
     };
   });
-  const failed = (store?.listByStatus("failed") ?? [])
-    .filter((t) => t.escalation_reason !== "superseded")
-    .map((t) => {
-      const plan = store!.getPlan(t.plan_id);
-      const report = plan?.workspace ? join(plan.workspace, "LAO_QUALITY.md") : null;
-      return {
-        id: t.id,
-        title: t.title,
-        plan: plan?.filename ?? t.plan_id,
-        reason: t.escalation_reason,
-        feedback: (t.feedback ?? "").split("\n").find((l) =>
-          l.trim() && !l.startsWith("finding_signature")
-        ) ??
-          "",
-        findings: feedbackFindings(t.feedback),
-        report: report && existsSync(report) ? report : null,
-      };
-    });
+  const failed = store ? failedTasks(store) : [];
   const refused = (store ? listPlanRefusals(store) : []).map((r) => ({
     file: printable(r.filename),
     path: printable(r.source_path),
