@@ -56,7 +56,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/sandbox/check.ts#runSandboxCheck": 156,
   "src/sandbox/shell.ts#(anonymous)": 65,
   "src/sandbox/shell.ts#run": 109,
-  "src/store/run_lock.ts#acquireRunLock": 63,
   "src/tools/patch_match.ts#applyPatch": 66,
   "src/ui/dashboard.ts#createDashboard": 67,
   "src/validate/command_runner.ts#runValidationCommands": 63,

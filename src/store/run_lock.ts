@@ -96,6 +96,11 @@ export async function acquireRunLock(
       ExitCode.Locked,
     );
   }
+  return heldLock(db, token, o);
+}
+
+/** The acquired lease: renewed every `heartbeatMs` (an unref'd timer) until released. */
+function heldLock(db: DatabaseSync, token: string, o: Required<RunLockOptions>): RunLock {
   const heartbeat = () => {
     const res = db.prepare(`UPDATE run_lock SET heartbeat_ms = ? WHERE id = 1 AND token = ?`).run(
       o.now(),
