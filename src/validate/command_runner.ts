@@ -88,36 +88,41 @@ export async function runValidationCommands(
       startedAt,
       finishedAt: now().toISOString(),
     });
-    if (success) continue;
-    if (exitCode === null || exitCode === 126 || exitCode === 127) {
-      // The command could not start here (not found, refused, not executable):
-      // a problem of this machine's setup, not of the task's code.
-      findings.push(validatorFinding({
-        severity: "info",
-        file_path: null,
-        issue_class: "validation_command_unavailable",
-        message: `${spec.kind} command "${spec.command}" could not run here (${
-          exitCode === null ? "it did not start" : `exit ${exitCode}`
-        })`,
-        fix_hint:
-          "Not a problem of the code: make the tool visible to the sandbox (tools.shell.home_allow) or change the command.",
-        analyzer_id: `command:${spec.kind}`,
-        analyzer_kind: "runtime",
-        confidence: 0.97,
-      }));
-      continue;
-    }
-    const status = `exited with code ${exitCode}`;
-    findings.push(validatorFinding({
-      severity: "major",
+    if (!success) findings.push(commandFinding(spec, exitCode, output));
+  }
+  return { findings, runs };
+}
+
+/**
+ * The finding of a failed command: `info` about the setup when it could not
+ * start here (exit 126/127, refused), else a major `<kind>_command_failed`.
+ */
+function commandFinding(spec: CommandSpec, exitCode: number | null, output: string): Finding {
+  if (exitCode === null || exitCode === 126 || exitCode === 127) {
+    // The command could not start here (not found, refused, not executable):
+    // a problem of this machine's setup, not of the task's code.
+    return validatorFinding({
+      severity: "info",
       file_path: null,
-      issue_class: `${spec.kind}_command_failed`,
-      message: `${spec.kind} command "${spec.command}" ${status}`,
-      fix_hint: output.trim().slice(0, HINT_OUTPUT_LIMIT),
+      issue_class: "validation_command_unavailable",
+      message: `${spec.kind} command "${spec.command}" could not run here (${
+        exitCode === null ? "it did not start" : `exit ${exitCode}`
+      })`,
+      fix_hint:
+        "Not a problem of the code: make the tool visible to the sandbox (tools.shell.home_allow) or change the command.",
       analyzer_id: `command:${spec.kind}`,
       analyzer_kind: "runtime",
       confidence: 0.97,
-    }));
+    });
   }
-  return { findings, runs };
+  return validatorFinding({
+    severity: "major",
+    file_path: null,
+    issue_class: `${spec.kind}_command_failed`,
+    message: `${spec.kind} command "${spec.command}" exited with code ${exitCode}`,
+    fix_hint: output.trim().slice(0, HINT_OUTPUT_LIMIT),
+    analyzer_id: `command:${spec.kind}`,
+    analyzer_kind: "runtime",
+    confidence: 0.97,
+  });
 }
