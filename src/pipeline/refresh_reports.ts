@@ -115,10 +115,28 @@ async function reportInput(
 /** The plan's stored findings as the report lists them. */
 function reportFindings(deps: ReportPorts, planId: string): (Finding & { task_id: number })[] {
   return deps.store.planFindings(planId).map((f) => ({
-    ...(f as unknown as Finding),
-    fix_hint: f.fix_hint ?? undefined,
-    confidence: f.confidence ?? 0,
+    source: oneOf(f.source, ["validator", "reviewer"] as const, "validator"),
+    severity: oneOf(f.severity, ["critical", "major", "minor", "info"] as const, "info"),
+    file_path: f.file_path,
+    issue_class: f.issue_class,
+    message: f.message,
+    ...(f.fix_hint ? { fix_hint: f.fix_hint } : {}),
     analyzer_id: f.analyzer_id ?? "unknown",
+    analyzer_kind: oneOf(
+      f.analyzer_kind,
+      ["runtime", "heuristic", "compiler", "ast", "llm"] as const,
+      "heuristic",
+    ),
+    confidence: f.confidence ?? 0,
     task_id: f.task_id,
-  } as Finding & { task_id: number }));
+  }));
+}
+
+/** `value` when it is one of `values`, else `fallback` (a stored finding from an older LAO). */
+function oneOf<T extends string>(
+  value: string | null | undefined,
+  values: readonly T[],
+  fallback: T,
+): T {
+  return values.find((v) => v === value) ?? fallback;
 }
