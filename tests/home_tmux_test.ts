@@ -16,7 +16,14 @@ const hasTmux = (() => {
 })();
 
 async function tmux(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("tmux", { args, stdout: "piped", stderr: "piped" }).output();
+  // Each session has a tmux server of its own (a socket named after it): a test that ends its
+  // session, and with it a shared server, can never take another test's session down.
+  const socket = args.join(" ").match(/lao-[0-9a-f]{8}/)?.[0];
+  const out = await new Deno.Command("tmux", {
+    args: socket ? ["-L", socket, ...args] : args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   return new TextDecoder().decode(out.stdout);
 }
 
