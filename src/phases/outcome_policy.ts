@@ -3,7 +3,7 @@
  * the task as it was claimed and what the phase produced, decide the guarded
  * transition, the task patch, the reason users read in the log, the verdict of
  * the reviewer commit and the change to the task's deliverables. No I/O: the
- * phase runner (`task_phases.ts`) applies the decision.
+ * phases (`code.ts`, `review.ts`, `task_phase.ts`) apply the decision.
  *
  * The rules:
  * - an approval completes the task and validates its deliverables;

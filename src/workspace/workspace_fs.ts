@@ -1,7 +1,8 @@
 /**
  * The port every file tool (coder and pilot) uses to touch the plan workspace.
- * The production implementation is the sandbox's workspace guard
- * (`src/sandbox/`); tests may use it directly on a temp folder.
+ * The production implementation is the workspace guard (`guard.ts`) behind
+ * the Worker wall (`worker_fs.ts`); tests use the in-memory fake
+ * (`testing/memory_fs.ts`).
  *
  * Every path argument is workspace-relative (absolute paths are accepted only
  * when they resolve inside the workspace). Every method throws a
