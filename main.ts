@@ -1,7 +1,10 @@
 /**
  * LAO entry point: `deno run --config <repo>/deno.json -P=lao <repo>/main.ts ARGS`.
- * `lao --version` answers before anything else loads; every other command
- * loads the CLI (and the CLI loads only the command it runs).
+ * `lao --version` answers before anything else loads; `lao status` and
+ * `lao version` (with or without `--json`) take the fast path, which loads no
+ * argument parser and falls back to the full CLI for anything it does not
+ * answer exactly; every other command loads the CLI (and the CLI loads only
+ * the command it runs).
  *
  * @module
  */
@@ -17,6 +20,9 @@ if (import.meta.main) {
     console.log(`lao ${VERSION}`);
     Deno.exit(0);
   }
+  const { fastPath } = await import("./src/cli/fast_path.ts");
+  const fast = await fastPath(Deno.args);
+  if (fast !== undefined) Deno.exit(fast);
   const { main } = await import("./src/cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

@@ -43,7 +43,7 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/cli/commands/pilot.ts#pilotCommand": 208,
   "src/cli/commands/projects.ts#projectsCommand": 84,
   "src/cli/runtime.ts#workspacePorts": 83,
-  "src/config/load.ts#loadConfig": 70,
+  "src/config/load_core.ts#loadConfigWith": 70,
   "src/git/commit_files.ts#commitFiles": 85,
   "src/git/repo.ts#prepareRepo": 71,
   "src/git/undo.ts#undoTask": 79,

@@ -15,6 +15,7 @@ import { type Action, CliContext, type CliDeps } from "./context.ts";
 import { addGlobalOptions, type GlobalOptions } from "./options.ts";
 import { configureHelp } from "./help.ts";
 import { permissionHint } from "./permission_hint.ts";
+import { isFilesystemRoot, safeEnv } from "./process_env.ts";
 import { registerPipelineCommands } from "./commands/pipeline_commands.ts";
 import { registerPilotCommands } from "./commands/pilot_commands.ts";
 
@@ -138,15 +139,6 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
   }
 }
 
-/** Reads an environment variable; one LAO may not read counts as unset. */
-function safeEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
 function sourceOf(cmd: Command, key: string): string | undefined {
   for (let c: Command | null = cmd; c; c = c.parent) {
     const src = c.getOptionValueSource(key);
@@ -178,8 +170,4 @@ function reportError(err: unknown, deps: CliDeps): number {
   o.err("lao: internal error (this is a bug, please report it):");
   o.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
   return ExitCode.Internal;
-}
-
-function isFilesystemRoot(cwd: string): boolean {
-  return cwd === "/" || /^[A-Za-z]:[\\/]?$/.test(cwd);
 }

@@ -13,8 +13,11 @@ import { listPlanRefusals } from "../../store/plan_refusals.ts";
 import type { Store } from "../../store/store.ts";
 import { feedbackFindings } from "../../validate/repair.ts";
 import { TASK_STATUSES } from "../../store/task_machine.ts";
-import { style } from "../../ui/output.ts";
+import { type Output, style } from "../../ui/output.ts";
 import type { CliContext } from "../context.ts";
+
+/** What the status needs of the CLI context (the fast path in `fast_path.ts` gives the same). */
+export type StatusSource = Pick<CliContext, "loaded" | "store">;
 
 /** The `status --json` document (stable contract). */
 export interface StatusDocument {
@@ -79,7 +82,7 @@ function failedTasks(store: Store): StatusDocument["failed"] {
 }
 
 /** Builds the status document. Does not need a model server. */
-export function buildStatus(ctx: CliContext): StatusDocument {
+export function buildStatus(ctx: StatusSource): StatusDocument {
   const { config, configDir, configFile } = ctx.loaded;
   const dbExists = existsSync(config.paths.database);
   const store = dbExists ? ctx.store : null;
@@ -130,8 +133,11 @@ export function buildStatus(ctx: CliContext): StatusDocument {
 
 /** Runs `lao status`. */
 export function statusCommand(ctx: CliContext, opts: { json?: boolean }): number {
-  const doc = buildStatus(ctx);
-  const o = ctx.out;
+  return printStatus(ctx.out, buildStatus(ctx), opts);
+}
+
+/** Prints a status document as `lao status` does; returns the exit code (0). */
+export function printStatus(o: Output, doc: StatusDocument, opts: { json?: boolean }): number {
   if (opts.json) {
     o.out(JSON.stringify(doc, null, 2));
     return 0;
