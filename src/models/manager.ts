@@ -39,6 +39,13 @@ export interface ManagerDeps {
 export const GUARDRAIL_HINT =
   "set LM Studio > Developer > Server Settings > Model Loading Guardrails to Off or Relaxed, or choose a smaller model or context_length";
 
+/**
+ * Loads and unloads any manager of this process did. A manager trusts the
+ * models it saw resident only while this count is unchanged (the Pilot's and
+ * the pipeline's managers share a server); a miss lists the server again.
+ */
+let serverChanges = 0;
+
 const realClock: GateClock = { now: () => performance.now(), sleep: abortableSleep };
 
 function sizeOf(config: Config, loaded: LoadedModel): number {
@@ -56,9 +63,22 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
   const emit = deps.emit ?? (() => {});
   const stats: ManagerStats = emptyStats();
   const embedderKey = config.models.embedder.key;
+  /** Models seen resident (key to context length) as of `serverChanges === seenAt`. */
+  let resident = new Map<string, number>();
+  let seenAt = -1;
+
+  function remember(models: ReadonlyArray<{ key: string; contextLength?: number }>): void {
+    resident = new Map(models.map((m) => [m.key, m.contextLength ?? Infinity]));
+    seenAt = serverChanges;
+  }
+
+  function trusted(key: string, contextLength: number): boolean {
+    return seenAt === serverChanges && (resident.get(key) ?? -1) >= contextLength;
+  }
 
   async function unload(id: string): Promise<void> {
     const started = clock.now();
+    serverChanges++;
     await backend.unload(id);
     const seconds = (clock.now() - started) / 1000;
     stats.unloads++;
@@ -142,13 +162,17 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
       const wanted = config.models[role];
       if (!backend.canLoad) return wanted.key;
       if (signal?.aborted) throw new InterruptedError();
+      if (trusted(wanted.key, wanted.context_length)) return wanted.key;
       const loaded = loadedOf(await backend.list());
       // The listing can show the server cannot load (llama.cpp single-model): it serves as is.
       if (!backend.canLoad) return wanted.key;
       const ready = loaded.find((m) =>
         m.key === wanted.key && (m.contextLength ?? Infinity) >= wanted.context_length
       );
-      if (ready) return wanted.key;
+      if (ready) {
+        remember(loaded);
+        return wanted.key;
+      }
       const before = deps.probe ? await deps.probe.read() : undefined;
       const victims = loaded.filter((m) =>
         role === "embedder" ? m.key === wanted.key : m.type === "llm" && m.key !== embedderKey
@@ -178,8 +202,10 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
         });
       }
       const started = clock.now();
+      serverChanges++;
       await loadWithFallback(wanted.key, wanted.context_length);
       await waitUntilLoaded(wanted.key, signal);
+      remember([{ key: wanted.key, contextLength: wanted.context_length }]);
       const seconds = (clock.now() - started) / 1000;
       const swap = victims.some((v) => v.type === "llm");
       stats.loads++;

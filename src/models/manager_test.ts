@@ -134,3 +134,27 @@ Deno.test("a generic OpenAI server has no load control: ensureLoaded returns the
   assert.equal(fake.state.loads, 0);
   assert.ok((await manager.listModels()).some((m) => m.key === CODER));
 });
+
+Deno.test("ensureLoaded trusts what it loaded: no listing per call until another manager changes the server", async () => {
+  const { fake, manager, backend } = await setup("lmstudio");
+  await using _ = fake;
+  let lists = 0;
+  const list = backend.list.bind(backend);
+  backend.list = () => {
+    lists++;
+    return list();
+  };
+  assert.equal(await manager.ensureLoaded("coder"), CODER);
+  const afterLoad = lists;
+  for (let i = 0; i < 5; i++) assert.equal(await manager.ensureLoaded("coder"), CODER);
+  assert.equal(lists, afterLoad, "calls after its own load ask the server nothing");
+  // Another manager (the Pilot's, the pipeline's) swaps the planner in: the next call looks again.
+  const other = createModelManager(configFor(fake.url), {
+    backend: await backendFor(configFor(fake.url)),
+    clock: instantClock,
+  });
+  assert.equal(await other.ensureLoaded("planner"), PLANNER);
+  assert.equal(await manager.ensureLoaded("coder"), CODER);
+  assert.ok(lists > afterLoad, "a change by another manager is not trusted away");
+  assert.deepEqual((await manager.loaded()).map((m) => m.key), [CODER]);
+});

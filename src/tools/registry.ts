@@ -73,19 +73,23 @@ const ARG_ALIASES: Record<string, string[]> = {
 
 const MAX_OUTPUT = 3000;
 
-/** OpenAI function-tool definitions for every tool. */
+/** Definitions already built, per tool (a tool's schema never changes). */
+const DEFINITIONS = new WeakMap<Tool, ToolDefinition>();
+
+/** OpenAI function-tool definitions for every tool (each built once per tool). */
 export function toolDefinitions(tools: readonly Tool[] = TOOLS): ToolDefinition[] {
   return tools.map((tool) => {
+    const known = DEFINITIONS.get(tool);
+    if (known) return known;
     const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.schema, {
       io: "input",
-    }) as Record<
-      string,
-      unknown
-    >;
-    return {
+    }) as Record<string, unknown>;
+    const definition: ToolDefinition = {
       type: "function",
       function: { name: tool.name, description: tool.description, parameters },
     };
+    DEFINITIONS.set(tool, definition);
+    return definition;
   });
 }
 
