@@ -165,7 +165,7 @@ function isConsistency(issueClass: string): boolean {
 
 /** Builds the report. Closure requires at least one task and every task completed. */
 export function buildQualityReport(input: QualityReportInput): QualityReport {
-  const { tasks, findings, validationRuns, deliverables } = input;
+  const { tasks, findings, deliverables } = input;
   const count = (status: TaskStatus) => tasks.filter((t) => t.status === status).length;
   const validated = deliverables.filter((d) => d.status.toLowerCase() === "validated").length;
   return {
