@@ -82,6 +82,18 @@ export type LaoEvent =
   | { type: "tool.call"; tool: string; ok: boolean; summary: string; taskId?: number }
   | { type: "git.commit"; subject: string; sha: string; workspace: string }
   | { type: "sandbox.status"; line: string }
+  /** Plan fields changed outside a status change (its workspace, preflight report, base commit). */
+  | { type: "plan.updated"; planId: string; fields: string[] }
+  /** One architect chunk was decomposed (or failed); resumed runs skip completed chunks. */
+  | {
+    type: "chunk.status";
+    planId: string;
+    hash: string;
+    status: "completed" | "failed";
+    error?: string;
+  }
+  /** Requirement deliverables changed status (in progress on a rework, validated on approval). */
+  | { type: "deliverable.status"; planId: string; deliverableIds: string[]; status: string }
   /** A line of the Pilot chat: the user's message, the model's answer, or LAO's own note. */
   | { type: "pilot.message"; role: "user" | "assistant" | "info"; text: string; replay?: boolean }
   /** A piece of the Pilot's answer as it streams in (the whole answer follows as `pilot.message`). */

@@ -124,6 +124,8 @@ export class PlanStore {
         id,
       );
     }
+    const fields = Object.keys(patch);
+    if (fields.length) this.#emit({ type: "plan.updated", planId: id, fields });
   }
 
   /**
@@ -193,5 +195,12 @@ export class PlanStore {
       planId,
       hash,
     );
+    this.#emit({
+      type: "chunk.status",
+      planId,
+      hash,
+      status: result.error ? "failed" : "completed",
+      ...(result.error ? { error: result.error } : {}),
+    });
   }
 }

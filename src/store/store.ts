@@ -288,8 +288,10 @@ export class Store {
     this.records.addPilotMessage(...a);
   readonly seedPlanMetadata: RecordStore["seedPlanMetadata"] = (...a) =>
     this.records.seedPlanMetadata(...a);
-  readonly setDeliverableStatus: RecordStore["setDeliverableStatus"] = (...a) =>
-    this.records.setDeliverableStatus(...a);
+  readonly setDeliverableStatus: RecordStore["setDeliverableStatus"] = (planId, ids, status, r) => {
+    this.records.setDeliverableStatus(planId, ids, status, r);
+    if (ids.length) this.#emit({ type: "deliverable.status", planId, deliverableIds: ids, status });
+  };
   readonly deliverables: RecordStore["deliverables"] = (...a) => this.records.deliverables(...a);
 }
 

@@ -397,3 +397,27 @@ Deno.test("eight concurrent writers on one database lose no rows", async () => {
     cleanup();
   }
 });
+
+Deno.test("plan fields, chunk results and deliverable statuses each emit an event", () => {
+  const events: LaoEvent[] = [];
+  const store = new Store(openDatabase(":memory:"), { emit: (e) => events.push(e) });
+  const { plan } = store.registerPlan({ filename: "p.md", stem: "p", text: "# P\n- REQ-1: x\n" });
+  store.seedPlanMetadata(plan.id, [], [{ id: "REQ-1", description: "x" }]);
+  events.length = 0;
+  store.updatePlan(plan.id, { preflight_json: "{}" });
+  store.upsertChunk(plan.id, 0, "abcdef0123", "# P");
+  store.finishChunk(plan.id, "abcdef0123", { error: "cut at max_tokens" });
+  store.setDeliverableStatus(plan.id, ["REQ-1"], "validated");
+  assert.deepEqual(events, [
+    { type: "plan.updated", planId: plan.id, fields: ["preflight_json"] },
+    {
+      type: "chunk.status",
+      planId: plan.id,
+      hash: "abcdef0123",
+      status: "failed",
+      error: "cut at max_tokens",
+    },
+    { type: "deliverable.status", planId: plan.id, deliverableIds: ["REQ-1"], status: "validated" },
+  ]);
+  store.close();
+});

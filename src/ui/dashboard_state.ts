@@ -245,6 +245,10 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     }
     case "sandbox.status":
       return { ...state, sandbox: event.line };
+    case "plan.updated":
+    case "chunk.status":
+    case "deliverable.status":
+      return state;
     case "run.state": {
       const run: DashboardState["run"] = { state: event.state };
       if (event.until !== undefined) run.until = event.until;

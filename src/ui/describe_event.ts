@@ -193,6 +193,26 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
     case "run.state":
       // The log line that caused the state says it already; the dashboard shows the state.
       return { text: runStateText(event), level: "debug" };
+    case "plan.updated":
+      return {
+        text: `plan ${planName?.(event.planId) ?? event.planId}: ${
+          event.fields.join(", ")
+        } updated`,
+        level: "debug",
+      };
+    case "chunk.status": {
+      const why = event.error ? `: ${event.error}` : "";
+      const text = `plan ${planName?.(event.planId) ?? event.planId}: chunk ${
+        event.hash.slice(0, 8)
+      } ${event.status}${why}`;
+      // A failed chunk is reported by the decomposition failure itself: one message per problem.
+      return { text, level: "debug" };
+    }
+    case "deliverable.status":
+      return {
+        text: `deliverables ${event.deliverableIds.join(", ")} → ${event.status}`,
+        level: "debug",
+      };
   }
 }
 
