@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { loadConfigQuick } from "../config/load_quick.ts";
 import { denoOutput } from "../ui/output.ts";
 import type { CliDeps } from "./context.ts";
@@ -45,22 +44,21 @@ export async function fastPath(
     output.out(command.json ? JSON.stringify(versionInfo(), null, 2) : `lao ${VERSION}`);
     return 0;
   }
-  const loaded = loadConfigQuick({ cwd, env, overrides: { models: {} } });
+  const loaded = await loadConfigQuick({ cwd, env, overrides: { models: {} } });
   if (!loaded) return undefined;
-  const { buildStatus, printStatus } = await import("./commands/status.ts");
   const path = loaded.config.paths.database;
+  const { emptyStatus, printStatus } = await import("./commands/status_doc.ts");
+  let doc: import("./commands/status_doc.ts").StatusDocument;
   let store: import("../store/store.ts").Store | undefined;
   try {
-    if (existsSync(path)) store = (await import("../store/store.ts")).Store.open(path);
-    const opened = store;
-    const doc = buildStatus({
-      loaded,
-      get store() {
-        if (!opened) throw new Error("fast path: no store");
-        return opened;
-      },
-    });
-    return printStatus(output, doc, { json: command.json });
+    if (exists(path)) {
+      const { buildStatus } = await import("./commands/status.ts");
+      const opened = (await import("../store/store.ts")).Store.open(path);
+      store = opened;
+      doc = buildStatus({ loaded, store: opened });
+    } else {
+      doc = emptyStatus(loaded);
+    }
   } catch {
     return undefined; // the full CLI words the failure (storage faults, permissions)
   } finally {
@@ -69,5 +67,16 @@ export async function fastPath(
     } catch {
       // the full CLI reports a database that cannot close cleanly
     }
+  }
+  return printStatus(output, doc, { json: command.json });
+}
+
+/** True when `path` names something (links followed), as `existsSync`. */
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { join } from "node:path";
-import { type Config, ROLE_DEFAULTS } from "./schema.ts";
+import type { Config } from "./schema.ts";
+import { ROLE_DEFAULTS } from "./role_defaults.ts";
 
 /** Returns the default configuration for a config folder (absolute path). */
 export function defaultConfig(configDir: string): Config {

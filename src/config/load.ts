@@ -7,10 +7,11 @@
  */
 import { type LoadConfigOptions, loadConfigWith, type LoadedConfig } from "./load_core.ts";
 import { parseConfigYaml } from "./parse_yaml.ts";
+import { configSchema } from "./schema.ts";
 
 export * from "./load_core.ts";
 
 /** Loads, merges and validates the configuration. Throws {@linkcode UserError} on bad input. */
 export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
-  return loadConfigWith(opts, parseConfigYaml);
+  return loadConfigWith(opts, parseConfigYaml, (c) => configSchema.safeParse(c));
 }

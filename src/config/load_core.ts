@@ -17,7 +17,8 @@ import { dirname, join, resolve } from "node:path";
 import type { z } from "zod";
 import { UserError } from "../errors.ts";
 import { defaultConfig } from "./defaults.ts";
-import { type Config, configSchema, type RoleName, ROLES } from "./schema.ts";
+import { ROLES } from "../domain/roles.ts";
+import type { Config, RoleName } from "./schema.ts";
 import { readConfigText } from "./read_config.ts";
 import { closest } from "./suggest.ts";
 import { checkPlacement } from "./placement.ts";
@@ -140,11 +141,20 @@ export interface KeyLines {
 /** Turns the file's text into plain data and the lines of its keys. */
 export type ConfigParser = (text: string, label: string) => { raw: unknown; keyLines: KeyLines };
 
+/** Checks the merged settings: the schema's `safeParse`, or a stand-in that knows the answer. */
+export type ConfigValidator = (config: Record<string, unknown>, configDir: string) =>
+  | { success: true; data: Config }
+  | { success: false; error: { issues: z.core.$ZodIssue[] } };
+
 /**
  * Loads, merges and validates the configuration, parsing the file with
- * `parse`. Throws {@linkcode UserError} on bad input.
+ * `parse` and checking it with `validate`. Throws {@linkcode UserError} on bad input.
  */
-export function loadConfigWith(opts: LoadConfigOptions, parse: ConfigParser): LoadedConfig {
+export function loadConfigWith(
+  opts: LoadConfigOptions,
+  parse: ConfigParser,
+  validate: ConfigValidator,
+): LoadedConfig {
   const file = findConfigFile(opts);
   const configDir = file ? dirname(file) : opts.cwd;
   const config: Record<string, unknown> = defaultConfig(configDir) as unknown as Record<
@@ -186,16 +196,11 @@ export function loadConfigWith(opts: LoadConfigOptions, parse: ConfigParser): Lo
   const overrides = [...envOverrides(opts), ...cliOverrides(opts)];
   for (const o of overrides) setIn(config, o.path, o.value);
 
-  const parsed = configSchema.safeParse(config);
+  const parsed = validate(config, configDir);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String);
-    const override = [...overrides].reverse().find((o) => samePrefix(o.path, path));
-    const where = override
-      ? override.source
-      : keyLines && file
-      ? `${label}:${keyLines.lineOf(path, false)}`
-      : "built-in default";
+    const where = sourceOf(path, overrides, keyLines && file ? { label, keyLines } : undefined);
     throw new UserError(
       `${where}: ${path.join(".")}: ${
         describeIssue(issue, getIn(config, path), path[path.length - 1] ?? "")
@@ -204,15 +209,25 @@ export function loadConfigWith(opts: LoadConfigOptions, parse: ConfigParser): Lo
   }
   const problem = checkPlacement(parsed.data.paths, configDir);
   if (problem) {
-    const override = [...overrides].reverse().find((o) => samePrefix(o.path, problem.path));
-    const where = override
-      ? override.source
-      : keyLines && file
-      ? `${label}:${keyLines.lineOf(problem.path, false)}`
-      : "built-in default";
+    const where = sourceOf(
+      problem.path,
+      overrides,
+      keyLines && file ? { label, keyLines } : undefined,
+    );
     throw new UserError(`${where}: ${problem.path.join(".")}: ${problem.message}`);
   }
   return { config: parsed.data, configDir, configFile: file, warnings };
+}
+
+/** Where a key's value came from: the last flag or variable that set it, else its file line. */
+function sourceOf(
+  path: string[],
+  overrides: Override[],
+  file: { label: string; keyLines: KeyLines } | undefined,
+): string {
+  const override = [...overrides].reverse().find((o) => samePrefix(o.path, path));
+  if (override) return override.source;
+  return file ? `${file.label}:${file.keyLines.lineOf(path, false)}` : "built-in default";
 }
 
 function envOverrides(opts: LoadConfigOptions): Override[] {

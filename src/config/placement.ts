@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** A refused placement: the setting at fault and why, one line. */
@@ -105,9 +104,9 @@ export function workspaceConflict(
 
 function listStems(plansDir: string): string[] {
   try {
-    return readdirSync(plansDir).filter((f) => /\.md$/i.test(f)).map((f) =>
-      basename(f).replace(/\.md$/i, "")
-    );
+    return [...Deno.readDirSync(plansDir)].map((e) => e.name).filter((f) => /\.md$/i.test(f)).map((
+      f,
+    ) => basename(f).replace(/\.md$/i, ""));
   } catch {
     return [];
   }
@@ -117,15 +116,25 @@ function listStems(plansDir: string): string[] {
 function real(p: string): string {
   let head = resolve(p);
   const tail: string[] = [];
-  while (!existsSync(head)) {
+  while (!exists(head)) {
     const parent = dirname(head);
     if (parent === head) return resolve(p);
     tail.unshift(basename(head));
     head = parent;
   }
   try {
-    return join(realpathSync(head), ...tail);
+    return join(Deno.realPathSync(head), ...tail);
   } catch {
     return resolve(p);
+  }
+}
+
+/** True when `p` names something (links followed); false on any error, as `existsSync`. */
+function exists(p: string): boolean {
+  try {
+    Deno.statSync(p);
+    return true;
+  } catch {
+    return false;
   }
 }

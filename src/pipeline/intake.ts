@@ -16,30 +16,9 @@ import { clearPlanRefusal, listPlanRefusals, refusePlanFile } from "../store/pla
 import type { PlanRow, Store } from "../store/store.ts";
 import { type IntakeOptions, placePlan } from "./plan_placement.ts";
 import { workspaceIo } from "../workspace/guarded_io.ts";
+import { isReservedStem, listPlanFiles, planStem } from "./plan_files.ts";
 
-/** Stems that are never plans (case-insensitive). */
-const RESERVED = new Set(["plans", "factory", "factory.example", "readme"]);
-
-/** True when a plan file stem is reserved. */
-export function isReservedStem(stem: string): boolean {
-  const s = stem.toLowerCase();
-  return RESERVED.has(s) || s.startsWith(".lao") || s.startsWith(".");
-}
-
-/** The stem of a plan file name (`Foo.md` → `Foo`). */
-export function planStem(filename: string): string {
-  return basename(filename).replace(/\.md$/i, "");
-}
-
-/** Plan files in a folder, sorted, reserved names skipped. */
-export function listPlanFiles(plansDir: string): string[] {
-  if (!existsSync(plansDir)) return [];
-  return readdirSync(plansDir)
-    .filter((f) => /\.md$/i.test(f) && !isReservedStem(planStem(f)))
-    .filter((f) => statSync(join(plansDir, f)).isFile())
-    .sort()
-    .map((f) => join(plansDir, f));
-}
+export { isReservedStem, listPlanFiles, planStem } from "./plan_files.ts";
 
 /** Largest plan file LAO takes in (bytes). */
 export const MAX_PLAN_BYTES = 16 * 1024 * 1024;
