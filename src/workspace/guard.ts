@@ -57,6 +57,16 @@ async function maybe<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** The entry at `path` (links not followed), or undefined when there is none. */
+function lstatIfAny(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.lstatSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
 /** Workspace-confined file access on the local disk. */
 export class WorkspaceGuard implements WorkspaceFs {
   /** Real path of the workspace root. */
@@ -93,18 +103,19 @@ export class WorkspaceGuard implements WorkspaceFs {
     };
     const lexical = resolveLexical(this.root, input, this.#aliases);
     if (typeof lexical !== "string") return fail(lexical.reason, lexical.code);
-    // Find the nearest existing ancestor (lstat: a dangling link "exists").
+    // Find the nearest existing ancestor (lstat: a dangling link "exists"). Synchronous calls:
+    // a handful of metadata lookups per path, each far cheaper than an async op's round trip.
     const tail: string[] = [];
     let probe = lexical;
-    let info = await maybe(() => Deno.lstat(probe));
+    let info = lstatIfAny(probe);
     while (info === undefined) {
       tail.unshift(basename(probe));
       probe = dirname(probe);
-      info = await maybe(() => Deno.lstat(probe));
+      info = lstatIfAny(probe);
     }
     let real: string;
     try {
-      real = await Deno.realPath(probe);
+      real = Deno.realPathSync(probe);
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) {
         return fail("path is a symlink whose target does not exist", "outside");
@@ -113,12 +124,17 @@ export class WorkspaceGuard implements WorkspaceFs {
     }
     if (!isInside(this.root, real)) return fail("path resolves outside the workspace", "outside");
     if (tail.length > 0) {
-      if (!(await Deno.stat(real)).isDirectory) {
+      if (!Deno.statSync(real).isDirectory) {
         return fail(`"${toRelative(this.root, real)}" is not a folder`, "not_found");
       }
       return { real: join(real, ...tail), rel: toRelative(this.root, join(real, ...tail)) };
     }
-    return { real, rel: toRelative(this.root, real), info: await Deno.lstat(real) };
+    // No link on the way: the entry already looked up is the one at `real`.
+    return {
+      real,
+      rel: toRelative(this.root, real),
+      info: real === probe ? info : Deno.lstatSync(real),
+    };
   }
 
   /** {@inheritDoc WorkspaceFs.relative} */
