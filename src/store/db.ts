@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ExitCode, UserError } from "../errors.ts";
 import { storageFault } from "./storage_faults.ts";
 import { type Migration, MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
@@ -18,6 +18,30 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Migrations to apply (tests pass a prefix to build an old schema). */
   migrations?: readonly Migration[];
+}
+
+/** Most statements one connection keeps prepared (the store's SQL texts are a few dozen). */
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * Makes `db.prepare` return the statement it prepared before for the same SQL
+ * text: the store asks for the same few statements on every transition, and
+ * preparing one costs more than running it. Statements here are run to
+ * completion at once (`run`, `get`, `all`; no `iterate`), so sharing one is safe.
+ */
+function reuseStatements(db: DatabaseSync): DatabaseSync {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, StatementSync>();
+  db.prepare = (sql: string): StatementSync => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return db;
 }
 
 /**
@@ -46,7 +70,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): DatabaseSync
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
     migrate(db, opts.migrations ?? MIGRATIONS);
-    return db;
+    return reuseStatements(db);
   } catch (err) {
     try {
       db?.close();
