@@ -56,6 +56,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   ],
   phases: [
     "agents",
+    "codemap",
     "config",
     "domain",
     "events",

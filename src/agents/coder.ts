@@ -54,6 +54,11 @@ export interface CoderPorts {
   dependencyFiles: readonly string[];
   /** The plan file's name in the workspace (LAO's own: never context). */
   planFileName: string;
+  /**
+   * The code map around the task's target files, rendered within its share
+   * of the budget (plans on existing code only); absent: no map section.
+   */
+  codeMap?: string;
 }
 
 /** Rounds of tool use before the coder is stopped. */
@@ -82,8 +87,15 @@ export function needsShell(task: Pick<Task, "title" | "description" | "feedback"
   return RUN_WORDS.test(`${task.title}\n${task.description}\n${task.feedback ?? ""}`);
 }
 
-/** Builds the task message: title, description, targets, previous feedback, context files. */
-export function taskMessage(task: Task, context: { path: string; text: string }[]): string {
+/** Heading of the code map section in the task message. */
+export const CODE_MAP_HEADING = "## Code map around the target files";
+
+/** Builds the task message: title, description, targets, previous feedback, code map, context files. */
+export function taskMessage(
+  task: Task,
+  context: { path: string; text: string }[],
+  codeMap?: string,
+): string {
   const parts = [`## Task: ${task.title}`, "", task.description];
   if (task.file_paths.length) parts.push("", `Target files: ${task.file_paths.join(", ")}`);
   if (task.feedback) {
@@ -95,6 +107,7 @@ export function taskMessage(task: Task, context: { path: string; text: string }[
       "Read the target files first, address every issue above, and change your approach if the same problem came back.",
     );
   }
+  if (codeMap) parts.push("", CODE_MAP_HEADING, codeMap);
   if (context.length) {
     parts.push("", "## Existing files for context");
     for (const c of context) parts.push(`### ${c.path}`, "```", c.text, "```");
@@ -233,11 +246,16 @@ async function offeredTools(
   return toolDefinitions(offered) as ToolDefinition[];
 }
 
+/** The coder's prompt budget (tokens): its context minus the room for its answer. */
+export function coderBudget(role: Pick<RoleConfig, "context_length" | "max_completion">): number {
+  return role.context_length - role.max_completion;
+}
+
 /** The system prompt and the task message with context files, within the coder's budget. */
 async function opening(ports: CoderPorts, fs: WorkspaceFs, task: Task, tools: ToolDefinition[]) {
   const role = ports.settings;
   const { model } = ports;
-  const budget = role.context_length - role.max_completion;
+  const budget = coderBudget(role);
   const estimate = (m: ChatMessage) =>
     Math.ceil(estimateMessages(model.count, [m]) * model.factor("coder"));
   const system: ChatMessage = {
@@ -252,10 +270,14 @@ async function opening(ports: CoderPorts, fs: WorkspaceFs, task: Task, tools: To
     fs,
     task,
     (candidate) =>
-      fixedTokens + estimate({ role: "user", content: taskMessage(task, candidate) }) <=
+      fixedTokens +
+          estimate({ role: "user", content: taskMessage(task, candidate, ports.codeMap) }) <=
         budget * 0.6,
   );
-  const messages: ChatMessage[] = [system, { role: "user", content: taskMessage(task, context) }];
+  const messages: ChatMessage[] = [
+    system,
+    { role: "user", content: taskMessage(task, context, ports.codeMap) },
+  ];
   return { messages, estimate, toolBudget: budget - toolTokens };
 }
 

@@ -8,7 +8,15 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { type CodeMap, emptyMap, type MapStats, updateMap } from "./map.ts";
+import {
+  type CodeMap,
+  type CountTokens,
+  emptyMap,
+  type Focus,
+  type MapStats,
+  renderMap,
+  updateMap,
+} from "./map.ts";
 
 /** The cache file of `workspace`. */
 export function mapCachePath(configDir: string, workspace: string): string {
@@ -48,3 +56,42 @@ export async function workspaceMap(
   if (updated.stats.read > 0 || updated.stats.extracted > 0) await saveMap(path, updated.map);
   return updated;
 }
+
+/**
+ * Brings the cached map up to date for `files` only (those a task's commit
+ * changed), without walking the workspace; failures only cost the cache.
+ */
+export async function refreshMap(
+  configDir: string,
+  workspace: string,
+  files: readonly string[],
+): Promise<MapStats> {
+  const path = mapCachePath(configDir, workspace);
+  const cached = await loadMap(path);
+  // No map yet: the next use builds it whole.
+  if (files.length === 0 || Object.keys(cached.files).length === 0) {
+    return { files: 0, read: 0, extracted: 0 };
+  }
+  const updated = await updateMap(workspace, cached, files);
+  await saveMap(path, updated.map);
+  return updated.stats;
+}
+
+/**
+ * The workspace's map ranked towards `focus` and rendered within `budget`
+ * tokens ("" when the budget is too small for anything useful).
+ */
+export async function mapSlice(
+  configDir: string,
+  workspace: string,
+  focus: Focus,
+  budget: number,
+  count: CountTokens,
+): Promise<string> {
+  if (budget < MIN_SLICE_TOKENS) return "";
+  const { map } = await workspaceMap(configDir, workspace);
+  return renderMap(map, focus, budget, count).text;
+}
+
+/** Below this many tokens a map slice is not worth rendering. */
+export const MIN_SLICE_TOKENS = 64;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cl100k } from "../llm/tokens.ts";
 import { writeCodeBase } from "../../tests/existing_repo/map_fixture.ts";
+import { loadMap, mapCachePath, mapSlice, refreshMap } from "./cache.ts";
 import { extractSymbols } from "./extract.ts";
 import { rankFiles, renderMap, updateMap } from "./map.ts";
 
@@ -44,5 +45,33 @@ Deno.test("the map of a few hundred files in five languages is deterministic, wi
     ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("after a commit the cached map is refreshed for the changed files only; a slice fits its budget", async () => {
+  const config = await Deno.makeTempDir({ prefix: "lao_mapcfg_" });
+  const dir = await Deno.makeTempDir({ prefix: "lao_map_" });
+  try {
+    await writeCodeBase(dir, 40);
+    const count = await cl100k();
+    assert.equal((await refreshMap(config, dir, ["src/m0/f1.ts"])).files, 0, "no map yet");
+    const slice = await mapSlice(config, dir, { files: ["src/m0/f1.ts"] }, 200, count);
+    assert.ok(slice.startsWith("Code map") && count(slice) <= 200, slice);
+    assert.match(slice, /^src\/m0\/f1\.ts:$/m);
+    assert.equal(await mapSlice(config, dir, { files: ["src/m0/f1.ts"] }, 10, count), "");
+
+    await Deno.writeTextFile(join(dir, "src/m0/f1.ts"), "export function renamed() {}\n");
+    await Deno.remove(join(dir, "src/m0/f2.go"));
+    const stats = await refreshMap(config, dir, ["src/m0/f1.ts", "src/m0/f2.go"]);
+    assert.deepEqual(stats, { files: 2, read: 1, extracted: 1 });
+    const cached = await loadMap(mapCachePath(config, dir));
+    assert.deepEqual(cached.files["src/m0/f1.ts"]!.symbols.definitions.map((d) => d.name), [
+      "renamed",
+    ]);
+    assert.equal(cached.files["src/m0/f2.go"], undefined);
+    assert.equal(Object.keys(cached.files).length, 39);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(config, { recursive: true });
   }
 });

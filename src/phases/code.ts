@@ -6,10 +6,12 @@
  *
  * @module
  */
-import { runCoder } from "../agents/coder.ts";
+import { coderBudget, runCoder } from "../agents/coder.ts";
+import { mapSlice, refreshMap } from "../codemap/cache.ts";
 import type { ModelPort } from "../agents/model_port.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { Store, Task } from "../store/store.ts";
+import type { PlanRow } from "../store/types.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 import { codeSignature } from "../validate/repair.ts";
@@ -34,6 +36,47 @@ export interface CodePorts extends TaskPhasePorts {
   /** Git for a plan workspace (a no-op implementation when git is off). */
   git: (workspace: string, planId: string) => PlanGitPort;
   signal: AbortSignal;
+  /**
+   * Where the code map's cache lives (`<config dir>/.lao/codemap/`); absent:
+   * no map for the coder, even on a plan that targets existing code.
+   */
+  configDir?: string;
+}
+
+/** Share of the coder's prompt budget the code map around its target files may take. */
+export const CODER_MAP_SHARE = 0.1;
+
+/** True when the plan works on existing code (its own worktree of the user's repository). */
+function onExistingCode(plan: Pick<PlanRow, "workspace_kind" | "workspace">): boolean {
+  return plan.workspace_kind === "worktree" && Boolean(plan.workspace);
+}
+
+/**
+ * The slice of the workspace's code map around the task's target files,
+ * within {@linkcode CODER_MAP_SHARE} of the coder's budget (in the coder's
+ * calibrated tokens); undefined for a plan that does not target existing
+ * code, or when the map cannot be built.
+ */
+export async function coderMapSlice(
+  ports: Pick<CodePorts, "config" | "model" | "configDir">,
+  plan: Pick<PlanRow, "workspace_kind" | "workspace">,
+  task: Pick<Task, "title" | "description" | "file_paths">,
+): Promise<string | undefined> {
+  if (!ports.configDir || !plan.workspace || !onExistingCode(plan)) return undefined;
+  const share = coderBudget(ports.config.models.coder) * CODER_MAP_SHARE;
+  const budget = Math.floor(share / Math.max(1, ports.model.factor("coder")));
+  try {
+    const text = await mapSlice(
+      ports.configDir,
+      plan.workspace,
+      { files: task.file_paths, text: `${task.title}\n${task.description}` },
+      budget,
+      ports.model.count,
+    );
+    return text || undefined;
+  } catch {
+    return undefined; // The map only helps: a coder without it still works.
+  }
 }
 
 /** The signature of the task's files as they are now ("" when none can be read). */
@@ -58,6 +101,7 @@ export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResul
   try {
     const fs = await ports.workspaceFs(plan.workspace);
     const shell = ports.shell(plan.workspace);
+    const codeMap = await coderMapSlice(ports, plan, task);
     const out = await runCoder(
       {
         model: ports.model,
@@ -70,6 +114,7 @@ export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResul
           ports.store.getTask(id)?.changed_files ?? []
         ),
         planFileName: ports.config.git.plan_file_name,
+        ...(codeMap ? { codeMap } : {}),
       },
       plan.id,
       task,
@@ -100,6 +145,10 @@ export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResul
     });
   } catch (err) {
     return afterOutcome(ports, task, "the coder commit", err);
+  }
+  // The commit changed these files: the cached map follows (the next task's slice sees them).
+  if (ports.configDir && onExistingCode(plan) && files.length) {
+    await refreshMap(ports.configDir, plan.workspace, files).catch(() => {});
   }
   return { kind: "done" };
 }
