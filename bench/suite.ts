@@ -198,8 +198,9 @@ export async function runSuite(opts: SuiteOptions): Promise<BenchResults> {
     say("pipeline: ten, default cooldown vs cooldown 0, interleaved");
     const defaults = defaultConfig("/tmp").orchestration.retry_cooldown_base_s;
     const ratios: number[] = [];
-    // Pairs run back to back, in alternating order, so load drift hits both sides alike.
-    for (let i = 0; i < runs; i++) {
+    // Pairs run back to back, in alternating order and an even number of them, so load drift
+    // and the first-of-a-pair penalty hit both sides alike.
+    for (let i = 0; i < runs + (runs % 2); i++) {
       const pair = async (cooldown: number) =>
         (await runScenario(all.ten, (c) => {
           c.orchestration.retry_cooldown_base_s = cooldown;
