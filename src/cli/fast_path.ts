@@ -30,7 +30,8 @@ export async function fastPath(
   deps?: Partial<CliDeps>,
 ): Promise<number | undefined> {
   const command = fastCommand(args);
-  if (!command) return undefined;
+  // A narrower permission set than `lao`'s: the full CLI words what is missing.
+  if (!command || !granted("read") || !granted("write")) return undefined;
   const env = deps?.env ?? safeEnv;
   const cwd = deps?.cwd ?? Deno.cwd();
   const home = env("HOME") ?? env("USERPROFILE");
@@ -76,6 +77,15 @@ function exists(path: string): boolean {
   try {
     Deno.statSync(path);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the whole of `name` (no path scope) is granted. */
+function granted(name: "read" | "write"): boolean {
+  try {
+    return Deno.permissions.querySync({ name }).state === "granted";
   } catch {
     return false;
   }
