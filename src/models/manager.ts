@@ -46,6 +46,13 @@ export const GUARDRAIL_HINT =
  */
 let serverChanges = 0;
 
+/**
+ * How long (ms) a manager trusts what it saw without asking again: back-to-back
+ * calls skip the listing; after a longer gap another process (a second LAO,
+ * the server's idle unload, a person at the server) may have changed it.
+ */
+export const RESIDENT_TRUST_MS = 2000;
+
 const realClock: GateClock = { now: () => performance.now(), sleep: abortableSleep };
 
 function sizeOf(config: Config, loaded: LoadedModel): number {
@@ -63,17 +70,20 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
   const emit = deps.emit ?? (() => {});
   const stats: ManagerStats = emptyStats();
   const embedderKey = config.models.embedder.key;
-  /** Models seen resident (key to context length) as of `serverChanges === seenAt`. */
+  /** Models seen resident (key to context length) as of `serverChanges === seenAt`, at `seenTime`. */
   let resident = new Map<string, number>();
   let seenAt = -1;
+  let seenTime = -Infinity;
 
   function remember(models: ReadonlyArray<{ key: string; contextLength?: number }>): void {
     resident = new Map(models.map((m) => [m.key, m.contextLength ?? Infinity]));
     seenAt = serverChanges;
+    seenTime = clock.now();
   }
 
   function trusted(key: string, contextLength: number): boolean {
-    return seenAt === serverChanges && (resident.get(key) ?? -1) >= contextLength;
+    if (seenAt !== serverChanges || clock.now() - seenTime > RESIDENT_TRUST_MS) return false;
+    return (resident.get(key) ?? -1) >= contextLength;
   }
 
   async function unload(id: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { LaoEvent } from "../events/types.ts";
 import { GuardrailRefusalError } from "../llm/errors.ts";
 import { type FakeFlavor, type FakeServerOptions, start } from "../../tests/fake_server/server.ts";
 import { backendFor, detectServerKind } from "./detect.ts";
-import { createModelManager } from "./manager.ts";
+import { createModelManager, RESIDENT_TRUST_MS } from "./manager.ts";
 import type { GateClock } from "./memory/gate.ts";
 import type { MemoryProbe } from "./memory/probe.ts";
 
@@ -157,4 +157,28 @@ Deno.test("ensureLoaded trusts what it loaded: no listing per call until another
   assert.equal(await manager.ensureLoaded("coder"), CODER);
   assert.ok(lists > afterLoad, "a change by another manager is not trusted away");
   assert.deepEqual((await manager.loaded()).map((m) => m.key), [CODER]);
+});
+
+Deno.test("ensureLoaded asks the server again after a pause longer than it trusts what it saw", async () => {
+  let now = 0;
+  const clock: GateClock = { now: () => now, sleep: () => Promise.resolve() };
+  const fake = await start({ flavor: "lmstudio" });
+  await using _ = fake;
+  const config = configFor(fake.url);
+  const backend = await backendFor(config);
+  const manager = createModelManager(config, { backend, clock });
+  let lists = 0;
+  const list = backend.list.bind(backend);
+  backend.list = () => {
+    lists++;
+    return list();
+  };
+  assert.equal(await manager.ensureLoaded("coder"), CODER);
+  const afterLoad = lists;
+  now += RESIDENT_TRUST_MS / 2;
+  await manager.ensureLoaded("coder");
+  assert.equal(lists, afterLoad, "a call soon after is trusted");
+  now += RESIDENT_TRUST_MS + 1;
+  await manager.ensureLoaded("coder");
+  assert.equal(lists, afterLoad + 1, "after a long pause the server is asked again");
 });
