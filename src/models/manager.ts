@@ -63,6 +63,24 @@ function sizeOf(config: Config, loaded: LoadedModel): number {
   return role?.size_bytes ?? 0;
 }
 
+/** What a manager saw resident: trusted while no manager changed the server and not for long. */
+function residentMemory(clock: GateClock) {
+  let resident = new Map<string, number>();
+  let seenAt = -1;
+  let seenTime = -Infinity;
+  return {
+    remember(models: ReadonlyArray<{ key: string; contextLength?: number }>): void {
+      resident = new Map(models.map((m) => [m.key, m.contextLength ?? Infinity]));
+      seenAt = serverChanges;
+      seenTime = clock.now();
+    },
+    trusted(key: string, contextLength: number): boolean {
+      if (seenAt !== serverChanges || clock.now() - seenTime > RESIDENT_TRUST_MS) return false;
+      return (resident.get(key) ?? -1) >= contextLength;
+    },
+  };
+}
+
 /** Creates the manager. */
 export function createModelManager(config: Config, deps: ManagerDeps): ModelManager {
   const { backend } = deps;
@@ -70,21 +88,7 @@ export function createModelManager(config: Config, deps: ManagerDeps): ModelMana
   const emit = deps.emit ?? (() => {});
   const stats: ManagerStats = emptyStats();
   const embedderKey = config.models.embedder.key;
-  /** Models seen resident (key to context length) as of `serverChanges === seenAt`, at `seenTime`. */
-  let resident = new Map<string, number>();
-  let seenAt = -1;
-  let seenTime = -Infinity;
-
-  function remember(models: ReadonlyArray<{ key: string; contextLength?: number }>): void {
-    resident = new Map(models.map((m) => [m.key, m.contextLength ?? Infinity]));
-    seenAt = serverChanges;
-    seenTime = clock.now();
-  }
-
-  function trusted(key: string, contextLength: number): boolean {
-    if (seenAt !== serverChanges || clock.now() - seenTime > RESIDENT_TRUST_MS) return false;
-    return (resident.get(key) ?? -1) >= contextLength;
-  }
+  const { remember, trusted } = residentMemory(clock);
 
   async function unload(id: string): Promise<void> {
     const started = clock.now();
