@@ -9,7 +9,9 @@
  * run. Also checked: identical final files and the same coder commits
  * (modulo order) as the sequential run, and loads per plan next to the bound.
  *
- * Run: `deno run -A bench/parallel_bench.ts [completion_tokens]`
+ * Run: `deno run -A bench/parallel_bench.ts [completion_tokens] [layers] [width]`
+ * (default 9 tokens, 5 layers of 10 tasks: the 50-task layered plan; fewer
+ * layers keep the layered shape with a shorter run).
  *
  * @module
  */
@@ -23,11 +25,20 @@ import { buildLanes } from "../src/pipeline/server_lanes.ts";
 import { start } from "../tests/fake_server/server.ts";
 import { harness } from "../tests/pipeline/harness.ts";
 import { scriptedSession } from "../tests/pipeline/scripted.ts";
-import { scenarios } from "./pipeline_bench.ts";
+import { layeredTasks } from "./pipeline_bench.ts";
 
 /** Tokens per second of one request alone. */
 const TPS = 30;
 const TOKENS = Number(Deno.args[0] ?? 9);
+const LAYERS = Number(Deno.args[1] ?? 5);
+const WIDTH = Number(Deno.args[2] ?? 10);
+
+/** The layered plan of `LAYERS` × `WIDTH` tasks. */
+function layered() {
+  const tasks = layeredTasks(LAYERS, WIDTH);
+  const plan = `# Layered\n\n${tasks.map((t) => `- ${t.title}: ${t.file}`).join("\n")}\n`;
+  return { name: "layered.md", tasks, plan };
+}
 
 /** What one configuration measured. */
 interface Measured {
@@ -36,11 +47,13 @@ interface Measured {
   files: string[];
   commits: string[];
   loads: Record<string, { loads: number; lowerBound: number }>;
+  /** Model loads each fake server saw, in server order. */
+  serverLoads: number[];
   slots?: string;
 }
 
 async function measure(label: string, servers: number, slots: number): Promise<Measured> {
-  const s = (await scenarios()).layered50;
+  const s = layered();
   const session = scriptedSession(s.tasks);
   const generation = { slots, tokensPerSecond: TPS, completionTokens: TOKENS };
   await using h = await harness(session, () => {}, { server: { generation } });
@@ -85,6 +98,7 @@ async function measure(label: string, servers: number, slots: number): Promise<M
       files,
       commits,
       loads: result.loadsPerPlan,
+      serverLoads: [h.server, ...extra].map((f) => f.state.loads),
       ...(slotText ? { slots: slotText } : {}),
     };
   } finally {
@@ -101,10 +115,14 @@ if (import.meta.main) {
     await measure("2 servers, 4 slots each", 2, 4),
   ];
   const base = runs[0]!;
-  console.log(`layered50, fake at ${TPS} tok/s per request, ${TOKENS} tokens per answer`);
+  console.log(
+    `layered ${LAYERS}x${WIDTH}, fake at ${TPS} tok/s per request, ${TOKENS} tokens per answer`,
+  );
   for (const r of runs) {
     const ratio = (r.wallSeconds / base.wallSeconds).toFixed(2);
-    const loads = Object.values(r.loads).map((l) => `${l.loads} loads (bound ${l.lowerBound})`);
+    const loads = Object.values(r.loads).map((l) =>
+      `${l.loads} loads (bound ${l.lowerBound}; per server ${r.serverLoads.join("/")})`
+    );
     console.log(
       `  ${r.label}: ${r.wallSeconds.toFixed(1)}s = ${ratio}x sequential; ${loads.join(", ")}; ` +
         `files ${same(r.files, base.files) ? "identical" : "DIFFER"}; coder commits ` +
