@@ -97,7 +97,7 @@ export class WorkspaceGuard implements WorkspaceFs {
   }
 
   /** Resolves `input` through existing symlinks; throws unless it stays inside. */
-  async #resolve(verb: string, input: string): Promise<Resolved> {
+  #resolve(verb: string, input: string): Resolved {
     const fail = (reason: string, code: string): never => {
       throw new WorkspaceError(`Cannot ${verb} "${input}": ${reason}`, code);
     };
@@ -138,19 +138,21 @@ export class WorkspaceGuard implements WorkspaceFs {
   }
 
   /** {@inheritDoc WorkspaceFs.relative} */
-  async relative(path: string): Promise<string> {
-    return (await this.#resolve("resolve", path)).rel;
+  relative(path: string): Promise<string> {
+    // The lookups are synchronous; a refusal still arrives as a rejected promise.
+    return Promise.resolve().then(() => this.#resolve("resolve", path).rel);
   }
 
   /** {@inheritDoc WorkspaceFs.isFile} */
-  async isFile(path: string): Promise<boolean> {
-    try {
-      const r = await this.#resolve("resolve", path);
-      return r.info?.isFile === true;
-    } catch (err) {
-      if (err instanceof WorkspaceError) return false;
-      throw err;
-    }
+  isFile(path: string): Promise<boolean> {
+    return Promise.resolve().then(() => {
+      try {
+        return this.#resolve("resolve", path).info?.isFile === true;
+      } catch (err) {
+        if (err instanceof WorkspaceError) return false;
+        throw err;
+      }
+    });
   }
 
   /** {@inheritDoc WorkspaceFs.readText} */
@@ -158,7 +160,7 @@ export class WorkspaceGuard implements WorkspaceFs {
     const fail = (reason: string, code: string): never => {
       throw new WorkspaceError(`Cannot read "${path}": ${reason}`, code);
     };
-    const r = await this.#resolve("read", path);
+    const r = this.#resolve("read", path);
     if (r.info === undefined) return fail("file does not exist", "not_found");
     if (!r.info.isFile) return fail(kindOf(r.info), "not_regular");
     if (r.info.size > this.#maxRead) {
@@ -203,7 +205,7 @@ export class WorkspaceGuard implements WorkspaceFs {
       const why = protectedReason(toRelative(this.root, lexical));
       if (why !== undefined) return fail(why, "denied");
     }
-    let r = await this.#resolve("write", path);
+    let r = this.#resolve("write", path);
     if (r.rel === ".") return fail("path is the workspace root", "invalid");
     const why = protectedReason(r.rel);
     if (why !== undefined) return fail(why, "denied");
@@ -211,7 +213,7 @@ export class WorkspaceGuard implements WorkspaceFs {
     if (r.info === undefined) {
       await Deno.mkdir(dirname(r.real), { recursive: true });
       // Re-check: the folders just made must still resolve inside.
-      r = await this.#resolve("write", path);
+      r = this.#resolve("write", path);
       if (r.info !== undefined && !r.info.isFile) return fail(kindOf(r.info), "not_regular");
     }
     const dir = dirname(r.real);
@@ -234,7 +236,7 @@ export class WorkspaceGuard implements WorkspaceFs {
 
   /** {@inheritDoc WorkspaceFs.walk} */
   async walk(options: WalkOptions = {}): Promise<WorkspaceEntry[]> {
-    const start = await this.#resolve("list", options.path ?? ".");
+    const start = this.#resolve("list", options.path ?? ".");
     if (start.info === undefined) {
       throw new WorkspaceError(`Cannot list "${options.path}": folder does not exist`, "not_found");
     }
