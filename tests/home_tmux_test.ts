@@ -2,30 +2,10 @@
  * The interactive home screen (bare `lao` on a terminal), driven headlessly
  * in tmux: what a person sees, and what the arrow keys do.
  */
+import { HAS_TMUX as hasTmux, sessionName, shellQuote, tmux } from "../testing/tmux.ts";
 import assert from "node:assert/strict";
 import { start } from "./fake_server/server.ts";
 import { denoDir, denoPath, laoCommand } from "./lao_process.ts";
-
-const hasTmux = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-})();
-
-async function tmux(...args: string[]): Promise<string> {
-  // Each session has a tmux server of its own (a socket named after it): a test that ends its
-  // session, and with it a shared server, can never take another test's session down.
-  const socket = args.join(" ").match(/lao-[0-9a-f]{8}/)?.[0];
-  const out = await new Deno.Command("tmux", {
-    args: socket ? ["-L", socket, ...args] : args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
-}
 
 /**
  * Polls the pane until it matches `pattern` (prompts print no event to wait
@@ -45,10 +25,6 @@ async function waitForScreen(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`screen never showed ${pattern}:\n${screen}`);
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** In a menu whose cursor is on the first entry: Up wraps to the last entry, Exit; choose it. */
@@ -71,7 +47,7 @@ interface TmuxLao {
 
 /** Starts `lao ARGS` in `dir` inside a new detached tmux session. */
 async function laoInTmux(dir: string, args: string[], rows = 30): Promise<TmuxLao> {
-  const session = `lao-${crypto.randomUUID().slice(0, 8)}`;
+  const session = sessionName();
   const channel = `${session}-exited`;
   const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");
   await tmux(

@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
+import { captureOutput } from "../../testing/capture_output.ts";
 import type { Command } from "commander";
 import { applicableGlobals, COMMAND_GLOBALS } from "./help.ts";
 import { buildProgram, main } from "./main.ts";
-import type { Output } from "../ui/output.ts";
-
-function capture(): Output & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    isTty: false,
-    color: false,
-  };
-}
 
 function program(): Command {
-  const output = capture();
+  const output = captureOutput();
   return buildProgram(
     { cwd: "/tmp", env: () => undefined, output },
     () => () => Promise.resolve(),
@@ -62,8 +49,8 @@ Deno.test("every global option applies to at least one command and every command
 });
 
 Deno.test("lao --json version and lao version --json print the same document", async () => {
-  const a = capture();
-  const b = capture();
+  const a = captureOutput();
+  const b = captureOutput();
   assert.equal(await main(["--json", "version"], { output: a, cwd: "/tmp" }), 0);
   assert.equal(await main(["version", "--json"], { output: b, cwd: "/tmp" }), 0);
   assert.deepEqual(a.lines, b.lines);

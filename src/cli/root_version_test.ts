@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
+import { captureOutput } from "../../testing/capture_output.ts";
 import { main, VERSION } from "./main.ts";
-import type { Output } from "../ui/output.ts";
-
-function capture(): Output & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    isTty: false,
-    color: false,
-  };
-}
 
 Deno.test("bare lao, lao run and lao init at the filesystem root exit 2 asking for a project folder", async () => {
   for (const args of [[], ["run"], ["init"], ["init", "--no-interactive"]]) {
-    const o = capture();
+    const o = captureOutput();
     const code = await main(args, { output: o, cwd: "/", env: () => undefined });
     assert.equal(code, 2, args.join(" "));
     assert.equal(o.errors.length, 1, o.errors.join("\n"));
@@ -29,7 +16,7 @@ Deno.test("bare lao, lao run and lao init at the filesystem root exit 2 asking f
 
 Deno.test("-v and --version print lao <version> and exit 0", async () => {
   for (const flag of ["-v", "--version"]) {
-    const o = capture();
+    const o = captureOutput();
     assert.equal(await main([flag], { output: o, cwd: "/tmp", env: () => undefined }), 0);
     assert.deepEqual(o.lines, [`lao ${VERSION}`]);
     assert.deepEqual(o.errors, []);

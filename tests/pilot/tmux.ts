@@ -7,37 +7,13 @@
  *
  * @module
  */
+import { HAS_TMUX, sessionName, shellQuote, tmux } from "../../testing/tmux.ts";
+export { HAS_TMUX };
 import { denoDir, denoPath, laoCommand } from "../lao_process.ts";
-
-/** True when tmux can be started here. */
-export const HAS_TMUX = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-})();
 
 /** Polls of the pane before a wait gives up (about 5 minutes at the poll spacing). */
 const MAX_POLLS = 3000;
 const POLL_SPACING_MS = 100;
-
-async function tmux(...args: string[]): Promise<string> {
-  // Each session has a tmux server of its own (a socket named after it): a test that ends its
-  // session, and with it a shared server, can never take another test's session down.
-  const socket = args.join(" ").match(/lao-[0-9a-f]{8}/)?.[0];
-  const out = await new Deno.Command("tmux", {
-    args: socket ? ["-L", socket, ...args] : args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 /** One LAO process in its own tmux session. */
 export class TmuxLao implements AsyncDisposable {
@@ -54,7 +30,7 @@ export class TmuxLao implements AsyncDisposable {
     env: Record<string, string> = {},
     rows = 50,
   ): Promise<TmuxLao> {
-    const session = `lao-${crypto.randomUUID().slice(0, 8)}`;
+    const session = sessionName();
     const vars = Object.entries({ NO_COLOR: "1", DENO_DIR: denoDir(), ...env })
       .map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ");
     const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");

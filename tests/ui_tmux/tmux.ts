@@ -6,34 +6,11 @@
  *
  * @module
  */
-import { denoDir, denoPath, laoCommand } from "../lao_process.ts";
-
+import { HAS_TMUX, sessionName, shellQuote, tmux } from "../../testing/tmux.ts";
 /** Whether tmux can run here (the tests are ignored otherwise). */
-export const hasTmux = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-})();
-
-/** Runs `tmux ARGS` and returns its stdout. */
-export async function tmux(...args: string[]): Promise<string> {
-  // Each session has a tmux server of its own (a socket named after it): a test that ends its
-  // session, and with it a shared server, can never take another test's session down.
-  const socket = args.join(" ").match(/lao-[0-9a-f]{8}/)?.[0];
-  const out = await new Deno.Command("tmux", {
-    args: socket ? ["-L", socket, ...args] : args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
+export const hasTmux: boolean = HAS_TMUX;
+export { tmux };
+import { denoDir, denoPath, laoCommand } from "../lao_process.ts";
 
 /** Polls between pane captures (pacing only: each capture decides, not the wait). */
 const POLL_MS = 100;
@@ -72,7 +49,7 @@ export async function laoInTmux(
   args: string[],
   opts: { rows?: number; columns?: number; env?: Record<string, string> } = {},
 ): Promise<TmuxLao> {
-  const session = `lao-${crypto.randomUUID().slice(0, 8)}`;
+  const session = sessionName();
   const go = `${session}-go`;
   const done = `${session}-exited`;
   const rawFile = await Deno.makeTempFile({ prefix: "lao_tmux_raw_" });

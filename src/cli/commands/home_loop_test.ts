@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
+import { captureOutput } from "../../../testing/capture_output.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../../ui/output.ts";
 import { CliContext } from "../context.ts";
 import { type HomeChoice, homeScreen, type MenuPick } from "./home.ts";
 import { homeLoop } from "./home_loop.ts";
-
-function capture(): Output & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    isTty: false,
-    color: false,
-  };
-}
 
 /** A context in `cwd` with HOME at `home` and a model server that does not answer. */
 function context(cwd: string, home: string, output: Output): CliContext {
@@ -36,7 +24,7 @@ Deno.test("home without a config: Exit chosen returns 0 and writes nothing", asy
   const home = await temp();
   const dir = join(home, "app");
   await Deno.mkdir(dir);
-  const o = capture();
+  const o = captureOutput();
   const offered: HomeChoice["value"][][] = [];
   const pick: MenuPick = (choices) => {
     offered.push(choices.map((c) => c.value));
@@ -60,7 +48,7 @@ Deno.test("home without a config: Exit chosen returns 0 and writes nothing", asy
 Deno.test("at the home folder the menu warns once and defaults to Exit", async () => {
   const home = await temp();
   await Deno.writeTextFile(join(home, "factory.yaml"), "total_ram_gb: 16\n");
-  const o = capture();
+  const o = captureOutput();
   let def: HomeChoice["value"] | undefined;
   const ctx = context(home, home, o);
   try {
@@ -83,7 +71,7 @@ Deno.test("after an action the menu comes back, and Exit there runs nothing more
   const home = await temp();
   const dir = join(home, "app");
   await Deno.mkdir(dir);
-  const o = capture();
+  const o = captureOutput();
   const script: HomeChoice["value"][] = ["projects", "exit"];
   let shown = 0;
   const ctx = context(dir, home, o);
