@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import type { Config } from "../../src/config/schema.ts";
 import { buildLanes } from "../../src/pipeline/server_lanes.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { start } from "../fake_server/server.ts";
+import { type FakeServer, start } from "../fake_server/server.ts";
 import { harness } from "./harness.ts";
-import { scriptedSession, TEN_PLAN, TEN_TASKS } from "./scripted.ts";
+import { KEYS, scriptedSession, TEN_PLAN, TEN_TASKS } from "./scripted.ts";
 
 const server = (name: string, url: string): Config["servers"][number] => ({
   name,
@@ -30,10 +30,58 @@ function peakCoders(events: { type: string; phase?: string }[]): number {
   return most;
 }
 
+/**
+ * Holds coder requests (on any server) until two are in flight at once, then
+ * lets every request through: two coders side by side is then a fact the
+ * servers saw, not a race the test hopes to win. A scheduler that codes one
+ * task at a time never sends the second request; the guard then releases the
+ * first so the test fails on its assertion instead of hanging.
+ */
+function sideBySide() {
+  const held: (() => void)[] = [];
+  let together = false;
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  const sleep = (server: () => FakeServer | undefined) => (): Promise<void> => {
+    const body = server()?.requests.at(-1)?.body as { model?: string } | undefined;
+    if (together || body?.model !== KEYS.coder) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      held.push(resolve);
+      const release = () => {
+        clearTimeout(guard);
+        for (const r of held.splice(0)) r();
+      };
+      if (held.length >= 2) {
+        together = true;
+        release();
+      } else guard ??= setTimeout(release, 30_000);
+    });
+  };
+  return {
+    generation: (server: () => FakeServer | undefined) => ({
+      slots: 2,
+      tokensPerSecond: 1000,
+      completionTokens: 1,
+      sleep: sleep(server),
+    }),
+    together: () => together,
+    close: () => clearTimeout(guard),
+  };
+}
+
 Deno.test("two servers of two slots complete the ten-task plan with tasks side by side", async () => {
   const session = scriptedSession(TEN_TASKS);
-  await using h = await harness(session);
-  await using second = await start({ respond: session });
+  const barrier = sideBySide();
+  let first: FakeServer | undefined;
+  let other: FakeServer | undefined;
+  await using h = await harness(session, () => {}, {
+    server: { generation: barrier.generation(() => first) },
+  });
+  first = h.server;
+  await using second = await start({
+    respond: session,
+    generation: barrier.generation(() => other),
+  });
+  other = second;
   const config = { ...h.config, servers: [server("a", h.server.url), server("b", second.url)] };
   const lanes = await buildLanes(h.deps, config);
   assert.ok(lanes && lanes.length === 2);
@@ -45,6 +93,8 @@ Deno.test("two servers of two slots complete the ten-task plan with tasks side b
     tasks.every((t) => t.status === "completed"),
     JSON.stringify(tasks.map((t) => t.status)),
   );
+  barrier.close();
+  assert.ok(barrier.together(), "two coder requests were in flight at once");
   assert.ok(peakCoders(h.events) > 1, "independent tasks were coded at once");
   assert.ok(second.requests.some((r) => r.path === "/v1/chat/completions"), "server b worked");
 });
