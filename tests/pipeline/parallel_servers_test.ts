@@ -71,17 +71,17 @@ function sideBySide() {
 Deno.test("two servers of two slots complete the ten-task plan with tasks side by side", async () => {
   const session = scriptedSession(TEN_TASKS);
   const barrier = sideBySide();
-  let first: FakeServer | undefined;
-  let other: FakeServer | undefined;
+  // The servers exist only once started; each one's hold looks at its own requests.
+  const fakes: { a?: FakeServer; b?: FakeServer } = {};
   await using h = await harness(session, () => {}, {
-    server: { generation: barrier.generation(() => first) },
+    server: { generation: barrier.generation(() => fakes.a) },
   });
-  first = h.server;
+  fakes.a = h.server;
   await using second = await start({
     respond: session,
-    generation: barrier.generation(() => other),
+    generation: barrier.generation(() => fakes.b),
   });
-  other = second;
+  fakes.b = second;
   const config = { ...h.config, servers: [server("a", h.server.url), server("b", second.url)] };
   const lanes = await buildLanes(h.deps, config);
   assert.ok(lanes && lanes.length === 2);
