@@ -240,10 +240,13 @@ export function start(options: FakeServerOptions = {}): Promise<FakeServer> {
     { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
     handle,
   );
-  const close = async () => {
-    for (const release of [...hung]) release();
-    await server.shutdown();
-  };
+  // Closing twice (a test that stops the server mid-run, then its disposal) is one shutdown.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      for (const release of [...hung]) release();
+      await server.shutdown();
+    })();
   return Promise.resolve({
     url: `http://127.0.0.1:${server.addr.port}`,
     state,

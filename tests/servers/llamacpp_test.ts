@@ -2,19 +2,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/defaults.ts";
 import type { Config } from "../../src/config/schema.ts";
-import { EventBus } from "../../src/events/bus.ts";
-import type { LaoEvent } from "../../src/events/types.ts";
 import { checkServer } from "../../src/models/check_server.ts";
 import { backendFor, detectServerKind } from "../../src/models/detect.ts";
 import { formatHealth } from "../../src/models/health.ts";
 import { createModelManager } from "../../src/models/manager.ts";
-import { buildRunPorts } from "../../src/pipeline/build_deps.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { WorkspaceGuard } from "../../src/workspace/guard.ts";
-import { Store } from "../../src/store/store.ts";
 import { type ChatBody, type FakeServerOptions, type Reply, start } from "../fake_server/server.ts";
 import { INVALID_API_KEY_BODY } from "../fake_server/llamacpp_single_routes.ts";
 import { runLao } from "../lao_process.ts";
+import { harness } from "../pipeline/harness.ts";
 
 const SERVED = "qwen/qwen3-coder-30b";
 
@@ -165,7 +161,6 @@ function roleOf(body: ChatBody): "planner" | "coder" | "reviewer" {
 }
 
 Deno.test("an outage while decomposing pauses the run and resumes when the server is back", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lao_llamacpp_outage_" });
   let planner = 0;
   const respond = (body: ChatBody): Reply => {
     const role = roleOf(body);
@@ -191,48 +186,26 @@ Deno.test("an outage while decomposing pauses the run and resumes when the serve
     }
     return { content: '{"verdict": "APPROVED", "findings": [], "summary": "fine"}' };
   };
-  let fake = await single({ respond });
-  const port = Number(new URL(fake.url).port);
-  const config = defaultConfig(dir);
-  config.lm_studio_base_url = fake.url;
-  config.server.kind = "llamacpp";
-  for (const role of ["planner", "coder", "reviewer", "pilot"] as const) {
-    config.models[role].key = SERVED;
-  }
-  config.orchestration.llm_retry_backoff_base_s = 0.01;
-  config.orchestration.retry_cooldown_base_s = 0;
-  config.git.enabled = false; // this test is about the server, not history
-  const bus = new EventBus();
-  const events: LaoEvent[] = [];
-  bus.subscribe((e) => events.push(e));
-  const store = Store.open(join(dir, ".lao", "state.db"), { emit: bus.emit });
-  const controller = new AbortController();
+  await using h = await harness(respond, (config) => {
+    config.server.kind = "llamacpp";
+    for (const role of ["planner", "coder", "reviewer", "pilot"] as const) {
+      config.models[role].key = SERVED;
+    }
+    config.git.enabled = false; // this test is about the server, not history
+  }, { server: { flavor: "llamacpp", llamacppMode: "single", loaded: [SERVED] } });
+  const port = Number(new URL(h.server.url).port);
+  // The server goes away right before the architect's first call ...
+  await h.server.close();
+  let back: Awaited<ReturnType<typeof single>> | undefined;
+  let pauses = 0;
+  h.deps.sleep = async () => {
+    // ... and comes back during the run's pause: no timers, the pause itself restarts it.
+    pauses++;
+    if (pauses === 1) back = await single({ respond, port });
+  };
   try {
-    const deps = await buildRunPorts({
-      config,
-      configDir: dir,
-      store,
-      bus,
-      signal: controller.signal,
-      stopping: () => false,
-      version: "test",
-      workspaceFs: async (ws) => {
-        await Deno.mkdir(ws, { recursive: true });
-        return await WorkspaceGuard.open(ws);
-      },
-    });
-    // The server goes away right before the architect's first call ...
-    await fake.close();
-    let pauses = 0;
-    deps.sleep = async () => {
-      // ... and comes back during the run's pause: no timers, the pause itself restarts it.
-      pauses++;
-      if (pauses === 1) fake = await single({ respond, port });
-    };
-    await Deno.mkdir(join(dir, "plans"), { recursive: true });
-    const planPath = join(dir, "plans", "greet.md");
-    await Deno.writeTextFile(planPath, "# Greet\n\n- greet.py: x = 1\n");
-    const result = await runPipeline(deps, { planPath, singleRun: true });
+    const planPath = await h.addPlan("greet.md", "# Greet\n\n- greet.py: x = 1\n");
+    const result = await runPipeline(h.deps, { planPath, singleRun: true });
     assert.equal(result.infraError, undefined);
     assert.ok(pauses >= 1, "the run paused");
     assert.equal(planner, 1, "decomposed once the server was back");
@@ -240,13 +213,10 @@ Deno.test("an outage while decomposing pauses the run and resumes when the serve
     assert.equal(plan.status, "completed");
     assert.equal(plan.decompose_attempts, 0, "the outage used no decomposition attempt");
     assert.ok(
-      events.some((e) => e.type === "log" && /decomposition paused/.test(e.message)),
+      h.events.some((e) => e.type === "log" && /decomposition paused/.test(e.message)),
     );
-    assert.ok(!events.some((e) => e.type === "plan.status" && e.to === "decomposition_failed"));
+    assert.ok(!h.events.some((e) => e.type === "plan.status" && e.to === "decomposition_failed"));
   } finally {
-    controller.abort();
-    store.close();
-    await fake.close();
-    await Deno.remove(dir, { recursive: true });
+    await back?.close();
   }
 });
