@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { printable } from "../config/text_check.ts";
 import { throwIfAborted } from "../errors.ts";
+import { countApart } from "../llm/tokens.ts";
 
 /** Counts the prompt tokens of the architect messages for a chunk text. */
 export type ChunkEstimate = (chunkText: string) => number;
@@ -125,16 +126,6 @@ export async function chunkPlanAsync(
 const SLICE_CHARS = 8192;
 
 /**
- * Runs the byte-pair encoder would take quadratic time on (one pre-token):
- * long words, punctuation runs (a 5 KB line of `>`), whitespace runs. They are
- * not sent to the counter but estimated at one token per three UTF-8 bytes,
- * which is on the safe side of what cl100k gives for them.
- */
-const LONG_RUN = /[\p{L}\p{M}]{24,}|[^\s\p{L}\p{M}\p{N}]{16,}|\s{64,}/gu;
-
-const encoder = new TextEncoder();
-
-/**
  * The work of chunking, as steps: sections are counted once (in slices of
  * about 8 KB, shared out by length), packed greedily on those counts, and
  * each chunk is counted once more to confirm it fits; a chunk that does not
@@ -175,14 +166,9 @@ function* chunkSteps(
     }
     return total;
   }
-  const countSlice = (text: string) => {
-    let runs = 0;
-    const rest = text.replace(LONG_RUN, (run) => {
-      runs += Math.ceil(encoder.encode(run).length / 3);
-      return " ";
-    });
-    return Math.max(0, estimate(rest) - overhead) + runs;
-  };
+  // Long runs (quadratic for the encoder) are estimated apart, as token counting does.
+  const countSlice = (text: string) =>
+    countApart(text, (rest) => Math.max(0, estimate(rest) - overhead));
 
   const sections = splitSections(plan);
   yield;
