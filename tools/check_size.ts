@@ -50,7 +50,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/llm/openai_client.ts#createOpenAiClient": 115,
   "src/models/backends/lmstudio.ts#lmstudioBackend": 71,
   "src/models/health.ts#checkHealth": 84,
-  "src/models/manager.ts#createModelManager": 175,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
   "src/sandbox/check.ts#runSandboxCheck": 156,
