@@ -1,7 +1,8 @@
 /**
  * Builds the scheduler's lanes (issue 16): one per server of the run, each
  * with its own model manager (its own memory gate: one machine's memory is
- * not another's), its own clients and model port, and its slots. One server
+ * not another's, so only a server on loopback is gated on this machine's
+ * memory), its own clients and model port, and its slots. One server
  * with one slot builds no lanes: the run keeps the one-at-a-time scheduler,
  * exactly as before.
  *
@@ -13,7 +14,9 @@ import { clientForRole } from "../llm/factory.ts";
 import type { LlmClient } from "../llm/types.ts";
 import { backendFor } from "../models/detect.ts";
 import { createModelManager } from "../models/manager.ts";
-import { defaultMemoryProbe } from "../models/memory/probe.ts";
+import type { LaoEvent } from "../events/types.ts";
+import { isLoopbackUrl } from "../models/memory/loopback.ts";
+import { defaultMemoryProbe, type MemoryProbe } from "../models/memory/probe.ts";
 import { resolveServers, serverConfig, serverSlots, type ServerSpec } from "../models/servers.ts";
 import type { ModelManager } from "../models/types.ts";
 import { createModelPort } from "../phases/model_call.ts";
@@ -125,7 +128,29 @@ export async function buildLanes(
 async function serverManager(deps: BuiltPorts, spec: ServerSpec): Promise<ModelManager> {
   const view = serverConfig(deps.config, spec);
   const backend = await backendFor(view);
-  return createModelManager(view, { backend, probe: await defaultMemoryProbe(), emit: deps.emit });
+  const probe = await laneMemoryProbe(spec, deps.emit);
+  return createModelManager(view, { backend, ...(probe ? { probe } : {}), emit: deps.emit });
+}
+
+/**
+ * The memory probe of a server's gate: this machine's (`local`) for a server
+ * on loopback; none for a server on another host, whose memory LAO cannot
+ * see (its loads are not gated on memory; one info line says so).
+ */
+export async function laneMemoryProbe(
+  spec: Pick<ServerSpec, "name" | "baseUrl">,
+  emit: (event: LaoEvent) => void,
+  local: () => Promise<MemoryProbe> = defaultMemoryProbe,
+): Promise<MemoryProbe | undefined> {
+  if (isLoopbackUrl(spec.baseUrl)) return await local();
+  emit({
+    type: "log",
+    level: "info",
+    source: "models",
+    message: `Server ${spec.name} (${spec.baseUrl}) runs on another host: its memory is not ` +
+      "visible to LAO, so its model loads do not wait for memory",
+  });
+  return undefined;
 }
 
 function serverClients(view: Config, signal: AbortSignal): (role: RoleName) => LlmClient {
