@@ -6,12 +6,18 @@
  * slots, two servers of 4 slots. Wall time is real (the fakes sleep on real
  * timers; no virtual clock), so the figures include LAO's own overhead (git,
  * SQLite, validators); they are reported as ratios against the sequential
- * run. Also checked: identical final files and the same coder commits
- * (modulo order) as the sequential run, and loads per plan next to the bound.
+ * run. Next to each ratio: the batching curve's floor (the plan's requests
+ * with the planner's alone and every other one at the full curve of the
+ * run's slots), and the seconds in which no request generated on any fake
+ * (LAO's own serial share: git, SQLite, scheduling, validators). Checked, and
+ * the exit code is 1 when one fails: identical final files and the same coder
+ * commits (modulo order) as the sequential run, and model loads per server
+ * at most the plan's bound.
  *
  * Run: `deno run -A bench/parallel_bench.ts [completion_tokens] [layers] [width]`
- * (default 9 tokens, 5 layers of 10 tasks: the 50-task layered plan; fewer
- * layers keep the layered shape with a shorter run).
+ * (default 60 tokens, 2 s per request alone, and 5 layers of 10 tasks: the
+ * 50-task layered plan; fewer layers keep the layered shape with a shorter
+ * run).
  *
  * @module
  */
@@ -22,16 +28,19 @@ import { openRepo, pinnedGit } from "../src/git/pinned.ts";
 import { GitRunner } from "../src/git/runner.ts";
 import { runPipeline } from "../src/pipeline/run.ts";
 import { buildLanes } from "../src/pipeline/server_lanes.ts";
-import { start } from "../tests/fake_server/server.ts";
+import { type FakeServer, start } from "../tests/fake_server/server.ts";
+import { aggregateSpeedup, coveredMs } from "../tests/fake_server/slots.ts";
 import { harness } from "../tests/pipeline/harness.ts";
-import { scriptedSession } from "../tests/pipeline/scripted.ts";
+import { KEYS, scriptedSession } from "../tests/pipeline/scripted.ts";
 import { layeredTasks } from "./pipeline_bench.ts";
 
 /** Tokens per second of one request alone. */
 const TPS = 30;
-const TOKENS = Number(Deno.args[0] ?? 9);
+const TOKENS = Number(Deno.args[0] ?? 60);
 const LAYERS = Number(Deno.args[1] ?? 5);
 const WIDTH = Number(Deno.args[2] ?? 10);
+/** Seconds one request takes alone. */
+const ALONE = TOKENS / TPS;
 
 /** The layered plan of `LAYERS` × `WIDTH` tasks. */
 function layered() {
@@ -43,13 +52,46 @@ function layered() {
 /** What one configuration measured. */
 interface Measured {
   label: string;
+  servers: number;
+  slots: number;
   wallSeconds: number;
   files: string[];
   commits: string[];
-  loads: Record<string, { loads: number; lowerBound: number }>;
+  /** The plan's model loads and their lower bound (loads summed over servers). */
+  loads: { loads: number; lowerBound: number };
   /** Model loads each fake server saw, in server order. */
   serverLoads: number[];
-  slots?: string;
+  /** Chat requests on all fakes, and those of the planner. */
+  requests: { all: number; planner: number };
+  /** Seconds in which at least one request generated on some fake. */
+  busySeconds: number;
+  /** Busy slot-seconds over available ones, per server (runs with lanes). */
+  utilisation: number[];
+}
+
+/** Chat requests the fakes answered, all and the planner's. */
+function chatRequests(fakes: FakeServer[]): Measured["requests"] {
+  const chats = fakes.flatMap((f) =>
+    f.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions")
+  );
+  const planner = chats.filter((r) =>
+    (r.body as { model?: unknown } | undefined)?.model === KEYS.planner
+  );
+  return { all: chats.length, planner: planner.length };
+}
+
+/** Seconds in which some request generated on one of `fakes`. */
+function busySeconds(fakes: FakeServer[]): number {
+  return coveredMs(fakes.flatMap((f) => [...f.gates.values()].flatMap((g) => g.spans))) / 1000;
+}
+
+/** The coder commits of the plan's history, sorted. */
+async function coderCommits(dir: string, workspace: string): Promise<string[]> {
+  const runner = new GitRunner({ hooksDir: emptyHooksDir(dir) });
+  const repo = await openRepo(workspace, runner);
+  if (!repo.ok || !repo.layout) throw new Error(`${workspace}: no repository`);
+  const log = await pinnedGit(runner, repo.layout, ["log", "--format=%s"]);
+  return log.stdout.split("\n").filter((l) => l.startsWith("lao(coder):")).sort();
 }
 
 async function measure(label: string, servers: number, slots: number): Promise<Measured> {
@@ -61,9 +103,10 @@ async function measure(label: string, servers: number, slots: number): Promise<M
     Array.from({ length: servers - 1 }, () => start({ respond: session, generation })),
   );
   try {
-    const list: Config["servers"] = [h.server.url, ...extra.map((e) => e.url)].map((url, i) => ({
+    const fakes = [h.server, ...extra];
+    const list: Config["servers"] = fakes.map((f, i) => ({
       name: `s${i + 1}`,
-      base_url: url,
+      base_url: f.url,
       kind: "lmstudio",
       api_key: null,
       slots,
@@ -81,53 +124,81 @@ async function measure(label: string, servers: number, slots: number): Promise<M
     const files = await Promise.all(
       s.tasks.map((t) => Deno.readTextFile(join(plan.workspace!, t.file))),
     );
-    const runner = new GitRunner({ hooksDir: emptyHooksDir(h.dir) });
-    const repo = await openRepo(plan.workspace!, runner);
-    if (!repo.ok || !repo.layout) throw new Error(`${label}: no repository`);
-    const log = await pinnedGit(runner, repo.layout, ["log", "--format=%s"]);
-    const commits = log.stdout.split("\n").filter((l) => l.startsWith("lao(coder):")).sort();
-    const u = result.slotUsage;
-    const slotText = u
-      ? Object.entries(u.servers).map(([n, v]) =>
-        `${n} ${Math.round((100 * v.busySeconds) / v.availableSeconds)}% busy`
-      ).join(", ")
-      : undefined;
+    const usage = Object.values(result.slotUsage?.servers ?? {});
     return {
       label,
+      servers,
+      slots,
       wallSeconds,
       files,
-      commits,
-      loads: result.loadsPerPlan,
-      serverLoads: [h.server, ...extra].map((f) => f.state.loads),
-      ...(slotText ? { slots: slotText } : {}),
+      commits: await coderCommits(h.dir, plan.workspace!),
+      loads: Object.values(result.loadsPerPlan)[0]!,
+      serverLoads: fakes.map((f) => f.state.loads),
+      requests: chatRequests(fakes),
+      busySeconds: busySeconds(fakes),
+      utilisation: usage.map((u) => u.busySeconds / u.availableSeconds),
     };
   } finally {
     for (const e of extra) await e.close();
   }
 }
 
+/**
+ * Seconds the batching curve alone allows for `r`'s requests: the planner's
+ * one after another, every other request at the full curve of all slots.
+ */
+export function curveFloorSeconds(
+  requests: Measured["requests"],
+  servers: number,
+  slots: number,
+): number {
+  const rest = requests.all - requests.planner;
+  return ALONE * (requests.planner + rest / (servers * aggregateSpeedup(slots)));
+}
+
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** One table row for `r` against the sequential run `base`; `ok` false when a check failed. */
+function row(r: Measured, base: Measured): { line: string; ok: boolean } {
+  const floor = curveFloorSeconds(r.requests, r.servers, r.slots) /
+    curveFloorSeconds(base.requests, 1, 1);
+  const files = same(r.files, base.files);
+  const commits = same(r.commits, base.commits);
+  const bound = r.serverLoads.every((l) => l <= r.loads.lowerBound);
+  const pct = (x: number) => `${Math.round(100 * x)}%`;
+  const cells = [
+    r.label,
+    `${r.wallSeconds.toFixed(1)}s`,
+    `${(r.wallSeconds / base.wallSeconds).toFixed(2)}×`,
+    `${floor.toFixed(2)}×`,
+    `${(r.wallSeconds - r.busySeconds).toFixed(1)}s`,
+    `${r.serverLoads.join(" / ")} (bound ${r.loads.lowerBound})${bound ? "" : " OVER"}`,
+    r.utilisation.length ? r.utilisation.map(pct).join(" / ") : "-",
+    `${files ? "identical" : "DIFFER"} / ${commits ? "the same" : "DIFFER"} (${r.commits.length})`,
+  ];
+  return { line: `| ${cells.join(" | ")} |`, ok: files && commits && bound };
+}
 
 if (import.meta.main) {
   const runs = [
-    await measure("sequential (1 server, 1 slot)", 1, 1),
+    await measure("1 server, 1 slot", 1, 1),
     await measure("1 server, 4 slots", 1, 4),
-    await measure("2 servers, 4 slots each", 2, 4),
+    await measure("2 servers, 4 slots", 2, 4),
   ];
   const base = runs[0]!;
   console.log(
-    `layered ${LAYERS}x${WIDTH}, fake at ${TPS} tok/s per request, ${TOKENS} tokens per answer`,
+    `layered ${LAYERS}x${WIDTH}, fake at ${TPS} tok/s per request alone, ${TOKENS} tokens ` +
+      `per answer (${ALONE.toFixed(1)} s alone), ${base.requests.all} chat requests`,
   );
-  for (const r of runs) {
-    const ratio = (r.wallSeconds / base.wallSeconds).toFixed(2);
-    const loads = Object.values(r.loads).map((l) =>
-      `${l.loads} loads (bound ${l.lowerBound}; per server ${r.serverLoads.join("/")})`
-    );
-    console.log(
-      `  ${r.label}: ${r.wallSeconds.toFixed(1)}s = ${ratio}x sequential; ${loads.join(", ")}; ` +
-        `files ${same(r.files, base.files) ? "identical" : "DIFFER"}; coder commits ` +
-        `${same(r.commits, base.commits) ? "the same" : "DIFFER"} (${r.commits.length})` +
-        (r.slots ? `; ${r.slots}` : ""),
-    );
+  console.log(
+    "| run | wall | ratio | curve floor | no request generating | loads per server | " +
+      "slot utilisation | files / coder commits |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  const rows = runs.map((r) => row(r, base));
+  for (const r of rows) console.log(r.line);
+  if (!rows.every((r) => r.ok)) {
+    console.error("FAIL: files, commits or loads per server differ from the sequential run");
+    Deno.exitCode = 1;
   }
 }

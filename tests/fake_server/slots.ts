@@ -45,6 +45,30 @@ export interface SlotOptions {
   completionTokens: number;
   /** How time passes (default: real timers). */
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds now, for {@linkcode SlotGate.spans} (default `performance.now`). */
+  now?: () => number;
+}
+
+/** A stretch of time, in milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Milliseconds covered by at least one of `spans` (overlaps counted once). */
+export function coveredMs(spans: readonly Span[]): number {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let total = 0;
+  let from = -Infinity;
+  let to = -Infinity;
+  for (const s of sorted) {
+    if (s.start > to) {
+      if (to > from) total += to - from;
+      from = s.start;
+      to = s.end;
+    } else to = Math.max(to, s.end);
+  }
+  return to > from ? total + to - from : total;
 }
 
 /** A FIFO gate of N slots with the batching curve. */
@@ -55,6 +79,9 @@ export class SlotGate {
   peak = 0;
   /** Requests that had to wait for a slot. */
   queued = 0;
+  /** Closed stretches with at least one request generating (the model busy). */
+  readonly spans: Span[] = [];
+  #since = 0;
 
   /** Creates a gate. */
   constructor(readonly options: SlotOptions) {}
@@ -69,7 +96,7 @@ export class SlotGate {
     if (this.#busy >= this.options.slots) {
       this.queued++;
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    } else this.#busy++;
+    } else if (this.#busy++ === 0) this.#since = this.#now();
     this.peak = Math.max(this.peak, this.#busy);
     try {
       const { tokensPerSecond, completionTokens } = this.options;
@@ -82,8 +109,12 @@ export class SlotGate {
       const next = this.#waiting.shift();
       // The slot passes straight to the next request in line.
       if (next) next();
-      else this.#busy--;
+      else if (--this.#busy === 0) this.spans.push({ start: this.#since, end: this.#now() });
     }
+  }
+
+  #now(): number {
+    return (this.options.now ?? (() => performance.now()))();
   }
 }
 

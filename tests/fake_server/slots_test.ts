@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { start } from "./server.ts";
-import { aggregateSpeedup, generationMs, SlotGate } from "./slots.ts";
+import { aggregateSpeedup, coveredMs, generationMs, SlotGate } from "./slots.ts";
 
 Deno.test("batching curve: 4 in flight give 2.75x the aggregate of one (the middle of the issue's 2-3.5x), each request slower", () => {
   assert.equal(aggregateSpeedup(1), 1);
@@ -31,6 +31,46 @@ Deno.test("slot gate: N generate at once, the rest wait in order; time comes fro
   assert.deepEqual(order, [1, 2, 3]);
   assert.equal(gate.peak, 2);
   assert.equal(gate.inFlight, 0);
+});
+
+Deno.test("slot gate: a busy span runs from the first request in until the last one out", async () => {
+  let t = 0;
+  const wakes: (() => void)[] = [];
+  const sleep = () => new Promise<void>((wake) => wakes.push(wake));
+  const gate = new SlotGate({
+    slots: 2,
+    tokensPerSecond: 30,
+    completionTokens: 60,
+    sleep,
+    now: () => t,
+  });
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  t = 100;
+  const a = gate.run(() => Promise.resolve());
+  t = 150;
+  const b = gate.run(() => Promise.resolve());
+  await tick();
+  t = 300;
+  wakes[0]!();
+  await a;
+  assert.deepEqual(gate.spans, [], "one request still generating");
+  t = 400;
+  wakes[1]!();
+  await b;
+  t = 1000;
+  const c = gate.run(() => Promise.resolve());
+  await tick();
+  t = 1200;
+  wakes[2]!();
+  await c;
+  assert.deepEqual(gate.spans, [{ start: 100, end: 400 }, { start: 1000, end: 1200 }]);
+});
+
+Deno.test("covered time counts overlapping spans once", () => {
+  assert.equal(coveredMs([]), 0);
+  assert.equal(coveredMs([{ start: 5, end: 10 }, { start: 0, end: 4 }]), 9);
+  assert.equal(coveredMs([{ start: 0, end: 10 }, { start: 2, end: 3 }, { start: 8, end: 15 }]), 15);
+  assert.equal(coveredMs([{ start: 0, end: 10 }, { start: 10, end: 12 }]), 12);
 });
 
 Deno.test("fake server with generation slots: 2 per model at once, the third queued; /props says 2", async () => {
