@@ -42,8 +42,23 @@ export type FakeCommit =
   | { kind: "coder"; taskId: number; files: string[] }
   | { kind: "review"; taskId: number; verdict: string };
 
+/** One model call the pipeline made, as the scripted models saw it. */
+export interface FakeCall {
+  /** Counts every role's calls from 1, across restarts. */
+  n: number;
+  role: RoleName;
+  /** The task the call is about (coder and reviewer calls of a scripted task). */
+  task?: string;
+}
+
 /** Hooks that change how the scripted models or ports behave. */
 export interface FakeHooks {
+  /**
+   * Called before each model call of any role; its promise is awaited before
+   * the scripted answer. A promise that never settles stops the run at that
+   * request for good, the way a killed process never gets its answer.
+   */
+  beforeChat?: (call: FakeCall) => void | Promise<void>;
   /** Called before each coder call (`n` counts from 1); throw to fail the call. */
   beforeCoder?: (n: number) => void;
   /** Called before each coder commit; throw to fail the commit. */
@@ -67,6 +82,18 @@ export interface FakePipeline extends AsyncDisposable {
   dirs: string[];
   /** Reviews so far per task title. */
   reviews: Map<string, number>;
+  /** Every model call so far, in order (across restarts). */
+  calls: FakeCall[];
+  /**
+   * Fresh run ports over the same store, workspaces, git and clock, as a new
+   * `lao run` process would build them (a new model manager and model port,
+   * new stop signals); `deps` becomes them. The old run is left as it stands.
+   */
+  restart(): RunPorts;
+  /** The first Ctrl+C for the current `deps`: finish the current step, then stop. */
+  stop(): void;
+  /** The second Ctrl+C for the current `deps`: abort what is in flight. */
+  abort(): void;
   /** The in-memory workspace of a plan stem. */
   workspace(stem: string): WorkspaceFs;
   /** Writes a plan file into the plans folder. */
@@ -106,7 +133,22 @@ function rejection(task: FakeTask): string {
   });
 }
 
-function scriptedModels(tasks: FakeTask[], hooks: FakeHooks, reviews: Map<string, number>) {
+function taskOf(tasks: FakeTask[], req: ChatRequest): FakeTask | undefined {
+  if (req.role === "coder") {
+    return tasks.find((t) => userText(req.messages, "first").includes(`## Task: ${t.title}\n`));
+  }
+  if (req.role !== "reviewer") return undefined;
+  return tasks.find((t) =>
+    userText(req.messages, "last").includes(`## Task Specification: ${t.title}\n`)
+  );
+}
+
+function scriptedModels(
+  tasks: FakeTask[],
+  hooks: FakeHooks,
+  reviews: Map<string, number>,
+  calls: FakeCall[],
+) {
   let coderCalls = 0;
   const plan = JSON.stringify(tasks.map((t) => ({
     title: t.title,
@@ -116,11 +158,9 @@ function scriptedModels(tasks: FakeTask[], hooks: FakeHooks, reviews: Map<string
   })));
   const chat = (req: ChatRequest): ChatResult => {
     if (req.role === "planner") return result(plan);
+    const task = taskOf(tasks, req);
     if (req.role === "coder") {
       hooks.beforeCoder?.(++coderCalls);
-      const task = tasks.find((t) =>
-        userText(req.messages, "first").includes(`## Task: ${t.title}\n`)
-      );
       if (!task) return result("I do not know this task.");
       if (req.messages.at(-1)?.role === "tool") return result(`Wrote ${task.file}.`);
       const [name, args] = task.shell
@@ -128,17 +168,21 @@ function scriptedModels(tasks: FakeTask[], hooks: FakeHooks, reviews: Map<string
         : ["file_write", { path: task.file, content: task.content }];
       return result("", [{ id: `call_${coderCalls}`, name, arguments: JSON.stringify(args) }]);
     }
-    const task = tasks.find((t) =>
-      userText(req.messages, "last").includes(`## Task Specification: ${t.title}\n`)
-    );
     if (!task) return result('{"verdict": "REJECTED", "findings": [], "summary": "unknown"}');
     const n = (reviews.get(task.title) ?? 0) + 1;
     reviews.set(task.title, n);
     if (n <= (task.rejectTimes ?? 0)) return result(rejection(task));
     return result('{"verdict": "APPROVED", "findings": [], "summary": "looks good"}');
   };
+  const call = async (req: ChatRequest): Promise<ChatResult> => {
+    const task = taskOf(tasks, req)?.title;
+    const seen: FakeCall = { n: calls.length + 1, role: req.role, ...(task ? { task } : {}) };
+    calls.push(seen);
+    await hooks.beforeChat?.(seen);
+    return chat(req);
+  };
   return (_role: RoleName): LlmClient => ({
-    chat: (req) => Promise.resolve().then(() => chat(req)),
+    chat: call,
     embed: (_model, texts) => Promise.resolve(texts.map(() => [0])),
   });
 }
@@ -192,54 +236,66 @@ export async function fakePipeline(
   const dirs: string[] = [];
   // The plans folder is real (intake reads it); workspaces live in memory.
   await Deno.mkdir(config.paths.plans, { recursive: true });
-  const controller = new AbortController();
-  const llm = scriptedModels(tasks, hooks, reviews);
-  const models = replayModelManager(config, bus.emit);
+  const calls: FakeCall[] = [];
+  const llm = scriptedModels(tasks, hooks, reviews, calls);
   const count = (text: string) => Math.ceil(text.length / 4);
-  const calibration = new TokenCalibration();
-  const deps: RunPorts = {
-    config,
-    configDir: dir,
-    store,
-    models,
-    ensureDir: (path) => {
-      dirs.push(path);
-      // Quality reports are still written to disk (not through the workspace port).
-      return Deno.mkdir(path, { recursive: true });
-    },
-    workspaceFs: (path) => Promise.resolve(workspace(path)),
-    shell: (path) => {
-      const run = hooks.shell;
-      return run && ((command) => run(workspace(path), command));
-    },
-    git: () => git,
-    emit: bus.emit,
-    bus,
-    count,
-    signal: controller.signal,
-    stopping: () => false,
-    now: clock,
-    sleep: (ms, signal) => {
-      if (signal?.aborted) return Promise.reject(new InterruptedError());
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-    version: "test",
-    model: createModelPort({
-      config,
-      store,
-      llm,
-      models,
-      emit: bus.emit,
-      count,
-      calibration,
-      signal: controller.signal,
-      now: clock,
-    }),
+  const sleep = (ms: number, signal?: AbortSignal) => {
+    if (signal?.aborted) return Promise.reject(new InterruptedError());
+    sleeps.push(ms);
+    now += ms;
+    return Promise.resolve();
   };
-  return {
-    deps,
+  const controllers: AbortController[] = [];
+  let stop = () => {};
+  let abort = () => {};
+  /** One process's ports: its own model manager, model port and stop signals. */
+  const runPorts = (): RunPorts => {
+    const controller = new AbortController();
+    const stopController = new AbortController();
+    controllers.push(controller, stopController);
+    stop = () => stopController.abort();
+    abort = () => controller.abort();
+    const models = replayModelManager(config, bus.emit);
+    return {
+      config,
+      configDir: dir,
+      store,
+      models,
+      ensureDir: (path) => {
+        dirs.push(path);
+        // Quality reports are still written to disk (not through the workspace port).
+        return Deno.mkdir(path, { recursive: true });
+      },
+      workspaceFs: (path) => Promise.resolve(workspace(path)),
+      shell: (path) => {
+        const run = hooks.shell;
+        return run && ((command) => run(workspace(path), command));
+      },
+      git: () => git,
+      emit: bus.emit,
+      bus,
+      count,
+      signal: controller.signal,
+      stopping: () => stopController.signal.aborted,
+      stopSignal: stopController.signal,
+      now: clock,
+      sleep,
+      version: "test",
+      model: createModelPort({
+        config,
+        store,
+        llm,
+        models,
+        emit: bus.emit,
+        count,
+        calibration: new TokenCalibration(),
+        signal: controller.signal,
+        now: clock,
+      }),
+    };
+  };
+  const fake: FakePipeline = {
+    deps: runPorts(),
     store,
     config,
     events,
@@ -247,12 +303,17 @@ export async function fakePipeline(
     sleeps,
     dirs,
     reviews,
+    calls,
+    restart: () => fake.deps = runPorts(),
+    stop: () => stop(),
+    abort: () => abort(),
     workspace: (stem) => workspace(join(dir, stem)),
     addPlan: (name, text) => Deno.writeTextFile(join(config.paths.plans, name), text),
     async [Symbol.asyncDispose]() {
-      controller.abort();
+      for (const c of controllers) c.abort();
       store.close();
       await Deno.remove(dir, { recursive: true });
     },
   };
+  return fake;
 }

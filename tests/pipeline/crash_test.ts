@@ -83,9 +83,9 @@ async function killAndResume(killAt: number) {
 }
 
 // Chat requests of the example plan: 1 planner, 2-3 coder (task 1), 4 reviewer (task 1),
-// 5-6 coder (task 2), 7 reviewer (task 2).
-for (const killAt of [1, 2, 3, 4, 6, 7]) {
-  Deno.test(`SIGKILL at chat request #${killAt} and a restart finish the plan without recoding a completed task`, async () => {
-    await killAndResume(killAt);
-  });
-}
+// 5-6 coder (task 2), 7 reviewer (task 2). The journey is killed once, while the second
+// task is being coded after the first was approved; every other stopping point runs
+// in-process on the fake pipeline (src/pipeline/run_recovery_test.ts).
+Deno.test("SIGKILL at chat request #6 and a restart finish the plan without recoding a completed task", async () => {
+  await killAndResume(6);
+});
