@@ -51,7 +51,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/models/health.ts#checkHealth": 84,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
-  "src/sandbox/check.ts#runSandboxCheck": 156,
   "src/sandbox/shell.ts#(anonymous)": 65,
   "src/sandbox/shell.ts#run": 109,
   "src/tools/patch_match.ts#applyPatch": 66,
