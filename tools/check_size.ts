@@ -46,7 +46,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/git/commit_files.ts#commitFiles": 85,
   "src/git/repo.ts#prepareRepo": 71,
   "src/git/undo.ts#undoTask": 79,
-  "src/llm/openai_client.ts#createOpenAiClient": 115,
   "src/models/backends/lmstudio.ts#lmstudioBackend": 71,
   "src/models/health.ts#checkHealth": 84,
   "src/pilot/loop.ts#runTurn": 81,

@@ -7,14 +7,10 @@
  *
  * @module
  */
-import { InterruptedError } from "../errors.ts";
 import type { AssembledAnswer } from "./assemble.ts";
-import {
-  classifyError,
-  EmptyAnswerError,
-  MalformedResponseError,
-  RequestTimeoutError,
-} from "./errors.ts";
+import { withDeadline } from "./deadline.ts";
+import { parseEmbeddingReply } from "./embedding_reply.ts";
+import { EmptyAnswerError } from "./errors.ts";
 import {
   DEFAULT_REPLY_LIMITS,
   failedReply,
@@ -89,119 +85,95 @@ export function requireAnswer(answer: AssembledAnswer, model: string): Assembled
   );
 }
 
+/** What one client's requests share. */
+interface Server {
+  options: OpenAiClientOptions;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  limits: ReplyLimits;
+  /** `<root>/v1`. */
+  root: string;
+}
+
+function post(s: Server, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
+  return s.fetch(`${s.root}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      authorization: `Bearer ${s.options.apiKey}`,
+    },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
+/** One chat completion, streamed or whole, read within the reply caps. */
+async function complete(
+  s: Server,
+  req: ChatRequest,
+  signal: AbortSignal,
+  opts?: CallOptions,
+): Promise<AssembledAnswer> {
+  const ctx: ReplyContext = {
+    model: req.model,
+    role: req.role,
+    ...(s.options.keyHint ? { keyHint: s.options.keyHint } : {}),
+  };
+  const caps = replyCaps(req.max_tokens ?? s.options.defaultMaxTokens, s.limits);
+  const body = req.stream
+    ? { ...requestBody(req), stream: true, stream_options: { include_usage: true } }
+    : requestBody(req);
+  const response = await post(s, "/chat/completions", body, signal);
+  if (!response.ok) return await failedReply(response, ctx);
+  return req.stream
+    ? await readStreamReply(response, caps, ctx, opts?.onProgress, signal, opts?.onText)
+    : await readWholeReply(response, caps, ctx, "", signal);
+}
+
+/** One `/embeddings` request for `texts`. */
+async function embed(
+  s: Server,
+  model: string,
+  texts: string[],
+  signal: AbortSignal,
+): Promise<number[][]> {
+  const response = await post(
+    s,
+    "/embeddings",
+    { model, input: texts, encoding_format: "float" },
+    signal,
+  );
+  const ctx: ReplyContext = { model, role: "embedder" };
+  if (!response.ok) return await failedReply(response, ctx);
+  const cap = 1024 * 1024 + texts.length * 512 * 1024;
+  const text = await readCapped(response.body, cap, `Embeddings of "${model}"`, false, signal);
+  return parseEmbeddingReply(text, model, texts.length);
+}
+
 /** Creates a client for one server. */
 export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
   const now = options.now ?? (() => performance.now());
-  const fetchFn = options.fetch ?? fetch;
-  const timeoutMs = clampTimeoutMs(options.timeoutMs);
-  const limits = options.replyLimits ?? DEFAULT_REPLY_LIMITS;
-  const root = v1Url(options.baseUrl);
-
-  async function withDeadline<T>(
-    signal: AbortSignal | undefined,
-    model: string,
-    run: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    if (signal?.aborted) throw new InterruptedError();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await run(controller.signal);
-    } catch (err) {
-      if (timedOut) {
-        throw new RequestTimeoutError(
-          `Request to model "${model}" timed out after ${Math.round(timeoutMs / 1000)} s`,
-        );
-      }
-      if (signal?.aborted) throw new InterruptedError();
-      throw classifyError(err, model);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    }
-  }
-
-  function post(path: string, body: unknown, signal: AbortSignal): Promise<Response> {
-    return fetchFn(`${root}${path}`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        authorization: `Bearer ${options.apiKey}`,
-      },
-      body: JSON.stringify(body),
-      signal,
-    });
-  }
-
-  async function complete(
-    req: ChatRequest,
-    signal: AbortSignal,
-    onProgress?: CallOptions["onProgress"],
-    onText?: CallOptions["onText"],
-  ): Promise<AssembledAnswer> {
-    const ctx: ReplyContext = {
-      model: req.model,
-      role: req.role,
-      ...(options.keyHint ? { keyHint: options.keyHint } : {}),
-    };
-    const caps = replyCaps(req.max_tokens ?? options.defaultMaxTokens, limits);
-    const body = req.stream
-      ? { ...requestBody(req), stream: true, stream_options: { include_usage: true } }
-      : requestBody(req);
-    const response = await post("/chat/completions", body, signal);
-    if (!response.ok) return await failedReply(response, ctx);
-    return req.stream
-      ? await readStreamReply(response, caps, ctx, onProgress, signal, onText)
-      : await readWholeReply(response, caps, ctx, "", signal);
-  }
-
+  const s: Server = {
+    options,
+    fetch: options.fetch ?? fetch,
+    timeoutMs: clampTimeoutMs(options.timeoutMs),
+    limits: options.replyLimits ?? DEFAULT_REPLY_LIMITS,
+    root: v1Url(options.baseUrl),
+  };
   return {
     async chat(req: ChatRequest, opts?: CallOptions): Promise<ChatResult> {
       const started = now();
       const answer = await withDeadline(
+        s.timeoutMs,
         opts?.signal,
         req.model,
-        (signal) => complete(req, signal, opts?.onProgress, opts?.onText),
+        (signal) => complete(s, req, signal, opts),
       );
       requireAnswer(answer, req.model);
       return { ...answer, seconds: (now() - started) / 1000 };
     },
-
-    embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
-      return withDeadline(signal, model, async (inner) => {
-        const response = await post(
-          "/embeddings",
-          { model, input: texts, encoding_format: "float" },
-          inner,
-        );
-        const ctx: ReplyContext = { model, role: "embedder" };
-        if (!response.ok) return await failedReply(response, ctx);
-        const cap = 1024 * 1024 + texts.length * 512 * 1024;
-        const text = await readCapped(response.body, cap, `Embeddings of "${model}"`, false, inner);
-        let reply: { data?: { index?: number; embedding?: unknown }[] };
-        try {
-          reply = JSON.parse(text);
-        } catch {
-          throw new MalformedResponseError(
-            `Embedding reply of model "${model}" is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
-          );
-        }
-        const rows = Array.isArray(reply?.data) ? [...reply.data] : [];
-        rows.sort((a, b) => Number(a.index ?? 0) - Number(b.index ?? 0));
-        if (rows.length !== texts.length || rows.some((r) => !Array.isArray(r.embedding))) {
-          throw new MalformedResponseError(
-            `Embedding model "${model}" returned ${rows.length} vectors for ${texts.length} texts`,
-          );
-        }
-        return rows.map((row) => (row.embedding as unknown[]).map(Number));
-      });
-    },
+    embed: (model, texts, signal) =>
+      withDeadline(s.timeoutMs, signal, model, (inner) => embed(s, model, texts, inner)),
   };
 }
