@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { start } from "./fake_server/server.ts";
-import { exampleProject, runLao } from "./lao_process.ts";
+import { exampleProject, type LaoResult, runLao } from "./lao_process.ts";
+import { laoInProcess } from "./lao_in_process.ts";
 import { EXAMPLE_TASKS, scriptedSession } from "./pipeline/scripted.ts";
 
-async function runExample(url: string): Promise<string> {
+type Lao = (cwd: string, args: string[]) => Promise<LaoResult>;
+
+/**
+ * The example plan run to the end by `lao` (a process for the journey, in-process
+ * where a test needs a finished run to start from).
+ */
+async function runExample(url: string, lao: Lao): Promise<string> {
   const dir = await exampleProject(
     url,
     "orchestration:\n  retry_cooldown_base_s: 0\ngit:\n  commit_trailers: true\n",
   );
-  const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+  const r = await lao(dir, ["run", "--single-run", "--plain"]);
   assert.equal(r.code, 0, r.stderr);
   return dir;
 }
@@ -22,7 +29,7 @@ async function git(cwd: string, ...args: string[]) {
 
 Deno.test("a run leaves one commit per phase, each coder commit holding only its task's file", async () => {
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-  const dir = await runExample(server.url);
+  const dir = await runExample(server.url, runLao);
   try {
     const ws = join(dir, "example_plan");
     const subjects = (await git(ws, "log", "--reverse", "--format=%s")).trim().split("\n");
@@ -44,10 +51,10 @@ Deno.test("a run leaves one commit per phase, each coder commit holding only its
     );
     assert.match(await git(ws, "show", "-s", "--format=%B", coder1), /LAO-Task-ID: 1/);
     // A second run with nothing to do leaves the history (and the reports) alone.
-    const again = await runLao(dir, ["run", "--single-run", "--plain"]);
+    const again = await laoInProcess(dir, ["run", "--single-run", "--plain"]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((await git(ws, "log", "--format=%s")).trim().split("\n").length, subjects.length);
-    const log = await runLao(dir, ["log"]);
+    const log = await laoInProcess(dir, ["log"]);
     assert.equal(log.code, 0, log.stderr);
     assert.match(log.stdout, /coder.*#1/);
   } finally {
@@ -57,10 +64,10 @@ Deno.test("a run leaves one commit per phase, each coder commit holding only its
 
 Deno.test("lao undo refuses while a later task depends on the change, then reverts and re-queues", async () => {
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-  const dir = await runExample(server.url);
+  const dir = await runExample(server.url, laoInProcess);
   try {
     const ws = join(dir, "example_plan");
-    const refused = await runLao(dir, ["undo", "1"]);
+    const refused = await laoInProcess(dir, ["undo", "1"]);
     assert.equal(refused.code, 1);
     assert.match(
       refused.stderr,
@@ -68,18 +75,18 @@ Deno.test("lao undo refuses while a later task depends on the change, then rever
     );
     assert.ok(await Deno.stat(join(ws, "greeting", "__init__.py")));
 
-    const undo = await runLao(dir, ["undo", "2", "--note", "use pytest instead"]);
+    const undo = await laoInProcess(dir, ["undo", "2", "--note", "use pytest instead"]);
     assert.equal(undo.code, 0, undo.stderr);
     assert.match(undo.stdout, /Task #2 is pending again/);
     await assert.rejects(
       () => Deno.stat(join(ws, "tests", "test_greeting.py")),
       Deno.errors.NotFound,
     );
-    const status = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    const status = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
     assert.deepEqual([status.tasks.completed, status.tasks.pending], [1, 1]);
 
     // The next run codes the task again and finishes the plan.
-    const again = await runLao(dir, ["run", "--single-run", "--plain"]);
+    const again = await laoInProcess(dir, ["run", "--single-run", "--plain"]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(
       await Deno.readTextFile(join(ws, "tests", "test_greeting.py")),
@@ -94,7 +101,7 @@ Deno.test("--no-git leaves the plan workspace without a repository", async () =>
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
   const dir = await exampleProject(server.url);
   try {
-    const r = await runLao(dir, ["run", "--single-run", "--plain", "--no-git"]);
+    const r = await laoInProcess(dir, ["run", "--single-run", "--plain", "--no-git"]);
     assert.equal(r.code, 0, r.stderr);
     await assert.rejects(() => Deno.stat(join(dir, "example_plan", ".git")), Deno.errors.NotFound);
     assert.ok(await Deno.stat(join(dir, "example_plan", "greeting", "__init__.py")));

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { exampleProject, runLao } from "./lao_process.ts";
+import { laoInProcess } from "./lao_in_process.ts";
 
 function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -15,12 +16,15 @@ function closedPort(): number {
   return port;
 }
 
-for (const args of [["run", "--json"], ["--json", "run"]]) {
+// The journey in a process (nothing else may reach stdout); the other argv order in-process.
+for (
+  const [args, lao] of [[["run", "--json"], runLao], [["--json", "run"], laoInProcess]] as const
+) {
   Deno.test(`lao ${args.join(" ")} against a stopped server ends with a run.failed JSON event`, async () => {
     const url = `http://127.0.0.1:${closedPort()}`;
     const dir = await exampleProject(url);
     try {
-      const r = await runLao(dir, [...args, "--single-run", "--sandbox", "off"]);
+      const r = await lao(dir, [...args, "--single-run", "--sandbox", "off"]);
       assert.equal(r.code, 1, r.stderr);
       const last = r.stdout.trim().split("\n").at(-1) ?? "";
       const event = JSON.parse(last);
@@ -41,7 +45,7 @@ Deno.test("lao health against a stopped server: checks in order, the verdict las
   try {
     // server.kind auto: with no answer LAO cannot tell what the server is.
     await Deno.writeTextFile(`${dir}/factory.yaml`, `lm_studio_base_url: ${url}\n`);
-    const text = await runLao(dir, ["health"]);
+    const text = await laoInProcess(dir, ["health"]);
     assert.equal(text.code, 1);
     const lines = text.stdout.trim().split("\n");
     assert.match(lines[0]!, /^Server .* unreachable/);
@@ -52,7 +56,7 @@ Deno.test("lao health against a stopped server: checks in order, the verdict las
     assert.ok(!text.stdout.includes("Fix:"), text.stdout);
     const errors = text.stderr.split("\n").filter((l) => l.trim() !== "");
     assert.equal(errors.length, 1, text.stderr);
-    const json = JSON.parse((await runLao(dir, ["health", "--json"])).stdout);
+    const json = JSON.parse((await laoInProcess(dir, ["health", "--json"])).stdout);
     assert.equal(json.server.kind, null);
     assert.equal(json.server.kindReason, "the server did not answer");
     assert.deepEqual(json.roles.map((r: { checked: boolean }) => r.checked), [
@@ -71,7 +75,7 @@ Deno.test("a base URL ending in /v1 is explained, not just called unreachable", 
   const url = `http://127.0.0.1:${closedPort()}/v1`;
   const dir = await exampleProject(url);
   try {
-    const r = await runLao(dir, ["health"]);
+    const r = await laoInProcess(dir, ["health"]);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,

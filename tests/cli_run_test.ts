@@ -1,7 +1,14 @@
+/**
+ * `lao health`, `lao run`, `lao sandbox check` and the demo as a user runs them.
+ * A process where only a process shows it (the run journey and its JSON stream,
+ * the demo task, a PATH without bubblewrap, the environment the sandboxed shell
+ * must not see, the one-line error of a stopped server); in-process otherwise.
+ */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { start } from "./fake_server/server.ts";
 import { exampleProject, REPO, runLao } from "./lao_process.ts";
+import { laoInProcess } from "./lao_in_process.ts";
 import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./pipeline/scripted.ts";
 
 async function inTemp(fn: (dir: string) => Promise<void>) {
@@ -35,7 +42,7 @@ Deno.test("lao health against a stopped server exits non-zero with a one-line fi
 Deno.test("lao health against the fake server with every model present exits 0 and loads nothing", async () => {
   await inTemp(async (dir) => {
     await using server = await start({});
-    const r = await runLao(dir, ["health", "--json", "--lm-studio-url", server.url]);
+    const r = await laoInProcess(dir, ["health", "--json", "--lm-studio-url", server.url]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.ok, true);
@@ -49,7 +56,7 @@ Deno.test("lao health against the fake server with every model present exits 0 a
     ]);
     assert.match(doc.sandbox, /^sandbox: /);
     assert.equal(server.state.loads, 0);
-    const text = await runLao(dir, ["health", "--lm-studio-url", server.url]);
+    const text = await laoInProcess(dir, ["health", "--lm-studio-url", server.url]);
     assert.equal(text.code, 0);
     assert.match(text.stdout, /qwen\/qwen3-coder-30b/);
   });
@@ -58,7 +65,7 @@ Deno.test("lao health against the fake server with every model present exits 0 a
 Deno.test("lao health names a missing model and suggests the closest available key", async () => {
   await inTemp(async (dir) => {
     await using server = await start({});
-    const r = await runLao(dir, [
+    const r = await laoInProcess(dir, [
       "health",
       "--json",
       "--lm-studio-url",
@@ -81,7 +88,7 @@ Deno.test("lao run --single-run completes a plan against the fake server and pri
     assert.match(r.stdout, /LAO run finished/);
     assert.match(r.stdout, /tasks: 2 completed/);
     assert.match(r.stdout, /lao\(coder\): task #1 Greeting library/);
-    const status = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    const status = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
     assert.equal(status.tasks.completed, 2);
     assert.ok(status.tokens.coder.prompt > 0);
     const json = await runLao(dir, ["run", "--single-run", "--json"]);
@@ -121,7 +128,7 @@ Deno.test("deno task demo runs the example plan offline and leaves the checkout 
 
 Deno.test("lao sandbox check passes on this machine", async () => {
   await inTemp(async (dir) => {
-    const r = await runLao(dir, ["sandbox", "check"]);
+    const r = await laoInProcess(dir, ["sandbox", "check"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^sandbox: bwrap/m);
     assert.doesNotMatch(r.stdout, /FAIL/);
@@ -159,7 +166,7 @@ Deno.test("a cassette that does not match the run stops it with the first mismat
     const tape = await Deno.readTextFile(join(REPO, "plans", "example_plan.cassette.jsonl"));
     await Deno.writeTextFile(join(dir, "tape.jsonl"), tape);
     await Deno.writeTextFile(join(dir, "factory.yaml"), "tools:\n  shell:\n    enabled: false\n");
-    const r = await runLao(dir, [
+    const r = await laoInProcess(dir, [
       "run",
       "--plain",
       "--replay",
@@ -172,7 +179,7 @@ Deno.test("a cassette that does not match the run stops it with the first mismat
       nonEmpty(r.stderr).at(-1)!,
       /^lao: Cassette mismatch at coder request #1: expected model "qwen\/qwen3-coder-30b", got "some\/other-coder"/,
     );
-    const status = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    const status = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
     assert.deepEqual([status.tasks.pending, status.tasks.failed], [2, 0]);
   });
 });
@@ -239,7 +246,7 @@ Deno.test("a single run that leaves failed tasks exits 1 and says what to do", a
   await using server = await start({ respond: scriptedSession(failing) });
   const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
   try {
-    const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+    const r = await laoInProcess(dir, ["run", "--single-run", "--plain"]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       nonEmpty(r.stderr).at(-1)!,
