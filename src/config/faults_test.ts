@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
-import { loadConfig } from "./load.ts";
-import { MAX_CONFIG_BYTES } from "./parse_yaml.ts";
+import { type ConfigParser, loadConfig, loadConfigWith } from "./load.ts";
+import { MAX_CONFIG_BYTES, parseConfigYaml } from "./parse_yaml.ts";
+import { configSchema } from "./schema.ts";
 
 function withDir(fn: (dir: string) => void) {
   const dir = Deno.makeTempDirSync({ prefix: "lao_cfg_faults_" });
@@ -97,15 +98,68 @@ Deno.test("an empty model key says it must not be empty", () => {
   });
 });
 
-Deno.test("400k unknown keys: a bounded number of warnings and a count of the rest", () => {
+Deno.test("a huge number of unknown keys: a bounded number of warnings and a count of the rest", () => {
   withDir((dir) => {
-    const n = 400_000;
-    const lines = Array.from({ length: n }, (_, i) => `k${i}: ${i}`);
-    const { warnings, config } = load(dir, lines.join("\n") + "\ngit:\n  enabled: false\n");
+    // 10k keys: far past the 20 warnings; the work per key is shown linear below.
+    const n = 10_000;
+    const { warnings, config } = load(dir, unknownKeys(n) + "git:\n  enabled: false\n");
     assert.equal(warnings.length, 21);
     assert.match(warnings[0]!, /^factory\.yaml:1: unknown key "k0"/);
     assert.equal(warnings[20], `factory.yaml: ${n - 20} more unknown keys, ignored`);
     assert.equal(config.git.enabled, false);
+  });
+});
+
+/** `n` top-level keys no schema knows, one per line. */
+function unknownKeys(n: number): string {
+  return Array.from({ length: n }, (_, i) => `k${i}: ${i}\n`).join("");
+}
+
+/**
+ * Loads `n` unknown keys through LAO's own path (the real parser, then the
+ * unknown-key check, warnings and merge), counting what that path does: each
+ * read of the parsed mapping (through a Proxy; listing its keys counts one
+ * read per key) and each key-line lookup.
+ */
+function unknownKeyWork(dir: string, n: number): { reads: number; lookups: number } {
+  Deno.writeTextFileSync(join(dir, "factory.yaml"), unknownKeys(n));
+  const count = { reads: 0, lookups: 0 };
+  const parse: ConfigParser = (text, label) => {
+    const parsed = parseConfigYaml(text, label);
+    const keyLines = parsed.keyLines;
+    const lineOf = keyLines.lineOf.bind(keyLines);
+    keyLines.lineOf = (path, keyLine) => (count.lookups++, lineOf(path, keyLine));
+    const raw = new Proxy(parsed.raw as Record<string, unknown>, {
+      get: (t, k, r) => (count.reads++, Reflect.get(t, k, r)),
+      ownKeys: (t) => {
+        const keys = Reflect.ownKeys(t);
+        count.reads += keys.length;
+        return keys;
+      },
+      getOwnPropertyDescriptor: (t, k) => (count.reads++, Reflect.getOwnPropertyDescriptor(t, k)),
+      has: (t, k) => (count.reads++, Reflect.has(t, k)),
+    });
+    return { raw, keyLines };
+  };
+  const { warnings } = loadConfigWith(
+    { cwd: dir, env: () => undefined },
+    parse,
+    (c) => configSchema.safeParse(c),
+  );
+  assert.equal(warnings.length, 21);
+  return count;
+}
+
+Deno.test("unknown keys cost LAO work linear in their number, and a fixed number of line lookups", () => {
+  withDir((dir) => {
+    const small = unknownKeyWork(dir, 2_000);
+    const large = unknownKeyWork(dir, 4_000);
+    // Twice the keys, at most twice the reads (plus a constant): no pass over all keys per key.
+    assert.ok(small.reads >= 2_000, `${small.reads} reads for 2,000 keys`);
+    assert.ok(large.reads <= 2 * small.reads + 16, `${small.reads} reads, then ${large.reads}`);
+    // Lines are looked up for the 20 warnings only, however many keys there are.
+    assert.equal(small.lookups, 20);
+    assert.equal(large.lookups, 20);
   });
 });
 
