@@ -1,6 +1,13 @@
+/**
+ * The everyday commands. In a process: `--version` (answered before the CLI
+ * loads), a narrower permission set, the home folder with Deno's cache. The
+ * rest runs in-process (`lao status` there is the full CLI, which
+ * `tests/cli_fast_path_test.ts` holds equal to the fast path).
+ */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { childEnv, denoDir, denoPath, REPO, runLao } from "./lao_process.ts";
+import { laoInProcess } from "./lao_in_process.ts";
 
 async function inTemp(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "lao_cli_" });
@@ -15,12 +22,12 @@ const nonEmpty = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
 
 Deno.test("init, then status --json, in an empty folder prints valid JSON with zero tasks", async () => {
   await inTemp(async (dir) => {
-    const init = await runLao(dir, ["init", "--no-interactive"]);
+    const init = await laoInProcess(dir, ["init", "--no-interactive"]);
     assert.equal(init.code, 0, init.stderr);
     assert.ok((await Deno.stat(join(dir, "factory.yaml"))).isFile);
     assert.ok((await Deno.stat(join(dir, "plans", "README.md"))).isFile);
     assert.ok((await Deno.stat(join(dir, ".lao"))).isDirectory);
-    const status = await runLao(dir, ["status", "--json"]);
+    const status = await laoInProcess(dir, ["status", "--json"]);
     assert.equal(status.code, 0, status.stderr);
     const doc = JSON.parse(status.stdout);
     assert.deepEqual(doc.tasks, {
@@ -40,13 +47,13 @@ Deno.test("init, then status --json, in an empty folder prints valid JSON with z
 Deno.test("init never overwrites factory.yaml without --force", async () => {
   await inTemp(async (dir) => {
     await Deno.writeTextFile(join(dir, "factory.yaml"), "openai_api_key: mine\n");
-    const again = await runLao(dir, ["init", "--no-interactive"]);
+    const again = await laoInProcess(dir, ["init", "--no-interactive"]);
     assert.equal(again.code, 2);
     assert.deepEqual(nonEmpty(again.stderr), [
       'lao: Cannot write "factory.yaml": it already exists (use --force to overwrite it)',
     ]);
     assert.equal(await Deno.readTextFile(join(dir, "factory.yaml")), "openai_api_key: mine\n");
-    const forced = await runLao(dir, ["init", "--no-interactive", "--force"]);
+    const forced = await laoInProcess(dir, ["init", "--no-interactive", "--force"]);
     assert.equal(forced.code, 0);
     assert.match(await Deno.readTextFile(join(dir, "factory.yaml")), /lm_studio_base_url/);
   });
@@ -67,7 +74,7 @@ Deno.test("a malformed factory.yaml gives one line naming file:line and exit 2",
     ];
     for (const [yaml, expected] of cases) {
       await Deno.writeTextFile(join(dir, "factory.yaml"), yaml);
-      const r = await runLao(dir, ["status"]);
+      const r = await laoInProcess(dir, ["status"]);
       assert.equal(r.code, 2, yaml);
       const lines = nonEmpty(r.stderr);
       assert.equal(lines.length, 1, r.stderr);
@@ -80,7 +87,7 @@ Deno.test("a malformed factory.yaml gives one line naming file:line and exit 2",
 Deno.test("an unknown key is a one-line warning with a suggestion; the command still runs", async () => {
   await inTemp(async (dir) => {
     await Deno.writeTextFile(join(dir, "factory.yaml"), "orchestration:\n  coder_bach_size: 4\n");
-    const r = await runLao(dir, ["status", "--json"]);
+    const r = await laoInProcess(dir, ["status", "--json"]);
     assert.equal(r.code, 0);
     assert.deepEqual(nonEmpty(r.stderr), [
       'warning: factory.yaml:2: unknown key "orchestration.coder_bach_size" (did you mean "orchestration.coder_batch_size"?), ignored',
@@ -91,8 +98,8 @@ Deno.test("an unknown key is a one-line warning with a suggestion; the command s
 
 Deno.test("global options work before and after the command", async () => {
   await inTemp(async (dir) => {
-    const before = await runLao(dir, ["--db", "x/state.db", "status", "--json"]);
-    const after = await runLao(dir, ["status", "--json", "--db", "x/state.db"]);
+    const before = await laoInProcess(dir, ["--db", "x/state.db", "status", "--json"]);
+    const after = await laoInProcess(dir, ["status", "--json", "--db", "x/state.db"]);
     assert.equal(before.code, 0, before.stderr);
     assert.equal(JSON.parse(before.stdout).paths.database, join(dir, "x", "state.db"));
     assert.equal(JSON.parse(after.stdout).paths.database, join(dir, "x", "state.db"));
@@ -111,7 +118,7 @@ Deno.test("--version and version print the version", async () => {
 
 Deno.test("an unknown flag is a usage error with exit 2", async () => {
   await inTemp(async (dir) => {
-    const r = await runLao(dir, ["status", "--bogus"]);
+    const r = await laoInProcess(dir, ["status", "--bogus"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option '--bogus'/);
   });
@@ -122,7 +129,7 @@ Deno.test("reset-failed still works and says it is deprecated", async () => {
     // A project with state: reset-failed repairs state, it never creates it.
     const { Store } = await import("../src/store/store.ts");
     Store.open(join(dir, ".lao", "state.db")).close();
-    const r = await runLao(dir, ["reset-failed"]);
+    const r = await laoInProcess(dir, ["reset-failed"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /deprecated; use "lao retry-failed"/);
     assert.equal(r.stdout.trim(), "Reset 0 failed tasks to pending.");
@@ -131,7 +138,7 @@ Deno.test("reset-failed still works and says it is deprecated", async () => {
 
 Deno.test("lao run --pilot-only without a factory.yaml says how to get one", async () => {
   await inTemp(async (dir) => {
-    const r = await runLao(dir, ["run", "--pilot-only"]);
+    const r = await laoInProcess(dir, ["run", "--pilot-only"]);
     assert.equal(r.code, 2);
     assert.equal(nonEmpty(r.stderr).filter((l) => l.startsWith("lao: ")).length, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /internal error/);
@@ -143,7 +150,7 @@ Deno.test("lao run --pilot-only without a factory.yaml says how to get one", asy
 });
 
 Deno.test("LAO refuses to run from the filesystem root", async () => {
-  const r = await runLao("/", ["status"]);
+  const r = await laoInProcess("/", ["status"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Cannot run from the filesystem root/);
 });
@@ -181,7 +188,7 @@ Deno.test("status names failed tasks with their reason; retry-failed puts them b
     });
     store.failBlocked();
     store.close();
-    const json = JSON.parse((await runLao(dir, ["status", "--json"])).stdout);
+    const json = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
     assert.deepEqual(json.failed, [
       {
         id: a,
@@ -202,11 +209,11 @@ Deno.test("status names failed tasks with their reason; retry-failed puts them b
         report: null,
       },
     ]);
-    const text = await runLao(dir, ["status"]);
+    const text = await laoInProcess(dir, ["status"]);
     assert.match(text.stdout, /#\d+ Base \[p\.md\] coder_exception: Coder error: context overflow/);
-    const retry = await runLao(dir, ["retry-failed"]);
+    const retry = await laoInProcess(dir, ["retry-failed"]);
     assert.equal(retry.stdout.trim(), "Reset 2 failed tasks to pending.");
-    assert.deepEqual(JSON.parse((await runLao(dir, ["status", "--json"])).stdout).failed, []);
+    assert.deepEqual(JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout).failed, []);
   });
 });
 
