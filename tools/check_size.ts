@@ -50,8 +50,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/models/health.ts#checkHealth": 84,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
-  "src/sandbox/shell.ts#(anonymous)": 65,
-  "src/sandbox/shell.ts#run": 109,
   "src/tools/patch_match.ts#applyPatch": 66,
   "src/ui/dashboard.ts#createDashboard": 67,
   "src/worktree/branch_ops.ts#mergePlan": 68,

@@ -17,29 +17,21 @@
  */
 import { join } from "node:path";
 import { InterruptedError } from "../errors.ts";
-import { bwrapArgs } from "./bwrap.ts";
-import {
-  cgroupLauncher,
-  type CommandCgroup,
-  createCommandCgroup,
-  removeCommandCgroup,
-} from "./cgroup.ts";
-import { buildShellEnv, readParentEnv } from "./env.ts";
+import { isInside, resolveLexical } from "../workspace/path_rules.ts";
+import { removeCommandCgroup } from "./cgroup.ts";
+import { readParentEnv } from "./env.ts";
 import { diskUsage, GrowthWatch } from "./growth.ts";
-import { DEFAULT_LIMITS, LINUX_READ_ONLY } from "./host_view.ts";
-import {
-  etcMasks,
-  hiddenFolders,
-  removePlaceholder,
-  systemEntries,
-  workspaceMounts,
-} from "./linux_view.ts";
+import { DEFAULT_LIMITS } from "./host_view.ts";
+import { limitNotes, timeoutNote } from "./limit_notes.ts";
+import { removePlaceholder } from "./linux_view.ts";
 import { MemoryWatch } from "./memory_watch.ts";
 import { type LogSink, OutputCapture } from "./output_cap.ts";
-import { isInside, resolveLexical } from "../workspace/path_rules.ts";
+import { drain, finishDrains } from "./output_drain.ts";
 import type { SandboxBackend } from "./probe.ts";
-import { seatbeltArgs } from "./seatbelt.ts";
 import { delay, killGroup, signalNumber } from "./process_group.ts";
+import { type SpawnSpec, spawnSpec } from "./spawn_spec.ts";
+
+export { formatBytes } from "./limit_notes.ts";
 
 /** Resource limits of one command (defaults in {@linkcode DEFAULT_LIMITS}). */
 export interface ShellLimits {
@@ -136,67 +128,16 @@ export function formatShellResult(r: ShellResult): string {
   return `${r.sandbox}\n${head}${notes}${log}\n${r.output}`;
 }
 
-/** Reads a stream into the capture until it ends or is cancelled. */
-function drain(stream: ReadableStream<Uint8Array>, capture: OutputCapture) {
-  const reader = stream.getReader();
-  const done = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      await capture.push(value);
-    }
-  })();
-  return { done, cancel: () => reader.cancel().catch(() => {}) };
+/** The watches running beside one command (stopped when it ends). */
+interface Watches {
+  growth?: GrowthWatch;
+  memory?: MemoryWatch;
 }
 
-/** Human size, e.g. `512 MiB`. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
-  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
-  return `${Math.round(n / 1024)} KiB`;
-}
-
-/** What a command met: cgroup events, workspace growth, its exit code and output. */
-interface LimitFacts {
-  processLimitHit?: boolean;
-  oomKills?: number;
-  growth?: boolean;
-  exitCode?: number;
-  output?: string;
-}
-
-/** One note per limit that acted, in the model's terms. */
-function limitNotes(l: Required<ShellLimits>, f: LimitFacts): string[] {
-  const notes: string[] = [];
-  if (f.processLimitHit) notes.push(`the process limit (${l.processes} at once) was reached`);
-  if ((f.oomKills ?? 0) > 0) {
-    notes.push(
-      `stopped: the memory limit (${formatBytes(l.memoryBytes)} for the whole command) was reached`,
-    );
-  }
-  if (f.growth) {
-    notes.push(
-      `stopped: the workspace grew by more than ${
-        formatBytes(l.workspaceGrowthBytes)
-      } in this command`,
-    );
-  }
-  if (f.exitCode === 128 + 25) {
-    notes.push(`a file reached the file size limit (${formatBytes(l.fileSizeBytes)})`);
-  }
-  if (f.exitCode === 128 + 24 || /CPU time limit/i.test(f.output ?? "")) {
-    notes.push(`the CPU time limit (${l.cpuSeconds} s per process) was reached`);
-  }
-  return notes;
-}
-
-/** How one command is started, and what to clean up afterwards. */
-interface SpawnSpec {
-  program: string;
-  args: string[];
-  env: Record<string, string>;
-  cgroup?: CommandCgroup;
-  placeholder?: string;
+/** How the command ended. */
+interface Ended {
+  status: Deno.CommandStatus;
+  timedOut: boolean;
 }
 
 /** Runs shell commands in one workspace under one fixed backend. */
@@ -220,87 +161,6 @@ export class ShellRunner {
     return { ...DEFAULT_LIMITS, ...this.#o.limits };
   }
 
-  /** The `prlimit` prefix run inside the sandbox, or none without prlimit. */
-  #limitPrefix(prlimit: string | undefined): string[] {
-    if (prlimit === undefined) return [];
-    const l = this.limits;
-    return [
-      prlimit,
-      `--nproc=${l.processes}`,
-      `--as=${l.memoryBytes}`,
-      `--cpu=${l.cpuSeconds}`,
-      `--fsize=${l.fileSizeBytes}`,
-      "--",
-    ];
-  }
-
-  /** Builds program, args and env for `command` under the backend. */
-  async #spawnSpec(command: string, cwd: string): Promise<SpawnSpec> {
-    const o = this.#o;
-    const b = o.backend;
-    const home = o.home ?? this.#getEnv("HOME");
-    const envInput = {
-      getEnv: this.#getEnv,
-      envAllow: o.envAllow ?? [],
-      networkDisabled: b.kind !== "none" && !o.network,
-    };
-    if (b.kind === "bwrap") {
-      const system = await systemEntries();
-      const homeAllow = o.homeAllow ?? [];
-      const visible = [...LINUX_READ_ONLY, ...homeAllow];
-      const mounts = await workspaceMounts(o.root);
-      const args = bwrapArgs({
-        root: o.root,
-        system,
-        masks: await etcMasks(),
-        hidden: hiddenFolders(o.root, o.hidden ?? [], visible),
-        home,
-        homeAllow,
-        git: mounts.git,
-        readOnly: mounts.readOnly,
-        network: o.network,
-        cwd,
-        ...(b.legacy ? { disableUserns: false } : { tmpfsBytes: this.limits.tmpfsBytes }),
-        limitPrefix: this.#limitPrefix(b.prlimit),
-      }, command);
-      const env = buildShellEnv({
-        ...envInput,
-        home: home ?? o.root,
-        tmpdir: "/tmp",
-        sandbox: "bwrap",
-      });
-      const cgroup = await createCommandCgroup(this.limits);
-      const placeholder = mounts.createdPlaceholder;
-      if (cgroup === undefined) return { program: b.path, args, env, placeholder };
-      return {
-        program: "sh",
-        args: cgroupLauncher(cgroup.paths, b.path, args),
-        env,
-        cgroup,
-        placeholder,
-      };
-    }
-    const tmpdir = this.#getEnv("TMPDIR") ?? "/tmp";
-    if (b.kind === "seatbelt") {
-      const l = this.limits;
-      // Seatbelt has no limits of its own: the shell's ulimit applies them (-f in 512-byte blocks).
-      const prologue = `ulimit -f ${
-        Math.floor(l.fileSizeBytes / 512)
-      } -t ${l.cpuSeconds} -u ${l.processes} 2>/dev/null; `;
-      const args = seatbeltArgs({
-        root: o.root,
-        tmp: await Deno.realPath(tmpdir),
-        home,
-        homeAllow: o.homeAllow ?? [],
-        network: o.network,
-      }, prologue + command);
-      const env = buildShellEnv({ ...envInput, home: home ?? o.root, tmpdir, sandbox: "seatbelt" });
-      return { program: b.path, args, env };
-    }
-    const env = buildShellEnv({ ...envInput, home: home ?? o.root, tmpdir, sandbox: "none" });
-    return { program: "sh", args: ["-c", command], env };
-  }
-
   /** Opens the log file; a failure (e.g. a full disk) gives a note instead of an error. */
   async #openLog(logDir: string, notes: string[]) {
     try {
@@ -320,83 +180,27 @@ export class ShellRunner {
   async run(opts: ShellRunOptions): Promise<ShellResult> {
     const notes: string[] = [];
     const max = opts.maxTimeoutMs ?? this.#o.maxTimeoutMs;
-    let timeoutMs = opts.timeoutMs;
-    if (max !== undefined && timeoutMs > max) {
-      notes.push(
-        `timeout lowered from ${Math.round(timeoutMs / 1000)} s to ${
-          Math.round(max / 1000)
-        } s (tools.shell.timeout_s)`,
-      );
-      timeoutMs = max;
-    }
+    const lowered = timeoutNote(opts.timeoutMs, max);
+    if (lowered !== undefined) notes.push(lowered);
+    const timeoutMs = lowered !== undefined && max !== undefined ? max : opts.timeoutMs;
     const cwd = await this.#cwd(opts.cwd);
-    const spec = await this.#spawnSpec(opts.command, cwd);
+    const input = { options: this.#o, getEnv: this.#getEnv, limits: this.limits };
+    const spec = await spawnSpec(input, opts.command, cwd);
     const log = opts.logDir === undefined ? undefined : await this.#openLog(opts.logDir, notes);
-    const limits = this.limits;
-    const sandboxed = this.#o.backend.kind !== "none";
-    let growth: GrowthWatch | undefined;
-    let memory: MemoryWatch | undefined;
+    const watches: Watches = {};
     try {
       const capture = new OutputCapture({
         head: this.#o.headChars,
         tail: this.#o.tailChars,
         log: log?.file,
       });
-      const baseline = sandboxed ? await diskUsage(this.#o.root) : undefined;
-      const child = new Deno.Command(spec.program, {
-        args: spec.args,
-        cwd,
-        env: spec.env,
-        clearEnv: true,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        detached: true,
-      }).spawn();
-      const out = drain(child.stdout, capture);
-      const err = drain(child.stderr, capture);
-      let timedOut = false;
-      let stopping: Promise<void> | undefined;
-      const stop = () => {
-        stopping ??= this.#stop(child);
-        return stopping;
-      };
-      if (baseline !== undefined) {
-        growth = new GrowthWatch(this.#o.root, baseline, limits.workspaceGrowthBytes, stop);
-      }
-      if (spec.cgroup?.memory !== undefined) memory = new MemoryWatch(spec.cgroup, stop);
-      const timer = setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, timeoutMs);
-      const onAbort = () => stop();
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      const status = await child.status;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      await growth?.stop();
-      await memory?.stop();
-      await stopping;
-      // Group members that escaped the kill may still hold the pipes: stop waiting for them.
-      const grace = delay(1000);
-      const drained = Promise.all([out.done, err.done]).then(() => true);
-      const finished = await Promise.race([drained, grace.promise.then(() => false)]);
-      grace.clear();
-      if (!finished) {
-        await killGroup(child.pid, "KILL");
-        await Promise.all([out.cancel(), err.cancel()]);
-        await Promise.allSettled([out.done, err.done]);
-      }
+      const { status, timedOut } = await this.#supervise(spec, cwd, capture, timeoutMs, {
+        watches,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       if (opts.signal?.aborted) throw new InterruptedError();
       const exitCode = status.signal !== null ? 128 + signalNumber(status.signal) : status.code;
-      if (growth?.exceeded) notes.push(...limitNotes(limits, { growth: true }));
-      if (spec.cgroup !== undefined) {
-        const events = await removeCommandCgroup(spec.cgroup);
-        spec.cgroup = undefined;
-        if (memory?.killed) events.oomKills = Math.max(1, events.oomKills);
-        notes.push(...limitNotes(limits, events));
-      }
-      if (sandboxed) notes.push(...limitNotes(limits, { exitCode, output: capture.text() }));
+      notes.push(...await this.#notesAfter(spec, watches, exitCode, capture.text()));
       if (capture.logError !== undefined) {
         notes.push(`the full log is incomplete (${capture.logError})`);
       }
@@ -409,8 +213,8 @@ export class ShellRunner {
         notes,
       };
     } finally {
-      await growth?.stop();
-      await memory?.stop();
+      await watches.growth?.stop();
+      await watches.memory?.stop();
       try {
         log?.file.close();
       } catch {
@@ -419,6 +223,80 @@ export class ShellRunner {
       if (spec.cgroup !== undefined) await removeCommandCgroup(spec.cgroup);
       await removePlaceholder(spec.placeholder);
     }
+  }
+
+  /**
+   * Spawns the command and waits for it under its timeout, the caller's
+   * signal and the limit watches (any of which stops its group), then for
+   * its output.
+   */
+  async #supervise(
+    spec: SpawnSpec,
+    cwd: string,
+    capture: OutputCapture,
+    timeoutMs: number,
+    on: { watches: Watches; signal?: AbortSignal },
+  ): Promise<Ended> {
+    const { watches, signal } = on;
+    const root = this.#o.root;
+    const baseline = this.#o.backend.kind !== "none" ? await diskUsage(root) : undefined;
+    const child = new Deno.Command(spec.program, {
+      args: spec.args,
+      cwd,
+      env: spec.env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      detached: true,
+    }).spawn();
+    const drains = [drain(child.stdout, capture), drain(child.stderr, capture)];
+    let timedOut = false;
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= this.#stop(child);
+      return stopping;
+    };
+    if (baseline !== undefined) {
+      watches.growth = new GrowthWatch(root, baseline, this.limits.workspaceGrowthBytes, stop);
+    }
+    if (spec.cgroup?.memory !== undefined) watches.memory = new MemoryWatch(spec.cgroup, stop);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    const onAbort = () => stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const status = await child.status;
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    await watches.growth?.stop();
+    await watches.memory?.stop();
+    await stopping;
+    await finishDrains(child.pid, drains);
+    return { status, timedOut };
+  }
+
+  /** The notes of the limits that acted; removes the command's cgroup to read its events. */
+  async #notesAfter(
+    spec: SpawnSpec,
+    watches: Watches,
+    exitCode: number,
+    output: string,
+  ): Promise<string[]> {
+    const limits = this.limits;
+    const notes: string[] = [];
+    if (watches.growth?.exceeded) notes.push(...limitNotes(limits, { growth: true }));
+    if (spec.cgroup !== undefined) {
+      const events = await removeCommandCgroup(spec.cgroup);
+      spec.cgroup = undefined;
+      if (watches.memory?.killed) events.oomKills = Math.max(1, events.oomKills);
+      notes.push(...limitNotes(limits, events));
+    }
+    if (this.#o.backend.kind !== "none") {
+      notes.push(...limitNotes(limits, { exitCode, output }));
+    }
+    return notes;
   }
 
   /** SIGTERM the group, then SIGKILL after the grace period if it is still alive. */
