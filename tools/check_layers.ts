@@ -86,7 +86,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "worktree",
   ],
   ui: ["domain", "events", "store"],
-  worktree: ["git", "store"],
+  worktree: ["git", "store", "workspace"],
   pilot: [
     "config",
     "domain",

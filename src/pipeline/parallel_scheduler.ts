@@ -2,10 +2,10 @@
  * The scheduler with slots (issue 16): the same swap-aware waves as
  * `scheduler.ts` (stay on the loaded model while it has work), but within a
  * wave up to the free slots' worth of tasks run at once, across servers and
- * across plans. Within one plan, tasks run together freely when the run
- * isolates them (each in its own git worktree, `task_ports.ts`), else only
- * when their target files are disjoint (their workspace is shared); git
- * calls of one workspace run one at a time.
+ * across plans. Within one plan, tasks run together freely when each has
+ * its own git worktree (`task_ports.ts`), else only when their target files
+ * are disjoint (without git each still works in its own copy of the plan
+ * workspace, `task_copies.ts`); git calls of one workspace run one at a time.
  *
  * A server that fails hands its task back (the phase's infra outcome uses no
  * attempt) and takes no more work this pass while the others continue; the
@@ -132,7 +132,7 @@ async function runWave(
       for (let slot = 0; slot < lane.slots; slot++) {
         if (started >= limit || deps.stopping() || down.has(lane.name)) return;
         if ([...busy].some((b) => b.lane === lane && b.slot === slot)) continue;
-        const isolated = Boolean(lane.isolation);
+        const isolated = lane.isolation?.overlapping ?? false;
         const task = nextTask(deps, role, filter, [...busy].map((b) => b.task), isolated);
         if (!task) return;
         started++;
@@ -180,7 +180,7 @@ function start(lane: ServerLane, slot: number, task: Task, role: Role): Busy {
   return busy;
 }
 
-/** Runs the task's phase with its own ports; an approved task's worktree goes. */
+/** Runs the task's phase with its own ports; an approved task's worktree (an ended one's copy) goes. */
 async function runPhase(lane: ServerLane, slot: number, task: Task, role: Role) {
   const isolation = lane.isolation ?? null;
   const placement = { server: lane.name, slot: slot + 1 };
@@ -193,8 +193,11 @@ async function runPhase(lane: ServerLane, slot: number, task: Task, role: Role) 
   }
   const result = role === "coder" ? await codeTask(ports, task) : await reviewTask(ports, task);
   const plan = lane.ports.store.getPlan(task.plan_id);
-  const completed = lane.ports.store.getTask(task.id)?.status === "completed";
-  if (isolation && completed && plan && isPlaced(plan)) {
+  const status = lane.ports.store.getTask(task.id)?.status;
+  // A worktree stays after a failure (its commits); a copy goes once its task ended.
+  const ended = status === "completed" ||
+    (!isolation?.overlapping && (status === "failed" || status === "cancelled"));
+  if (isolation && ended && plan && isPlaced(plan)) {
     await isolation.close(plan, task.id).catch((err) =>
       lane.ports.emit({
         type: "log",

@@ -24,6 +24,7 @@ import type { BuiltPorts } from "./build_deps.ts";
 import type { ServerLane } from "./parallel_scheduler.ts";
 import { runnerFor } from "../worktree/prepare.ts";
 import { type Serial, taskWorktrees } from "../worktree/task_worktrees.ts";
+import { taskCopies } from "../worktree/task_copies.ts";
 
 /** Makes concurrent `ensureLoaded` calls of one manager wait for each other (one load at a time). */
 export function serialLoads(models: ModelManager): ModelManager {
@@ -94,10 +95,13 @@ export async function buildLanes(
     }
     return g;
   };
-  // Tasks of one plan code in their own worktrees when git is on (issue 16).
+  // Tasks of one plan code in their own worktrees when git is on, else copies (issue 16).
   const isolation = config.git.enabled
     ? taskWorktrees(runnerFor(deps.configDir), deps.configDir, chains)
-    : null;
+    : taskCopies(deps.configDir, chains, {
+      taskStatus: (id) => deps.store.getTask(id)?.status,
+      warn: (message) => deps.emit({ type: "log", level: "warn", message, source: "scheduler" }),
+    });
   const lanes: ServerLane[] = [];
   for (const [i, spec] of specs.entries()) {
     const model = spec.implicit ? deps.models : await serverManager(deps, spec);

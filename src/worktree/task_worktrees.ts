@@ -31,8 +31,13 @@ export type Integration =
   | { ok: true; picked: number }
   | { ok: false; files: string[]; message: string };
 
-/** Task worktrees of one config folder. */
+/** Task worktrees (or, without git, task copies: `task_copies.ts`) of one config folder. */
 export interface TaskWorktrees {
+  /**
+   * True when tasks of one plan whose target files overlap may run at once
+   * (git merges their changes line by line); false: only disjoint ones.
+   */
+  readonly overlapping: boolean;
   /** The task's own workspace (made on first use), or null when the plan has no repository. */
   open(plan: IsolatedPlan, taskId: number): Promise<string | null>;
   /** Cherry-picks the task's new commits onto the plan branch (see the module doc). */
@@ -45,11 +50,7 @@ export interface TaskWorktrees {
 export type Serial = <T>(workspace: string, call: () => Promise<T>) => Promise<T>;
 
 /** Creates the task worktrees of `configDir`; `serial` orders calls on one plan workspace. */
-export function taskWorktrees(
-  runner: GitRunner,
-  configDir: string,
-  serial: Serial,
-): TaskWorktrees {
+export function taskWorktrees(runner: GitRunner, configDir: string, serial: Serial): TaskWorktrees {
   const base = join(configDir, ".lao", "worktrees");
   const made = new Map<string, string>();
   const key = (plan: IsolatedPlan, id: number) => `${plan.stem}.task-${id}`;
@@ -109,6 +110,7 @@ export function taskWorktrees(
   }
 
   return {
+    overlapping: true,
     open: (plan, id) =>
       serial(plan.workspace, async () => {
         const layout = await planRepo(plan);
