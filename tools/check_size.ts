@@ -47,7 +47,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/git/repo.ts#prepareRepo": 71,
   "src/git/undo.ts#undoTask": 79,
   "src/models/backends/lmstudio.ts#lmstudioBackend": 71,
-  "src/models/health.ts#checkHealth": 84,
   "src/pilot/loop.ts#runTurn": 81,
   "src/pilot/tools.ts#pipelineTools": 94,
   "src/tools/patch_match.ts#applyPatch": 66,

@@ -9,7 +9,7 @@ import { type Config, type RoleName, ROLES } from "../config/schema.ts";
 import { isAuthFailure } from "./detect.ts";
 import { type ContextClamp, contextWarning } from "./server_context.ts";
 import type { MemoryProbe, MemoryReading } from "./memory/probe.ts";
-import type { HealthInfo, LoadedModel, ModelManager } from "./types.ts";
+import type { HealthInfo, LoadedModel, ModelInfo, ModelManager } from "./types.ts";
 
 /** Roles LAO can run without, and what happens instead. */
 export const OPTIONAL_ROLES = {
@@ -123,23 +123,82 @@ export interface HealthDeps {
   probe?: MemoryProbe;
 }
 
+/** The report when the server refused the API key. */
+function refusedReport(
+  base: Pick<HealthReport, "url" | "server" | "memory">,
+  detail: string,
+): HealthReport {
+  return {
+    ok: false,
+    ...base,
+    server: { ...base.server, reachable: true, authFailed: true },
+    roles: [],
+    loaded: [],
+    hints: [authHint(base.url, detail)],
+  };
+}
+
+/** One role's check against the server's `keys` (`single`: the one model a single-model server serves). */
+async function checkRole(
+  config: Config,
+  manager: ModelManager,
+  role: RoleName,
+  keys: readonly string[],
+  single: ModelInfo | undefined,
+): Promise<RoleCheck> {
+  const key = config.models[role].key;
+  const servedBy = !keys.includes(key) && single && role !== "embedder" ? single.key : undefined;
+  const present = keys.includes(key) || servedBy !== undefined;
+  const suggestion = present ? undefined : closestKey(key, [...keys]);
+  const serverContext = present
+    ? await manager.contextLength(role).catch(() => undefined)
+    : undefined;
+  const configured = config.models[role].context_length;
+  return {
+    role,
+    key,
+    present,
+    required: !(role in OPTIONAL_ROLES),
+    ...(suggestion ? { suggestion } : {}),
+    ...(servedBy ? { servedBy } : {}),
+    ...(serverContext !== undefined
+      ? { serverContext, effectiveContext: Math.min(configured, serverContext) }
+      : {}),
+  };
+}
+
+/** The required roles whose server gives less context than configured. */
+function contextClamps(config: Config, roles: readonly RoleCheck[]): ContextClamp[] {
+  const clamps: ContextClamp[] = [];
+  for (const r of roles) {
+    const configured = config.models[r.role].context_length;
+    if (r.serverContext !== undefined && r.serverContext < configured && r.required) {
+      clamps.push({ role: r.role, configured, server: r.serverContext });
+    }
+  }
+  return clamps;
+}
+
+/** One fix per missing model, required ones first (the first is the one a refusing command prints). */
+function missingModelHints(roles: readonly RoleCheck[]): string[] {
+  const hints = roles.filter((r) => !r.present).map((r) =>
+    `Model "${r.key}" for ${r.role} is not on the server: ${
+      r.suggestion ? `did you mean "${r.suggestion}"? ` : ""
+    }download it or set models.${r.role}.key${
+      r.required ? "" : ` (optional: ${OPTIONAL_ROLES[r.role as keyof typeof OPTIONAL_ROLES]})`
+    }`
+  );
+  hints.sort((a, b) => Number(a.includes("(optional:")) - Number(b.includes("(optional:")));
+  return hints;
+}
+
 /** Checks everything `lao run` needs; never loads a model. */
 export async function checkHealth(config: Config, deps: HealthDeps): Promise<HealthReport> {
   const url = config.lm_studio_base_url;
   const server = await deps.manager.health();
   const memory = await deps.probe?.read().catch(() => undefined);
   const base = { url, server, ...(memory ? { memory } : {}) };
-  const refused = (detail: string): HealthReport => ({
-    ok: false,
-    ...base,
-    server: { ...server, reachable: true, authFailed: true },
-    roles: [],
-    loaded: [],
-    hints: [authHint(url, detail)],
-  });
-  if (server.authFailed) {
-    return refused(authDetail(server.error));
-  }
+  if (server.authFailed) return refusedReport(base, authDetail(server.error));
   if (!server.reachable) {
     const kind = config.server.kind === "auto" ? server.kind ?? "auto" : config.server.kind;
     return {
@@ -154,57 +213,22 @@ export async function checkHealth(config: Config, deps: HealthDeps): Promise<Hea
   try {
     models = await deps.manager.listModels();
   } catch (err) {
-    if (isAuthFailure(err)) return refused(authDetail(err));
+    if (isAuthFailure(err)) return refusedReport(base, authDetail(err));
     throw err;
   }
   const keys = models.map((m) => m.key);
   const single = server.variant === "single-model"
     ? models.find((m) => m.type === "llm")
     : undefined;
-  const clamps: ContextClamp[] = [];
   const roles: RoleCheck[] = [];
-  for (const role of ROLES) {
-    const key = config.models[role].key;
-    const servedBy = !keys.includes(key) && single && role !== "embedder" ? single.key : undefined;
-    const present = keys.includes(key) || servedBy !== undefined;
-    const suggestion = present ? undefined : closestKey(key, keys);
-    const required = !(role in OPTIONAL_ROLES);
-    const serverContext = present
-      ? await deps.manager.contextLength(role).catch(() => undefined)
-      : undefined;
-    const configured = config.models[role].context_length;
-    if (serverContext !== undefined && serverContext < configured && required) {
-      clamps.push({ role, configured, server: serverContext });
-    }
-    roles.push({
-      role,
-      key,
-      present,
-      required,
-      ...(suggestion ? { suggestion } : {}),
-      ...(servedBy ? { servedBy } : {}),
-      ...(serverContext !== undefined
-        ? { serverContext, effectiveContext: Math.min(configured, serverContext) }
-        : {}),
-    });
-  }
-  const warning = contextWarning(clamps);
-  const missing = roles.filter((r) => !r.present);
-  const hints = missing.map((r) =>
-    `Model "${r.key}" for ${r.role} is not on the server: ${
-      r.suggestion ? `did you mean "${r.suggestion}"? ` : ""
-    }download it or set models.${r.role}.key${
-      r.required ? "" : ` (optional: ${OPTIONAL_ROLES[r.role as keyof typeof OPTIONAL_ROLES]})`
-    }`
-  );
-  // Required problems first: the first hint is the one a refusing command prints.
-  hints.sort((a, b) => Number(a.includes("(optional:")) - Number(b.includes("(optional:")));
+  for (const role of ROLES) roles.push(await checkRole(config, deps.manager, role, keys, single));
+  const warning = contextWarning(contextClamps(config, roles));
   return {
-    ok: missing.every((r) => !r.required),
+    ok: roles.every((r) => r.present || !r.required),
     ...base,
     roles,
     loaded: await deps.manager.loaded(),
-    hints,
+    hints: missingModelHints(roles),
     ...(warning ? { warnings: [warning] } : {}),
   };
 }
