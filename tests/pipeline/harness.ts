@@ -29,6 +29,10 @@ export interface Harness extends AsyncDisposable {
   store: Store;
   deps: BuiltPorts;
   events: (LaoEvent & { at: string })[];
+  /** The first Ctrl+C: `deps.stopping()` turns true and idle waits wake. */
+  stop(): void;
+  /** The second Ctrl+C: aborts what is in flight (`deps.signal`). */
+  abort(): void;
   /** Writes a plan file into plans/. */
   addPlan(name: string, text: string): Promise<string>;
 }
@@ -62,13 +66,15 @@ export async function harness(
   const events: (LaoEvent & { at: string })[] = [];
   bus.subscribe((e) => events.push(e));
   const controller = new AbortController();
+  const stopController = new AbortController();
   const deps = await buildRunPorts({
     config,
     configDir: dir,
     store,
     bus,
     signal: controller.signal,
-    stopping: () => false,
+    stopping: () => stopController.signal.aborted,
+    stopSignal: stopController.signal,
     version: "test",
     ...(opts.record ? { record: opts.record } : {}),
     workspaceFs: async (ws) => {
@@ -84,12 +90,15 @@ export async function harness(
     store,
     deps,
     events,
+    stop: () => stopController.abort(),
+    abort: () => controller.abort(),
     async addPlan(name, text) {
       const path = join(dir, "plans", name);
       await Deno.writeTextFile(path, text);
       return path;
     },
     async [Symbol.asyncDispose]() {
+      stopController.abort();
       controller.abort();
       store.close();
       await server.close();
