@@ -105,9 +105,14 @@ export function gateSummaryText(store: Store | undefined): string {
   return lines.join("\n");
 }
 
-/** Builds the pipeline tools for `env`. */
-export function pipelineTools(env: PilotToolEnv): Tool[] {
-  const createPlan: Tool = {
+/** A tool result for a status text: its `ERROR` lines are failures. */
+function textResult(text: string): Promise<ToolResult> {
+  return Promise.resolve(text.startsWith("ERROR") ? fail(text) : ok(text));
+}
+
+/** `create_plan`: writes a new plan into the plans folder (never over an existing one). */
+function createPlanTool(env: PilotToolEnv): Tool {
+  return {
     name: "create_plan",
     description: createPlanMd.trim(),
     schema: z.object({
@@ -131,16 +136,11 @@ export function pipelineTools(env: PilotToolEnv): Tool[] {
       };
     },
   };
-  const pipelineStatus: Tool = {
-    name: "pipeline_status",
-    description: pipelineStatusMd.trim(),
-    schema: z.object({}),
-    run: () => {
-      const text = pipelineStatusText(env.store());
-      return Promise.resolve(text.startsWith("ERROR") ? fail(text) : ok(text));
-    },
-  };
-  const retryFailed: Tool = {
+}
+
+/** `retry_failed`: puts failed tasks back to pending. */
+function retryFailedTool(env: PilotToolEnv): Tool {
+  return {
     name: "retry_failed",
     description: retryFailedMd.trim(),
     schema: z.object({ plan_id: z.string().optional().describe("Only this plan's tasks") }),
@@ -155,49 +155,53 @@ export function pipelineTools(env: PilotToolEnv): Tool[] {
       ));
     },
   };
-  const resumePipeline: Tool = {
-    name: "resume_pipeline",
-    description: resumePipelineMd.trim(),
-    schema: z.object({}),
-    run: () => {
-      env.requestResume();
-      return Promise.resolve(ok("OK: Pipeline will resume after this response."));
-    },
-  };
-  const codebaseSearch: Tool = {
-    name: "codebase_search",
-    description: codebaseSearchMd.trim(),
-    schema: findRelevantFilesTool.schema,
-    run: (args, ctx) => (findRelevantFilesTool as unknown as Tool).run(args, ctx),
-  };
-  const projectStatus: Tool = {
+}
+
+/** `project_status`: one registered project, or the list. */
+function projectStatusTool(env: PilotToolEnv): Tool {
+  return {
     name: "project_status",
     description: projectStatusMd.trim(),
     schema: z.object({
       name_or_path: z.string().optional().describe("Project name or folder (default: list all)"),
     }),
-    run: (args) => {
-      const text = env.projectStatus((args as { name_or_path?: string }).name_or_path);
-      return Promise.resolve(text.startsWith("ERROR") ? fail(text) : ok(text));
-    },
+    run: (args) => textResult(env.projectStatus((args as { name_or_path?: string }).name_or_path)),
   };
-  const gateSummary: Tool = {
-    name: "gate_summary",
-    description: gateSummaryMd.trim(),
-    schema: z.object({}),
-    run: () => {
-      const text = gateSummaryText(env.store());
-      return Promise.resolve(text.startsWith("ERROR") ? fail(text) : ok(text));
-    },
-  };
+}
+
+/** Builds the pipeline tools for `env`. */
+export function pipelineTools(env: PilotToolEnv): Tool[] {
   return [
-    createPlan,
-    pipelineStatus,
-    retryFailed,
-    resumePipeline,
-    codebaseSearch,
-    projectStatus,
-    gateSummary,
+    createPlanTool(env),
+    {
+      name: "pipeline_status",
+      description: pipelineStatusMd.trim(),
+      schema: z.object({}),
+      run: () => textResult(pipelineStatusText(env.store())),
+    },
+    retryFailedTool(env),
+    {
+      name: "resume_pipeline",
+      description: resumePipelineMd.trim(),
+      schema: z.object({}),
+      run: () => {
+        env.requestResume();
+        return Promise.resolve(ok("OK: Pipeline will resume after this response."));
+      },
+    },
+    {
+      name: "codebase_search",
+      description: codebaseSearchMd.trim(),
+      schema: findRelevantFilesTool.schema,
+      run: (args, ctx) => (findRelevantFilesTool as unknown as Tool).run(args, ctx),
+    },
+    projectStatusTool(env),
+    {
+      name: "gate_summary",
+      description: gateSummaryMd.trim(),
+      schema: z.object({}),
+      run: () => textResult(gateSummaryText(env.store())),
+    },
   ];
 }
 
