@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { Config } from "../../src/config/schema.ts";
 import { UserError } from "../../src/errors.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { Store } from "../../src/store/store.ts";
@@ -41,9 +42,22 @@ const TASKS: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py
 /** Requests the fault hits: more than `llm_retry_attempts` (3), so the run pauses once. */
 const TIMES = 4;
 
+/**
+ * Small reply caps: they derive from the role's `max_completion`, so a 64-token
+ * budget makes an oversize or endless reply meet its cap after ~1 MB or 384
+ * events instead of the defaults' ~5 MB and 8,448 (the scripted answers are
+ * short). No git: commits are not what a transport fault reaches, and they
+ * were ~40% of each case's CPU.
+ */
+function smallCaps(c: Config): void {
+  c.models.coder.max_completion = 64;
+  c.models.reviewer.max_completion = 64;
+  c.git.enabled = false;
+}
+
 for (const role of ["coder", "reviewer"] as const) {
   Deno.test(`http_401 on the ${role}'s calls stops the run with the API-key fix and burns no attempt`, async () => {
-    await using h = await harness(scriptedSession(TASKS));
+    await using h = await harness(scriptedSession(TASKS), smallCaps);
     h.server.setFaults({ kind: "http_401", model: KEYS[role], sticky: true });
     let pauses = 0;
     h.deps.sleep = () => {
@@ -63,7 +77,7 @@ for (const role of ["coder", "reviewer"] as const) {
 
   for (const { kind, extra } of FAULTS) {
     Deno.test(`${kind} on the ${role}'s calls pauses the run and burns no attempt`, async () => {
-      await using h = await harness(scriptedSession(TASKS));
+      await using h = await harness(scriptedSession(TASKS), smallCaps);
       const model = KEYS[role];
       h.server.setFaults({ kind, model, times: TIMES, ...extra });
       let pauses = 0;
@@ -87,7 +101,7 @@ for (const role of ["coder", "reviewer"] as const) {
 }
 
 Deno.test("a fault that never clears ends a single run with the server error, attempts intact", async () => {
-  await using h = await harness(scriptedSession(TASKS));
+  await using h = await harness(scriptedSession(TASKS), smallCaps);
   h.server.setFaults({ kind: "garbage_sse", model: KEYS.coder, sticky: true });
   h.deps.sleep = () => Promise.resolve();
   await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
@@ -98,7 +112,7 @@ Deno.test("a fault that never clears ends a single run with the server error, at
 });
 
 Deno.test("llama.cpp's argument-parse 500 is left to the task's logic: no pause, no loop", async () => {
-  await using h = await harness(scriptedSession(TASKS));
+  await using h = await harness(scriptedSession(TASKS), smallCaps);
   h.server.setFaults({ kind: "arg_parse_500", model: KEYS.coder });
   let pauses = 0;
   h.deps.sleep = () => {
@@ -121,12 +135,15 @@ Deno.test("llama.cpp's argument-parse 500 is left to the task's logic: no pause,
 
 Deno.test("lao run --single-run rides out garbage SSE on the coder: exit 0, no stack, no attempt used", async () => {
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+  // The coder's fault outlasts the client's retries (one pause, 2 s); the reviewer's is
+  // retried within the call. A second outage in the same pass would pause 4 s more, and
+  // the reviewer's pause is the matrix's above, through the same ports.
   server.setFaults({
     kind: "garbage_sse",
     model: KEYS.coder,
     afterChunks: 2,
     times: TIMES,
-  }, { kind: "html_200", model: KEYS.reviewer, times: TIMES });
+  }, { kind: "html_200", model: KEYS.reviewer, times: 2 });
   const dir = await exampleProject(
     server.url,
     "orchestration:\n  retry_cooldown_base_s: 0\n  llm_retry_backoff_base_s: 0.01\n",
