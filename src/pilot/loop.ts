@@ -90,6 +90,101 @@ export function fitTranscript(
   return [trimmed[0]!, ...h, ...trimmed.slice(1)];
 }
 
+/** One turn in progress: its messages after the history, the failing calls in a row, the tokens. */
+interface Turn {
+  messages: ChatMessage[];
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** How a round of tool calls ended the turn. */
+interface Ending {
+  reply: string;
+  ended: TurnResult["ended"];
+}
+
+function finish(t: Turn, { reply, ended }: Ending): TurnResult {
+  return {
+    reply,
+    added: t.messages.slice(1),
+    ended,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+  };
+}
+
+/** The assistant message carrying `result`'s tool calls, as the history keeps them. */
+function callsMessage(result: ChatResult): ChatMessage {
+  return {
+    role: "assistant",
+    content: result.content || null,
+    tool_calls: result.toolCalls.map((c) => ({
+      id: c.id,
+      type: "function",
+      function: { name: c.name, arguments: historyArguments(c.arguments) },
+    })),
+  };
+}
+
+/** Runs one tool call, adds its (capped) result to the turn and reports it; true when it succeeded. */
+async function runCall(
+  ports: LoopPorts,
+  call: ChatResult["toolCalls"][number],
+  t: Turn,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const r = await ports.runTool(call.name, call.arguments, signal);
+  const output = r.output.length > MAX_TOOL_OUTPUT
+    ? `${r.output.slice(0, MAX_TOOL_OUTPUT)}\n... [truncated]`
+    : r.output;
+  t.messages.push({ role: "tool", content: output, tool_call_id: call.id });
+  const args = summarize(historyArguments(call.arguments));
+  ports.emit({
+    type: "tool.call",
+    tool: call.name,
+    ok: r.ok,
+    summary: `${call.name}(${args}): ${output.split("\n")[0]!.slice(0, 100)}`,
+  });
+  return r.ok;
+}
+
+/** Ends the turn with `reply` after answering the calls not run, so the transcript stays valid. */
+function endEarly(t: Turn, skipped: ChatResult["toolCalls"], why: string, ending: Ending): Ending {
+  for (const call of skipped) {
+    t.messages.push({ role: "tool", content: why, tool_call_id: call.id });
+  }
+  t.messages.push({ role: "assistant", content: ending.reply });
+  return ending;
+}
+
+/** Runs a round's tool calls in order; an ending when the pipeline resumes or errors pile up. */
+async function runCalls(
+  ports: LoopPorts,
+  result: ChatResult,
+  t: Turn,
+  signal: AbortSignal,
+): Promise<Ending | undefined> {
+  const calls = result.toolCalls;
+  for (let i = 0; i < calls.length; i++) {
+    t.errors = await runCall(ports, calls[i]!, t, signal) ? 0 : t.errors + 1;
+    if (ports.resumeRequested()) {
+      const reply = result.content.trim() || RESUME_TEXT;
+      return endEarly(t, calls.slice(i + 1), "skipped: the pipeline resumes", {
+        reply,
+        ended: "resume",
+      });
+    }
+    if (t.errors >= MAX_CONSECUTIVE_ERRORS) {
+      return endEarly(t, calls.slice(i + 1), "skipped after repeated errors", {
+        reply: BAILOUT_TEXT,
+        ended: "bailout",
+      });
+    }
+  }
+  return undefined;
+}
+
 /** Runs one turn. `history` ends before the user message; `user` is this turn's message. */
 export async function runTurn(
   ports: LoopPorts,
@@ -98,77 +193,21 @@ export async function runTurn(
   user: ChatMessage,
   signal: AbortSignal,
 ): Promise<TurnResult> {
-  const turn: ChatMessage[] = [user];
-  let errors = 0;
-  let promptTokens = 0;
-  let completionTokens = 0;
-  const done = (reply: string, ended: TurnResult["ended"]): TurnResult => ({
-    reply,
-    added: turn.slice(1),
-    ended,
-    promptTokens,
-    completionTokens,
-  });
+  const t: Turn = { messages: [user], errors: 0, promptTokens: 0, completionTokens: 0 };
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const messages = fitTranscript(system, history, turn, ports.budgetTokens, ports.estimate);
+    const messages = fitTranscript(system, history, t.messages, ports.budgetTokens, ports.estimate);
     const result = await ports.chat(messages, ports.tools(), signal);
-    promptTokens += result.usage.promptTokens;
-    completionTokens += result.usage.completionTokens;
+    t.promptTokens += result.usage.promptTokens;
+    t.completionTokens += result.usage.completionTokens;
     if (!result.toolCalls.length) {
       const reply = result.content.trim();
-      if (reply) turn.push({ role: "assistant", content: reply });
-      return done(reply, "answer");
+      if (reply) t.messages.push({ role: "assistant", content: reply });
+      return finish(t, { reply, ended: "answer" });
     }
-    turn.push({
-      role: "assistant",
-      content: result.content || null,
-      tool_calls: result.toolCalls.map((c) => ({
-        id: c.id,
-        type: "function",
-        function: { name: c.name, arguments: historyArguments(c.arguments) },
-      })),
-    });
-    for (let i = 0; i < result.toolCalls.length; i++) {
-      const call = result.toolCalls[i]!;
-      const r = await ports.runTool(call.name, call.arguments, signal);
-      const output = r.output.length > MAX_TOOL_OUTPUT
-        ? `${r.output.slice(0, MAX_TOOL_OUTPUT)}\n... [truncated]`
-        : r.output;
-      turn.push({ role: "tool", content: output, tool_call_id: call.id });
-      const args = summarize(historyArguments(call.arguments));
-      ports.emit({
-        type: "tool.call",
-        tool: call.name,
-        ok: r.ok,
-        summary: `${call.name}(${args}): ${output.split("\n")[0]!.slice(0, 100)}`,
-      });
-      errors = r.ok ? 0 : errors + 1;
-      if (ports.resumeRequested()) {
-        // The rest of this round's calls are answered so the transcript stays valid.
-        for (const skipped of result.toolCalls.slice(i + 1)) {
-          turn.push({
-            role: "tool",
-            content: "skipped: the pipeline resumes",
-            tool_call_id: skipped.id,
-          });
-        }
-        const reply = result.content.trim() || RESUME_TEXT;
-        turn.push({ role: "assistant", content: reply });
-        return done(reply, "resume");
-      }
-      if (errors >= MAX_CONSECUTIVE_ERRORS) {
-        for (const skipped of result.toolCalls.slice(i + 1)) {
-          turn.push({
-            role: "tool",
-            content: "skipped after repeated errors",
-            tool_call_id: skipped.id,
-          });
-        }
-        turn.push({ role: "assistant", content: BAILOUT_TEXT });
-        return done(BAILOUT_TEXT, "bailout");
-      }
-    }
+    t.messages.push(callsMessage(result));
+    const ending = await runCalls(ports, result, t, signal);
+    if (ending) return finish(t, ending);
   }
-  turn.push({ role: "assistant", content: MAX_ROUNDS_TEXT });
-  return done(MAX_ROUNDS_TEXT, "max_rounds");
+  t.messages.push({ role: "assistant", content: MAX_ROUNDS_TEXT });
+  return finish(t, { reply: MAX_ROUNDS_TEXT, ended: "max_rounds" });
 }
