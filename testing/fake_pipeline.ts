@@ -2,9 +2,9 @@
  * In-process pipeline ports for this folder's tests: an in-memory store, a
  * scripted model per role (no server, no HTTP), in-memory workspaces, a git
  * port that records commits, and a fake clock whose `sleep` moves time
- * instead of waiting. The plans folder and the workspace folders are real
- * temp folders only because intake still reads plan files from disk and the
- * quality reports are still written there; the task files live in memory.
+ * instead of waiting. The plans folder (`memory_plans.ts`) and the
+ * workspaces, LAO's reports in them included (`memory_io.ts`), live in
+ * memory too.
  *
  * @module
  */
@@ -24,6 +24,8 @@ import type { WorkspaceFs } from "../src/workspace/workspace_fs.ts";
 import type { RunPorts } from "../src/pipeline/run_ports.ts";
 import { createModelPort } from "../src/phases/model_call.ts";
 import { memoryFs } from "./memory_fs.ts";
+import { memoryIo } from "./memory_io.ts";
+import { memoryPlans } from "./memory_plans.ts";
 
 /** One task of a scripted plan. */
 export interface FakeTask {
@@ -234,8 +236,8 @@ export async function fakePipeline(
     return fs;
   };
   const dirs: string[] = [];
-  // The plans folder is real (intake reads it); workspaces live in memory.
-  await Deno.mkdir(config.paths.plans, { recursive: true });
+  // The plans folder and the workspaces (reports included) live in memory.
+  const plans = memoryPlans(config.paths.plans, { onEnsure: (path) => dirs.push(path) });
   const calls: FakeCall[] = [];
   const llm = scriptedModels(tasks, hooks, reviews, calls);
   const count = (text: string) => Math.ceil(text.length / 4);
@@ -261,11 +263,12 @@ export async function fakePipeline(
       configDir: dir,
       store,
       models,
+      plans,
       ensureDir: (path) => {
         dirs.push(path);
-        // Quality reports are still written to disk (not through the workspace port).
-        return Deno.mkdir(path, { recursive: true });
+        return Promise.resolve();
       },
+      workspaceIo: (path) => memoryIo(workspace(path)),
       workspaceFs: (path) => Promise.resolve(workspace(path)),
       shell: (path) => {
         const run = hooks.shell;
@@ -308,7 +311,7 @@ export async function fakePipeline(
     stop: () => stop(),
     abort: () => abort(),
     workspace: (stem) => workspace(join(dir, stem)),
-    addPlan: (name, text) => Deno.writeTextFile(join(config.paths.plans, name), text),
+    addPlan: (name, text) => Promise.resolve(plans.write(name, text)),
     async [Symbol.asyncDispose]() {
       for (const c of controllers) c.abort();
       store.close();

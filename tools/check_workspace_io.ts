@@ -53,10 +53,10 @@ export const ALLOWED: readonly Allowance[] = [
     reason: "`lao demo` fills a temp folder it has just created",
   },
   {
-    path: "src/pipeline/intake.ts",
-    calls: ["readFileSync"],
-    reason: "plan files in the plans folder (the workspace snapshot is read through the " +
-      "guarded I/O)",
+    path: "src/pipeline/plans_source.ts",
+    calls: ["readFile"],
+    reason: "the disk plans source: plan files in the plans folder or named with --plan (the " +
+      "workspace snapshot is read through the guarded I/O)",
   },
   { path: "src/ui/run_log.ts", reason: "run logs under .lao/runs/" },
   {

@@ -57,12 +57,15 @@ Deno.test("calls named in comments are not calls; allowed calls are limited to t
   const commented =
     "/** Reads with Deno.readTextFile(p). */\n// Deno.writeTextFile(p, x)\nconst x = 1;\n";
   assert.deepEqual(findViolations("src/agents/x.ts", commented), []);
-  // intake.ts may read plan files with readFileSync, but not write anything.
-  const intake =
-    'import { readFileSync, writeFileSync } from "node:fs";\nDeno.writeTextFile(p, x);\n';
-  assert.deepEqual(findViolations("src/pipeline/intake.ts", intake).map((v) => v.call), [
-    "node:fs writeFileSync",
+  // The disk plans source may read plan files, but not write anything.
+  const source = "Deno.readFileSync(p);\nDeno.writeTextFile(p, x);\n";
+  assert.deepEqual(findViolations("src/pipeline/plans_source.ts", source).map((v) => v.call), [
     "Deno.writeTextFile",
+  ]);
+  // The intake reads through the source: a raw read there is a violation now.
+  const intake = 'import { readFileSync } from "node:fs";\n';
+  assert.deepEqual(findViolations("src/pipeline/intake.ts", intake).map((v) => v.call), [
+    "node:fs readFileSync",
   ]);
 });
 

@@ -25,6 +25,8 @@ import type { ModelManager } from "../models/types.ts";
 import type { Store } from "../store/store.ts";
 import type { ShellPort } from "../tools/types.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
+import { workspaceIo } from "../workspace/guarded_io.ts";
+import { diskPlansSource } from "./plans_source.ts";
 import { createModelPort, type ModelCallPorts } from "../phases/model_call.ts";
 import type { RunPorts } from "./run_ports.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";
@@ -100,7 +102,9 @@ export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
     store: o.store,
     llm,
     models,
+    plans: diskPlansSource(config.paths.plans),
     ensureDir: (path) => Deno.mkdir(path, { recursive: true }),
+    workspaceIo,
     workspaceFs: (ws) => {
       let fs = fsCache.get(ws);
       if (!fs) fsCache.set(ws, fs = o.workspaceFs(ws));

@@ -2,23 +2,30 @@
  * Plan intake: finds `*.md` plans in the plans folder (skipping `README.md`
  * and reserved names), registers them by content hash (so identical content
  * is processed once and an edited plan becomes a new revision), and resolves
- * `--plan PATH`.
+ * `--plan PATH`. Plan files are read through a {@linkcode PlansSource}
+ * (the disk when a caller passes a folder path).
  *
  * @module
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { workspaceConflict } from "../config/placement.ts";
 import { binaryReason, decodeUtf8, printable } from "../config/text_check.ts";
 import { UserError } from "../errors.ts";
 import { clearPlanRefusal, listPlanRefusals, refusePlanFile } from "../store/plan_refusals.ts";
 import type { PlanRow, Store } from "../store/store.ts";
 import { type IntakeOptions, placePlan } from "./plan_placement.ts";
-import { workspaceIo } from "../workspace/guarded_io.ts";
+import { type WorkspaceIo, workspaceIo } from "../workspace/guarded_io.ts";
 import { isReservedStem, listPlanFiles, planStem } from "./plan_files.ts";
+import { diskPlansSource, type PlansSource } from "./plans_source.ts";
 
 export { isReservedStem, listPlanFiles, planStem } from "./plan_files.ts";
+export { diskPlansSource, type PlansSource } from "./plans_source.ts";
+
+/** `plans` as a source: a folder path is that folder on disk. */
+function sourceOf(plans: string | PlansSource): PlansSource {
+  return typeof plans === "string" ? diskPlansSource(plans) : plans;
+}
 
 /** Largest plan file LAO takes in (bytes). */
 export const MAX_PLAN_BYTES = 16 * 1024 * 1024;
@@ -29,14 +36,19 @@ export type PlanContent =
   | { ok: false; reason: string; fingerprint: string };
 
 /**
- * Reads a plan file and checks it is a plan a person wrote: at most
- * {@linkcode MAX_PLAN_BYTES}, UTF-8, not binary, not empty.
+ * Reads a plan file (from `plans`, the disk by default) and checks it is a
+ * plan a person wrote: at most {@linkcode MAX_PLAN_BYTES}, UTF-8, not
+ * binary, not empty.
  */
-export function readPlanContent(path: string): PlanContent {
+export function readPlanContent(
+  path: string,
+  plans: PlansSource = diskPlansSource(dirname(path)),
+): PlanContent {
   let bytes: Uint8Array;
   try {
-    const info = statSync(path);
-    if (!info.isFile()) return { ok: false, reason: "it is not a regular file", fingerprint: "" };
+    const info = plans.stat(path);
+    if (!info) return { ok: false, reason: "cannot read it (it is gone)", fingerprint: "" };
+    if (!info.isFile) return { ok: false, reason: "it is not a regular file", fingerprint: "" };
     if (info.size > MAX_PLAN_BYTES) {
       return {
         ok: false,
@@ -46,7 +58,7 @@ export function readPlanContent(path: string): PlanContent {
         fingerprint: `size:${info.size}:${info.mtimeMs}`,
       };
     }
-    bytes = readFileSync(path);
+    bytes = plans.read(path);
   } catch (err) {
     return { ok: false, reason: `cannot read it (${(err as Error).message})`, fingerprint: "" };
   }
@@ -132,22 +144,24 @@ export function registerPlanFile(
 export function scanPlans(
   store: Store,
   configDir: string,
-  plansDir: string,
+  plans: string | PlansSource,
   state?: StatePaths,
   intake?: IntakeOptions,
 ): IntakeItem[] {
+  const source = sourceOf(plans);
+  const plansDir = source.dir;
   const created: IntakeItem[] = [];
   const present = new Set<string>();
-  for (const path of reservedPlanFiles(plansDir)) {
+  for (const path of reservedPlanFiles(source)) {
     present.add(path);
     refuseReserved(store, path);
   }
-  for (const path of listPlanFiles(plansDir)) {
+  for (const path of listPlanFiles(source)) {
     present.add(path);
     const item = takeInPlanFile(
       store,
       configDir,
-      path,
+      { path, source },
       state ?? defaultStatePaths(store, plansDir),
       intake,
     );
@@ -179,12 +193,13 @@ function refuseReserved(store: Store, path: string) {
 function takeInPlanFile(
   store: Store,
   configDir: string,
-  path: string,
+  file: { path: string; source: PlansSource },
   state: StatePaths,
   intake: IntakeOptions | undefined,
 ): IntakeItem | undefined {
+  const { path } = file;
   const filename = basename(path);
-  const content = readPlanContent(path);
+  const content = readPlanContent(path, file.source);
   if (!content.ok) {
     refusePlanFile(store, {
       path,
@@ -223,26 +238,35 @@ function defaultStatePaths(store: Store, plansDir: string): StatePaths {
   return { plans: plansDir, database: store.db.location() ?? ":memory:" };
 }
 
-/** `.md` files in the folder whose stem is reserved (README and hidden files excepted). */
-function reservedPlanFiles(plansDir: string): string[] {
-  if (!existsSync(plansDir)) return [];
-  return readdirSync(plansDir)
-    .filter((f) => /\.md$/i.test(f) && isReservedStem(planStem(f)))
-    .filter((f) => !f.startsWith(".") && planStem(f).toLowerCase() !== "readme")
-    .sort()
-    .map((f) => join(plansDir, f));
+/** `.md` entries of the folder whose stem is reserved (README and hidden files excepted). */
+function reservedPlanFiles(source: PlansSource): string[] {
+  return source.list()
+    .filter((e) => isReservedStem(planStem(e.name)))
+    .filter((e) => !e.name.startsWith(".") && planStem(e.name).toLowerCase() !== "readme")
+    .map((e) => e.path);
 }
 
 /** Resolves `--plan PATH`: as given (from the current folder), then inside the plans folder. */
-export function resolvePlanPath(arg: string, cwd: string, plansDir: string): string {
+export function resolvePlanPath(
+  arg: string,
+  cwd: string,
+  plansDir: string,
+  plans: PlansSource = diskPlansSource(plansDir),
+): string {
   for (
     const candidate of [resolve(cwd, arg), resolve(plansDir, arg), resolve(plansDir, `${arg}.md`)]
   ) {
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    if (plans.stat(candidate)?.isFile) return candidate;
   }
   throw new UserError(
     `Cannot find plan "${arg}" (looked in the current folder and in ${plansDir})`,
   );
+}
+
+/** Where {@linkcode readPlanText} reads: the plans source and LAO's workspace I/O (the disk by default). */
+export interface PlanTextPorts {
+  plans?: PlansSource;
+  workspaceIo?: (root: string) => WorkspaceIo;
 }
 
 /**
@@ -250,15 +274,20 @@ export function resolvePlanPath(arg: string, cwd: string, plansDir: string): str
  * (read through the guarded workspace I/O, so a FIFO, device or link planted
  * under the snapshot's name gives null instead of a hang or an outside file).
  */
-export async function readPlanText(plan: PlanRow, snapshotName: string): Promise<string | null> {
+export async function readPlanText(
+  plan: PlanRow,
+  snapshotName: string,
+  ports: PlanTextPorts = {},
+): Promise<string | null> {
   if (plan.source_path) {
     // A source file that became binary or empty falls back to the snapshot.
-    const content = readPlanContent(plan.source_path);
+    const content = readPlanContent(plan.source_path, ports.plans);
     if (content.ok) return content.text;
   }
   if (!plan.workspace) return null;
   try {
-    const text = await workspaceIo(plan.workspace).readText(snapshotName);
+    const io = (ports.workspaceIo ?? workspaceIo)(plan.workspace);
+    const text = await io.readText(snapshotName);
     return text.replace(/^<!-- LAO plan snapshot:[^\n]*-->\n\n/, "");
   } catch {
     return null;
@@ -266,37 +295,25 @@ export async function readPlanText(plan: PlanRow, snapshotName: string): Promise
 }
 
 /**
- * Watches the plans folder for `*.md` changes (`Deno.watchFs`; a periodic
- * rescan is the fallback when watching is unavailable). Changes that happen
- * while the pipeline works are remembered, so a plan dropped between a scan
- * and the next wait is never missed.
+ * Watches the plans folder for `*.md` changes (through the source; a
+ * periodic rescan is the fallback when watching is unavailable). Changes
+ * that happen while the pipeline works are remembered, so a plan dropped
+ * between a scan and the next wait is never missed. Waits run on the
+ * injected `sleep` (the run's clock).
  */
 export class PlanWatcher {
-  #fs: Deno.FsWatcher | undefined;
+  #stop: (() => void) | null;
   #changed = false;
   #wake: (() => void) | undefined;
+  #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
-  /** Starts watching `dir` (created if missing). */
-  constructor(dir: string) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      this.#fs = Deno.watchFs(dir, { recursive: false });
-    } catch {
-      this.#fs = undefined;
-    }
-    if (this.#fs) this.#consume(this.#fs);
-  }
-
-  async #consume(fs: Deno.FsWatcher) {
-    try {
-      for await (const ev of fs) {
-        if (!ev.paths.some((p) => /\.md$/i.test(p))) continue;
-        this.#changed = true;
-        this.#wake?.();
-      }
-    } catch {
-      // closed
-    }
+  /** Starts watching `source`'s folder, which should exist. */
+  constructor(source: PlansSource, sleep: (ms: number, signal: AbortSignal) => Promise<void>) {
+    this.#sleep = sleep;
+    this.#stop = source.watch(() => {
+      this.#changed = true;
+      this.#wake?.();
+    });
   }
 
   /** Forgets changes seen so far (call right before scanning). */
@@ -305,27 +322,22 @@ export class PlanWatcher {
   }
 
   /** Resolves on the next change (or one since `clear`), after `timeoutMs`, or on abort. */
-  wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (this.#changed || signal.aborted) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener("abort", done, { once: true });
-      this.#wake = done;
-    });
+  async wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.#changed || signal.aborted) return;
+    const woken = new AbortController();
+    this.#wake = () => woken.abort();
+    try {
+      await this.#sleep(timeoutMs, AbortSignal.any([signal, woken.signal]));
+    } catch {
+      // woken by a change or the abort
+    } finally {
+      this.#wake = undefined;
+    }
   }
 
   /** Stops watching. */
   close(): void {
-    try {
-      this.#fs?.close();
-    } catch {
-      // already closed
-    }
+    this.#stop?.();
+    this.#stop = null;
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Which files of the plans folder are plans: `*.md`, not a reserved name,
- * regular files, sorted. Deno's own file calls only, so `lao status` can list
- * them without loading the intake (and its store and hashing).
+ * regular files, sorted, as the {@linkcode PlansSource} lists them (Deno's
+ * own file calls only for the disk, so `lao status` can list them without
+ * loading the intake and its store and hashing).
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename } from "node:path";
+import { diskPlansSource, type PlansSource } from "./plans_source.ts";
 
 /** Stems that are never plans (case-insensitive). */
 const RESERVED = new Set(["plans", "factory", "factory.example", "readme"]);
@@ -21,16 +23,10 @@ export function planStem(filename: string): string {
   return basename(filename).replace(/\.md$/i, "");
 }
 
-/** Plan files in a folder, sorted, reserved names skipped. */
-export function listPlanFiles(plansDir: string): string[] {
-  try {
-    Deno.statSync(plansDir);
-  } catch {
-    return [];
-  }
-  return [...Deno.readDirSync(plansDir)].map((e) => e.name)
-    .filter((f) => /\.md$/i.test(f) && !isReservedStem(planStem(f)))
-    .filter((f) => Deno.statSync(join(plansDir, f)).isFile)
-    .sort()
-    .map((f) => join(plansDir, f));
+/** Plan files in a folder (a path: the folder on disk), sorted, reserved names skipped. */
+export function listPlanFiles(plans: string | PlansSource): string[] {
+  const source = typeof plans === "string" ? diskPlansSource(plans) : plans;
+  return source.list()
+    .filter((e) => e.isFile && !isReservedStem(planStem(e.name)))
+    .map((e) => e.path);
 }

@@ -15,6 +15,8 @@ import type { Emit } from "../events/bus.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { PlanRow, Store } from "../store/store.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
+import type { WorkspaceIo } from "../workspace/guarded_io.ts";
+import type { PlansSource } from "./plans_source.ts";
 import { buildQualityReport, type QualityReportInput } from "./quality/quality_report.ts";
 import { writeReports } from "./quality/report_files.ts";
 import type { Finding } from "../validate/finding.ts";
@@ -25,6 +27,10 @@ export interface ReportPorts {
   config: Config;
   store: Pick<Store, "listTasks" | "planFindings" | "planValidationRuns" | "deliverables">;
   workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
+  /** LAO's own files in the workspace (the reports are written through it). */
+  workspaceIo: (workspace: string) => WorkspaceIo;
+  /** Where the plan's source file is read (the report shows the plan). */
+  plans: PlansSource;
   git: (workspace: string, planId: string) => PlanGitPort;
   emit: Emit;
 }
@@ -39,7 +45,10 @@ export async function refreshPlanReports(
   const report = buildQualityReport(
     await reportInput(deps, { ...plan, workspace: plan.workspace }, stats),
   );
-  const { written, replaced } = await writeReports(plan.workspace, report, { changedOnly: true });
+  const { written, replaced } = await writeReports(plan.workspace, report, {
+    changedOnly: true,
+    io: deps.workspaceIo(plan.workspace),
+  });
   for (const entry of replaced) {
     deps.emit({
       type: "log",
@@ -68,7 +77,7 @@ async function reportInput(
   );
   return {
     planId: plan.id,
-    planText: (await readPlanText(plan, deps.config.git.plan_file_name)) ?? "",
+    planText: (await readPlanText(plan, deps.config.git.plan_file_name, deps)) ?? "",
     workspaceFiles: files,
     tasks: tasks.map((t) => ({
       task_id: t.id,

@@ -1,7 +1,8 @@
 /**
  * The ports of `lao run`'s main loop: those of each phase it drives
  * (decompose, code, review — each phase's own interface names what that
- * phase uses) plus what only the loop needs: intake and workspace folders,
+ * phase uses) plus what only the loop needs: the plans source, workspace
+ * folders and LAO's own workspace files,
  * the bus it watches, the stop signals, the sleeping clock and the version
  * for plan snapshots. `build_deps.ts` builds the real ones.
  *
@@ -17,6 +18,8 @@ import type { ReviewPorts } from "../phases/review.ts";
 import type { Store } from "../store/store.ts";
 import type { ServerLane } from "./parallel_scheduler.ts";
 import type { PythonCheckServer } from "../validate/python_server.ts";
+import type { WorkspaceIo } from "../workspace/guarded_io.ts";
+import type { PlansSource } from "./plans_source.ts";
 
 /** Ports of the main loop: every phase's, and the loop's own. */
 export interface RunPorts extends DecomposePorts, CodePorts, ReviewPorts {
@@ -28,8 +31,12 @@ export interface RunPorts extends DecomposePorts, CodePorts, ReviewPorts {
   configFile?: string | null;
   /** Which model is resident (load statistics for the reports and the summary). */
   models: ModelManager;
-  /** Creates a folder LAO owns (the plans folder, a plan workspace) when it is missing. */
+  /** The plans folder the intake reads and watches. */
+  plans: PlansSource;
+  /** Creates a folder LAO owns (a plan workspace) when it is missing. */
   ensureDir: (path: string) => Promise<void>;
+  /** LAO's own files in a workspace (reports, the plan snapshot), guarded. */
+  workspaceIo: (root: string) => WorkspaceIo;
   /** The bus `emit` publishes on (subscribers such as load accounting attach here). */
   bus: EventBus;
   /** Token counting (the code map's budget). */

@@ -23,6 +23,8 @@ export const REPORT_MARKDOWN_NAME = "LAO_QUALITY.md";
 export interface WriteReportsOptions {
   /** Skip files whose content is already identical (default true). */
   changedOnly?: boolean;
+  /** The workspace's guarded I/O (default: the folder `dir` on disk). */
+  io?: WorkspaceIo;
 }
 
 /** Which report files were written and which were already up to date. */
@@ -61,8 +63,9 @@ export function serializeReport(report: QualityReport): string {
 }
 
 /**
- * Writes both report files into `dir` (which must exist). Requires read and
- * write permission for `dir`. Throws a `WorkspaceError` when a report cannot
+ * Writes both report files into `dir` (which must exist) through its guarded
+ * workspace I/O (`options.io`, else the disk, which needs read and write
+ * permission for `dir`). Throws a `WorkspaceError` when a report cannot
  * be written (e.g. a folder sits under its name).
  */
 export async function writeReports(
@@ -74,7 +77,7 @@ export async function writeReports(
     [REPORT_JSON_NAME, serializeReport(report)],
     [REPORT_MARKDOWN_NAME, renderQualityMarkdown(report)],
   ];
-  const io = workspaceIo(dir);
+  const io = options.io ?? workspaceIo(dir);
   const result: WriteReportsResult = { written: [], unchanged: [], replaced: [] };
   for (const [name, content] of files) {
     const path = join(dir, name);
