@@ -4,12 +4,19 @@
  * as a commit with the subjects of `message.ts`. Each commit contains exactly the
  * files of that phase. Problems become `log` warnings; nothing throws.
  *
+ * The coder and reviewer commits can be queued ({@linkcode PlanGit.queueCoder},
+ * {@linkcode PlanGit.queueReview}): they land in the background, in order, on
+ * the workspace's {@linkcode CommitQueue}, recorded in a journal until they do
+ * (`pending_journal.ts` says what a kill loses and how the next run makes
+ * them); every other call waits for them (see `commit_queue.ts`).
+ *
  * @module
  */
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import { errorMessage } from "../errors.ts";
-import { commitFiles } from "./commit_files.ts";
+import { commitFiles, normalizeFiles } from "./commit_files.ts";
+import { CommitQueue } from "./commit_queue.ts";
 import { detectLanguages } from "./gitignore.ts";
 import {
   type CommitAgent,
@@ -28,6 +35,7 @@ import type {
   ReviewInput,
   UndoResult,
 } from "./port.ts";
+import { type NewEntry, type PendingEntry, PendingJournal } from "./pending_journal.ts";
 import { prepareRepo, type RepoInfo } from "./repo.ts";
 import type { GitRunner } from "./runner.ts";
 import { undoTask } from "./undo.ts";
@@ -61,6 +69,13 @@ export interface PlanGitOptions {
   io?: WorkspaceIo;
 }
 
+/**
+ * Files LAO writes into the workspace outside this queue (the quality
+ * reports, `pipeline/quality/report_files.ts`): a coder commit holding one is
+ * made at once, not queued, so a report written meanwhile cannot slip into it.
+ */
+const WRITTEN_OUTSIDE = new Set(["LAO_QUALITY.md", "quality_report.json"]);
+
 /** Records a plan's phases as git commits. */
 export class PlanGit implements PlanGitPort {
   #opts: PlanGitOptions;
@@ -70,6 +85,8 @@ export class PlanGit implements PlanGitPort {
   #planId: string;
   #repo: RepoInfo | null = null;
   #problem = "";
+  #queue = new CommitQueue();
+  #journal: PendingJournal | null = null;
 
   /** Creates the recorder; the repository is prepared on the first commit. */
   constructor(options: PlanGitOptions) {
@@ -86,10 +103,103 @@ export class PlanGit implements PlanGitPort {
   }
 
   /** Writes the plan snapshot and commits `lao(plan): add plan snapshot for <stem>`. */
-  async commitPlanSnapshot(
-    planText: string,
-    input: PlanSnapshotInput,
-  ): Promise<CommitResult | null> {
+  commitPlanSnapshot(planText: string, input: PlanSnapshotInput): Promise<CommitResult | null> {
+    return this.#run(() => this.#snapshot(planText, input));
+  }
+
+  /** Writes `LAO_TASKS.json` and commits `lao(architect): decompose plan <stem> into <n> tasks`. */
+  commitArchitect(input: ArchitectInput): Promise<CommitResult | null> {
+    return this.#run(() => this.#architect(input));
+  }
+
+  /** Commits exactly the task's files as `lao(coder): task #<id> <title>`. */
+  commitCoder(input: CoderInput): Promise<CommitResult | null> {
+    return this.#run(() => this.#coder(input));
+  }
+
+  /** Appends the verdict to `LAO_REVIEW.log` and commits `lao(reviewer): …`. */
+  commitReview(input: ReviewInput): Promise<CommitResult | null> {
+    return this.#run(() => this.#review(input, this.#reviewLine(input)));
+  }
+
+  /** Commits exactly `files` as `lao(report): update quality report`. */
+  commitReport(files: string[]): Promise<CommitResult | null> {
+    return this.#run(() => this.#report(files));
+  }
+
+  /** Reverts the task's coder commits; see {@linkcode undoTask}. */
+  undoTask(taskId: number, options: { note?: string } = {}): Promise<UndoResult> {
+    return this.#run(() => this.#undo(taskId, options));
+  }
+
+  /**
+   * Queues the coder commit ({@linkcode PlanGit.commitCoder}'s) and resolves
+   * once it is recorded in the journal; it lands in the background.
+   */
+  queueCoder(input: CoderInput): Promise<void> {
+    const { kept } = normalizeFiles(input.files);
+    if (kept.some((f) => WRITTEN_OUTSIDE.has(f))) return this.commitCoder(input).then(() => {});
+    return this.#enqueue(kept, { kind: "coder", input });
+  }
+
+  /** Queues the reviewer commit ({@linkcode PlanGit.commitReview}'s): the log line is taken now. */
+  queueReview(input: ReviewInput): Promise<void> {
+    return this.#enqueue([REVIEW_LOG], { kind: "review", input, line: this.#reviewLine(input) });
+  }
+
+  /**
+   * Resolves when the queued commits holding one of `paths` (all of them when
+   * omitted) have landed, and what an earlier run left has been made.
+   */
+  settle(paths?: readonly string[]): Promise<void> {
+    this.#recover();
+    return this.#queue.settled(paths);
+  }
+
+  /** Runs `job` after every queued commit (and the replay of what an earlier run left). */
+  #run<T>(job: () => Promise<T>): Promise<T> {
+    this.#recover();
+    return this.#queue.run(job);
+  }
+
+  #enqueue(files: readonly string[], entry: NewEntry): Promise<void> {
+    const journal = this.#recover();
+    const { id, saved } = journal.add(entry);
+    void this.#queue.enqueue(files, () => this.#land({ ...entry, id } as PendingEntry, false));
+    return saved;
+  }
+
+  /** The journal; on first use, queues the replay of the entries an earlier run left. */
+  #recover(): PendingJournal {
+    if (this.#journal) return this.#journal;
+    const journal = this.#journal = new PendingJournal(
+      this.#opts.runner.layoutDir,
+      this.#opts.workspace,
+      (message) => this.#warn(message),
+    );
+    void this.#queue.enqueue(null, async () => {
+      for (const entry of await journal.leftover()) await this.#land(entry, true);
+    });
+    return journal;
+  }
+
+  /** Makes a queued commit, then drops it from the journal. Never throws. */
+  async #land(entry: PendingEntry, replay: boolean): Promise<void> {
+    try {
+      if (entry.kind === "coder") await this.#coder(entry.input);
+      else await this.#review(entry.input, entry.line, replay);
+    } catch (err) {
+      this.#warn(`Cannot commit task #${entry.input.taskId}: ${errorMessage(err)}`);
+    }
+    await this.#journal?.drop(entry.id);
+  }
+
+  #reviewLine(input: ReviewInput): string {
+    const at = (this.#opts.now ?? (() => new Date()))().toISOString();
+    return `${at} task_id=${input.taskId} verdict=${input.verdict}\n`;
+  }
+
+  async #snapshot(planText: string, input: PlanSnapshotInput): Promise<CommitResult | null> {
     this.#planId = input.planId;
     const languages = this.#opts.languages ?? detectLanguages(planText);
     if (!await this.#prepare(languages)) return null;
@@ -105,8 +215,7 @@ export class PlanGit implements PlanGitPort {
     ]);
   }
 
-  /** Writes `LAO_TASKS.json` and commits `lao(architect): decompose plan <stem> into <n> tasks`. */
-  async commitArchitect(input: ArchitectInput): Promise<CommitResult | null> {
+  async #architect(input: ArchitectInput): Promise<CommitResult | null> {
     this.#planId = input.planId;
     if (!await this.#prepare()) return null;
     const tasks = input.tasks.map((t) => ({ id: t.id, title: t.title, status: t.status }));
@@ -117,8 +226,7 @@ export class PlanGit implements PlanGitPort {
     return await this.#commit("architect", summary, body, [TASKS_FILE]);
   }
 
-  /** Commits exactly the task's files as `lao(coder): task #<id> <title>`. */
-  async commitCoder(input: CoderInput): Promise<CommitResult | null> {
+  async #coder(input: CoderInput): Promise<CommitResult | null> {
     this.#planId = input.planId;
     if (!await this.#prepare()) return null;
     const body = formatBody({
@@ -129,13 +237,13 @@ export class PlanGit implements PlanGitPort {
     return await this.#commit("coder", `task #${input.taskId} ${input.title}`, body, input.files);
   }
 
-  /** Appends the verdict to `LAO_REVIEW.log` and commits `lao(reviewer): …`. */
-  async commitReview(input: ReviewInput): Promise<CommitResult | null> {
+  /** Appends `line` to the log (on a replay, unless it is there already) and commits it. */
+  async #review(input: ReviewInput, line: string, replay = false): Promise<CommitResult | null> {
     this.#planId = input.planId;
     if (!await this.#prepare()) return null;
-    const at = (this.#opts.now ?? (() => new Date()))().toISOString();
-    const line = `${at} task_id=${input.taskId} verdict=${input.verdict}\n`;
-    if (!await this.#write(REVIEW_LOG, line, true)) return null;
+    if (!(replay && await this.#logHas(line)) && !await this.#write(REVIEW_LOG, line, true)) {
+      return null;
+    }
     const body = formatBody({
       planId: input.planId,
       taskId: input.taskId,
@@ -145,15 +253,13 @@ export class PlanGit implements PlanGitPort {
     return await this.#commit("reviewer", summary, body, [REVIEW_LOG]);
   }
 
-  /** Commits exactly `files` as `lao(report): update quality report`. */
-  async commitReport(files: string[]): Promise<CommitResult | null> {
+  async #report(files: string[]): Promise<CommitResult | null> {
     if (!await this.#prepare()) return null;
     const body = this.#planId ? formatBody({ planId: this.#planId, trailers: this.#trailers }) : "";
     return await this.#commit("report", "update quality report", body, files);
   }
 
-  /** Reverts the task's coder commits; see {@linkcode undoTask}. */
-  async undoTask(taskId: number, options: { note?: string } = {}): Promise<UndoResult> {
+  async #undo(taskId: number, options: { note?: string }): Promise<UndoResult> {
     const repo = await this.#prepare();
     if (!repo) {
       const why = this.#problem || "the git repository is unusable";
@@ -182,6 +288,15 @@ export class PlanGit implements PlanGitPort {
     });
     this.#problem = this.#repo ? "" : problem;
     return this.#repo;
+  }
+
+  async #logHas(line: string): Promise<boolean> {
+    const io = this.#opts.io ?? workspaceIo(this.#opts.workspace);
+    try {
+      return (await io.readText(REVIEW_LOG)).includes(line);
+    } catch {
+      return false;
+    }
   }
 
   async #write(file: string, text: string, append = false): Promise<boolean> {

@@ -102,4 +102,14 @@ export interface PlanGitPort {
   commitReport(files: string[]): Promise<CommitResult | null>;
   /** Reverts the task's coder commits (see `undoTask`). */
   undoTask(taskId: number, options?: { note?: string }): Promise<UndoResult>;
+  /**
+   * Queues {@linkcode PlanGitPort.commitCoder}'s commit; resolves once it is
+   * recorded, it lands in the background (`commit_queue.ts`). Absent: the
+   * caller awaits `commitCoder` (use `background.ts`, which picks).
+   */
+  queueCoder?(input: CoderInput): Promise<void>;
+  /** Queues {@linkcode PlanGitPort.commitReview}'s commit, like `queueCoder`. */
+  queueReview?(input: ReviewInput): Promise<void>;
+  /** Resolves when the queued commits holding one of `paths` (all when omitted) have landed. */
+  settle?(paths?: readonly string[]): Promise<void>;
 }

@@ -9,6 +9,7 @@
 import { coderBudget, runCoder } from "../agents/coder.ts";
 import { mapSlice, refreshMap } from "../codemap/cache.ts";
 import type { ModelPort } from "../agents/model_port.ts";
+import { afterCommits, commitCoderSoon, writesAfterCommits } from "../git/background.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { Store, Task } from "../store/store.ts";
 import type { PlanRow } from "../store/types.ts";
@@ -99,8 +100,11 @@ export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResul
   emitStart(ports, "coder", plan, task);
   let files: string[];
   try {
-    const fs = await ports.workspaceFs(plan.workspace);
-    const shell = ports.shell(plan.workspace);
+    // Earlier commits may still be landing: a write waits for those of its path, a shell for all.
+    const git = ports.git(plan.workspace, plan.id);
+    const fs = writesAfterCommits(await ports.workspaceFs(plan.workspace), git);
+    const rawShell = ports.shell(plan.workspace);
+    const shell = rawShell && afterCommits(rawShell, git);
     const codeMap = await coderMapSlice(ports, plan, task);
     const out = await runCoder(
       {
@@ -137,7 +141,8 @@ export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResul
   }
   emitEnd(ports, "coder", plan, task, true);
   try {
-    await ports.git(plan.workspace, plan.id).commitCoder({
+    // Queued: it lands in the background (git/commit_queue.ts), or now where it cannot be queued.
+    await commitCoderSoon(ports.git(plan.workspace, plan.id), {
       planId: plan.id,
       taskId: task.id,
       title: task.title,

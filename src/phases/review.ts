@@ -11,6 +11,7 @@
 import type { ModelPort } from "../agents/model_port.ts";
 import type { Verdict } from "../agents/parse/verdict.ts";
 import { askReviewer } from "../agents/reviewer.ts";
+import { afterCommits, commitReviewSoon } from "../git/background.ts";
 import type { PlanGitPort } from "../git/port.ts";
 import type { Store, Task } from "../store/store.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
@@ -85,7 +86,8 @@ export async function reviewTask(ports: ReviewPorts, task: Task): Promise<PhaseR
       ports.store.setDeliverableStatus(plan.id, task.deliverable_ids, decision.deliverables);
     }
     if (decision.commit) {
-      await ports.git(plan.workspace, plan.id).commitReview({
+      // Queued: it lands in the background (git/commit_queue.ts), or now where it cannot be queued.
+      await commitReviewSoon(ports.git(plan.workspace, plan.id), {
         planId: plan.id,
         taskId: task.id,
         title: task.title,
@@ -130,7 +132,9 @@ async function validate(
   fs: WorkspaceFs,
 ): Promise<Finding[] | null> {
   const files = task.changed_files.length ? task.changed_files : task.file_paths;
-  const runCommand = ports.validationCommand?.(plan.workspace);
+  // A command may change files: it waits for the workspace's queued commits first.
+  const command = ports.validationCommand?.(plan.workspace);
+  const runCommand = command && afterCommits(command, ports.git(plan.workspace, plan.id));
   const validation = await validateFiles({
     fs,
     files,

@@ -16,7 +16,6 @@ import type { RunPorts } from "./run_ports.ts";
 import {
   listPlanFiles,
   PlanWatcher,
-  readPlanContent,
   readPlanText,
   registerPlanFile,
   scanPlans,
@@ -80,7 +79,7 @@ interface LoopState {
 export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promise<RunResult> {
   const started = deps.now().getTime();
   recoverTasks(deps);
-  await deps.plans.ensure();
+  await deps.ensureDir(deps.config.paths.plans);
   const state: LoopState = {
     onlyPlan: registerOnlyPlan(deps, opts),
     scheduler: newSchedulerState(),
@@ -94,9 +93,8 @@ export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promis
   const unsubscribe = [trackLoads(deps, state), trackTouched(deps, state.touched)];
   const slots = deps.lanes ? trackSlots(deps.bus, deps.lanes, deps.now) : null;
   announceNoPlans(deps, state.onlyPlan);
-  const watcher = state.onlyPlan || opts.singleRun
-    ? null
-    : new PlanWatcher(deps.plans, (ms, signal) => deps.sleep(ms, signal));
+  const plans = deps.config.paths.plans;
+  const watcher = state.onlyPlan || opts.singleRun ? null : new PlanWatcher(plans);
   // One python3 for the run's syntax checks; it boots while the planner works.
   deps.python?.start();
   let interrupted = false;
@@ -177,8 +175,7 @@ function recoverTasks(deps: RunPorts) {
 function registerOnlyPlan(deps: RunPorts, opts: RunOptions): string | null {
   if (!opts.planPath) return null;
   const { store, config } = deps;
-  const content = readPlanContent(opts.planPath, deps.plans);
-  const item = registerPlanFile(store, deps.configDir, opts.planPath, statePaths(deps), content, {
+  const item = registerPlanFile(store, deps.configDir, opts.planPath, statePaths(deps), undefined, {
     planWorkspace: config.paths.plan_workspace,
     ...(opts.redecompose ? { redecompose: true } : {}),
   });
@@ -189,9 +186,9 @@ function registerOnlyPlan(deps: RunPorts, opts: RunOptions): string | null {
 }
 
 function announceNoPlans(deps: RunPorts, onlyPlan: string | null) {
-  const plans = deps.plans;
+  const plans = deps.config.paths.plans;
   if (!onlyPlan && deps.store.listPlans().length === 0 && listPlanFiles(plans).length === 0) {
-    log(deps, "info", `no plans yet: put a markdown plan (*.md) in ${plans.dir}/`);
+    log(deps, "info", `no plans yet: put a markdown plan (*.md) in ${plans}/`);
   }
 }
 
@@ -203,7 +200,7 @@ function takeInPlans(deps: RunPorts, state: LoopState) {
     const item of scanPlans(
       deps.store,
       deps.configDir,
-      deps.plans,
+      config.paths.plans,
       statePaths(deps),
       intake,
     )
@@ -234,7 +231,7 @@ async function decomposePlans(deps: RunPorts, state: LoopState): Promise<string 
 /** Places, snapshots and decomposes one plan; the outage that paused it, if any. */
 async function decomposeOne(deps: RunPorts, waiting: PlanRow): Promise<string | undefined> {
   const { store } = deps;
-  const text = await readPlanText(waiting, deps.config.git.plan_file_name, deps);
+  const text = await readPlanText(waiting, deps.config.git.plan_file_name);
   if (text === null) {
     store.markDecompositionFailed(waiting.id, "the plan file is gone", 3600);
     return undefined;
