@@ -16,7 +16,7 @@ async function project(serverUrl: string, models: string, extraYaml = ""): Promi
   await Deno.writeTextFile(
     `${dir}/factory.yaml`,
     `lm_studio_base_url: ${serverUrl}\nserver:\n  kind: lmstudio\nmodels:\n${models}` +
-      `orchestration:\n  retry_cooldown_base_s: 0\n${extraYaml}`,
+      `orchestration:\n  retry_cooldown_base_s: 0\n  llm_retry_backoff_base_s: 0.01\n${extraYaml}`,
   );
   return dir;
 }
