@@ -84,28 +84,33 @@ export function pickKey(role: RoleName, ramGb: number, models: ModelInfo[]): str
   return small[0]?.key ?? fits[0]?.key ?? tier ?? fallback;
 }
 
-/** Asks everything; throws `UserError` for an existing factory.yaml before the first question. */
-export async function runWizard(
+/** False when factory.yaml exists and may not (or, asked, should not) be overwritten. */
+async function mayWrite(
   dir: string,
   opts: { force?: boolean },
   ask: Prompter,
   out: Output,
-  deps: { probe?: typeof probeServer; ramGb?: () => number } = {},
-): Promise<WizardAnswers | null> {
-  if (existsSync(join(dir, "factory.yaml"))) {
-    if (!opts.force) {
-      throw new UserError(
-        `Cannot write "factory.yaml": it already exists (use --force to overwrite it, or lao configure-models to change the models)`,
-      );
-    }
-    if (!await ask.confirm({ message: "factory.yaml exists. Overwrite it?", default: false })) {
-      out.out("Kept the existing factory.yaml; nothing written.");
-      return null;
-    }
+): Promise<boolean> {
+  if (!existsSync(join(dir, "factory.yaml"))) return true;
+  if (!opts.force) {
+    throw new UserError(
+      `Cannot write "factory.yaml": it already exists (use --force to overwrite it, or lao configure-models to change the models)`,
+    );
   }
-  const probe = deps.probe ?? probeServer;
+  if (await ask.confirm({ message: "factory.yaml exists. Overwrite it?", default: false })) {
+    return true;
+  }
+  out.out("Kept the existing factory.yaml; nothing written.");
+  return false;
+}
+
+/** Asks for the server URL until one answers, or the user keeps one that does not. */
+async function askServer(
+  ask: Prompter,
+  out: Output,
+  probe: typeof probeServer,
+): Promise<{ baseUrl: string; found: Probe | null }> {
   let baseUrl = "";
-  let found: Probe | null = null;
   for (;;) {
     baseUrl = (await ask.input({
       message: "Model server URL",
@@ -114,7 +119,7 @@ export async function runWizard(
         /^https?:\/\/[^\s/]+/.test(v.trim()) ||
         "Enter an http:// or https:// URL, e.g. http://127.0.0.1:1234",
     })).trim().replace(/\/+$/, "").replace(/\/v1$/, "");
-    found = await probe(baseUrl);
+    const found = await probe(baseUrl);
     if (found) {
       const llms = found.models.filter((m) => m.type === "llm").length;
       out.out(
@@ -122,60 +127,90 @@ export async function runWizard(
           KIND_NAME[found.kind]
         } at ${baseUrl}: ${found.models.length} model(s), ${llms} chat model(s)`,
       );
-      break;
+      return { baseUrl, found };
     }
     out.out(`No model server answers at ${baseUrl}.`);
-    if (
-      await ask.confirm({
-        message: "Use this URL anyway (start the server later)?",
-        default: false,
-      })
-    ) break;
+    const keep = await ask.confirm({
+      message: "Use this URL anyway (start the server later)?",
+      default: false,
+    });
+    if (keep) return { baseUrl, found: null };
   }
+}
+
+/** Asks for the machine's memory in GB (the default read from the machine). */
+async function askRam(ask: Prompter, ramGb: () => number): Promise<number> {
   const ram = await ask.input({
     message: "RAM/VRAM in GB",
-    default: String((deps.ramGb ?? machineRamGb)()),
+    default: String(ramGb()),
     validate: (v) => {
       const n = Number(v.trim());
       return (Number.isFinite(n) && n > 0 && n <= 4096) || "Enter a number of GB, e.g. 32";
     },
   });
-  const ramGb = Number(ram.trim());
+  return Number(ram.trim());
+}
+
+/** Suggests a model per role from the server's `list` (or the tier), shows them, lets the user pick others. */
+async function askModels(
+  ask: Prompter,
+  out: Output,
+  ramGb: number,
+  list: ModelInfo[],
+): Promise<Partial<Record<RoleName, string>>> {
   const models: Partial<Record<RoleName, string>> = {};
-  const list = found?.models ?? [];
   for (const role of ROLES) {
     models[role] = list.length ? pickKey(role, ramGb, list) : suggestedModels(ramGb)[role] ??
       ROLE_DEFAULTS[role].key;
   }
   out.out(`Tier: ${ramGb < 24 ? "small" : ramGb < 64 ? "medium" : "large"} (${ramGb} GB)`);
   for (const role of ROLES) out.out(`  ${role.padEnd(9)} ${models[role]}`);
-  if (list.length && !await ask.confirm({ message: "Use these models?", default: true })) {
-    for (const role of ROLES) {
-      const wanted = role === "embedder" ? "embedding" : "llm";
-      const choices = list.filter((m) => m.type === wanted).map((m) => ({
-        value: m.key,
-        name: m.key,
-      }));
-      if (choices.length) {
-        models[role] = await ask.select({
-          message: `Model for ${role}`,
-          choices,
-          default: models[role]!,
-        });
-      }
+  if (!list.length || await ask.confirm({ message: "Use these models?", default: true })) {
+    return models;
+  }
+  for (const role of ROLES) {
+    const wanted = role === "embedder" ? "embedding" : "llm";
+    const choices = list.filter((m) => m.type === wanted).map((m) => ({
+      value: m.key,
+      name: m.key,
+    }));
+    if (choices.length) {
+      models[role] = await ask.select({
+        message: `Model for ${role}`,
+        choices,
+        default: models[role]!,
+      });
     }
   }
-  let starterPlan: WizardAnswers["starterPlan"];
-  if (await ask.confirm({ message: "Write a starter plan?", default: true })) {
-    const name = (await ask.input({
-      message: "Plan name",
-      default: "InitialSetup",
-      validate: (v) => /^[A-Za-z0-9][\w-]*$/.test(v.trim()) || "Letters, digits, - and _ only",
-    })).trim();
-    const goal = (await ask.input({ message: "Goal (one line)", default: "Set up the project" }))
-      .trim();
-    starterPlan = { name, goal };
-  }
+  return models;
+}
+
+/** Asks whether to write a starter plan, and its name and goal. */
+async function askStarterPlan(ask: Prompter): Promise<WizardAnswers["starterPlan"]> {
+  if (!await ask.confirm({ message: "Write a starter plan?", default: true })) return undefined;
+  const name = (await ask.input({
+    message: "Plan name",
+    default: "InitialSetup",
+    validate: (v) => /^[A-Za-z0-9][\w-]*$/.test(v.trim()) || "Letters, digits, - and _ only",
+  })).trim();
+  const goal = (await ask.input({ message: "Goal (one line)", default: "Set up the project" }))
+    .trim();
+  return { name, goal };
+}
+
+/** Asks everything; throws `UserError` for an existing factory.yaml before the first question. */
+export async function runWizard(
+  dir: string,
+  opts: { force?: boolean },
+  ask: Prompter,
+  out: Output,
+  deps: { probe?: typeof probeServer; ramGb?: () => number } = {},
+): Promise<WizardAnswers | null> {
+  if (!await mayWrite(dir, opts, ask, out)) return null;
+  const { baseUrl, found } = await askServer(ask, out, deps.probe ?? probeServer);
+  const ramGb = await askRam(ask, deps.ramGb ?? machineRamGb);
+  const models = await askModels(ask, out, ramGb, found?.models ?? []);
+  const starterPlan = await askStarterPlan(ask);
   return { baseUrl, ramGb, models, ...(starterPlan ? { starterPlan } : {}) };
 }
 
