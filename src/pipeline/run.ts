@@ -16,6 +16,7 @@ import type { RunPorts } from "./run_ports.ts";
 import {
   listPlanFiles,
   PlanWatcher,
+  readPlanContent,
   readPlanText,
   registerPlanFile,
   scanPlans,
@@ -79,7 +80,7 @@ interface LoopState {
 export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promise<RunResult> {
   const started = deps.now().getTime();
   recoverTasks(deps);
-  await deps.ensureDir(deps.config.paths.plans);
+  await deps.plans.ensure();
   const state: LoopState = {
     onlyPlan: registerOnlyPlan(deps, opts),
     scheduler: newSchedulerState(),
@@ -93,8 +94,9 @@ export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promis
   const unsubscribe = [trackLoads(deps, state), trackTouched(deps, state.touched)];
   const slots = deps.lanes ? trackSlots(deps.bus, deps.lanes, deps.now) : null;
   announceNoPlans(deps, state.onlyPlan);
-  const plans = deps.config.paths.plans;
-  const watcher = state.onlyPlan || opts.singleRun ? null : new PlanWatcher(plans);
+  const watcher = state.onlyPlan || opts.singleRun
+    ? null
+    : new PlanWatcher(deps.plans, (ms, signal) => deps.sleep(ms, signal));
   // One python3 for the run's syntax checks; it boots while the planner works.
   deps.python?.start();
   let interrupted = false;
@@ -175,7 +177,8 @@ function recoverTasks(deps: RunPorts) {
 function registerOnlyPlan(deps: RunPorts, opts: RunOptions): string | null {
   if (!opts.planPath) return null;
   const { store, config } = deps;
-  const item = registerPlanFile(store, deps.configDir, opts.planPath, statePaths(deps), undefined, {
+  const content = readPlanContent(opts.planPath, deps.plans);
+  const item = registerPlanFile(store, deps.configDir, opts.planPath, statePaths(deps), content, {
     planWorkspace: config.paths.plan_workspace,
     ...(opts.redecompose ? { redecompose: true } : {}),
   });
@@ -186,9 +189,9 @@ function registerOnlyPlan(deps: RunPorts, opts: RunOptions): string | null {
 }
 
 function announceNoPlans(deps: RunPorts, onlyPlan: string | null) {
-  const plans = deps.config.paths.plans;
+  const plans = deps.plans;
   if (!onlyPlan && deps.store.listPlans().length === 0 && listPlanFiles(plans).length === 0) {
-    log(deps, "info", `no plans yet: put a markdown plan (*.md) in ${plans}/`);
+    log(deps, "info", `no plans yet: put a markdown plan (*.md) in ${plans.dir}/`);
   }
 }
 
@@ -200,7 +203,7 @@ function takeInPlans(deps: RunPorts, state: LoopState) {
     const item of scanPlans(
       deps.store,
       deps.configDir,
-      config.paths.plans,
+      deps.plans,
       statePaths(deps),
       intake,
     )
@@ -231,7 +234,7 @@ async function decomposePlans(deps: RunPorts, state: LoopState): Promise<string 
 /** Places, snapshots and decomposes one plan; the outage that paused it, if any. */
 async function decomposeOne(deps: RunPorts, waiting: PlanRow): Promise<string | undefined> {
   const { store } = deps;
-  const text = await readPlanText(waiting, deps.config.git.plan_file_name);
+  const text = await readPlanText(waiting, deps.config.git.plan_file_name, deps);
   if (text === null) {
     store.markDecompositionFailed(waiting.id, "the plan file is gone", 3600);
     return undefined;
