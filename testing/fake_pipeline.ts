@@ -37,6 +37,10 @@ export interface FakeTask {
   rejectTimes?: number;
   /** The coder runs this `shell_exec` command instead of writing the file. */
   shell?: string;
+  /** Requirement ids the architect assigns to this task. */
+  deliverables?: string[];
+  /** Phase the architect assigns to this task. */
+  phase?: string;
 }
 
 /** A commit the pipeline asked for. */
@@ -51,6 +55,8 @@ export interface FakeCall {
   role: RoleName;
   /** The task the call is about (coder and reviewer calls of a scripted task). */
   task?: string;
+  /** The request as the model port sent it. */
+  request: ChatRequest;
 }
 
 /** Hooks that change how the scripted models or ports behave. */
@@ -61,6 +67,8 @@ export interface FakeHooks {
    * request for good, the way a killed process never gets its answer.
    */
   beforeChat?: (call: FakeCall) => void | Promise<void>;
+  /** Answers a call instead of the script; `undefined` leaves it to the script. */
+  reply?: (call: FakeCall) => ChatResult | undefined;
   /** Called before each coder call (`n` counts from 1); throw to fail the call. */
   beforeCoder?: (n: number) => void;
   /** Called before each coder commit; throw to fail the commit. */
@@ -104,7 +112,8 @@ export interface FakePipeline extends AsyncDisposable {
 
 const KEYS = { planner: "fake-planner", coder: "fake-coder", reviewer: "fake-reviewer" };
 
-function result(content: string, toolCalls: ChatResult["toolCalls"] = []): ChatResult {
+/** A model's answer: `content`, or tool calls when there are any. */
+export function result(content: string, toolCalls: ChatResult["toolCalls"] = []): ChatResult {
   return {
     content,
     reasoning: "",
@@ -157,6 +166,8 @@ function scriptedModels(
     description: `Implement ${t.file}: ${t.title}.`,
     file_paths: [t.file],
     dependencies: t.dependencies ?? [],
+    ...(t.deliverables ? { deliverable_ids: t.deliverables } : {}),
+    ...(t.phase ? { phase: t.phase } : {}),
   })));
   const chat = (req: ChatRequest): ChatResult => {
     if (req.role === "planner") return result(plan);
@@ -178,10 +189,15 @@ function scriptedModels(
   };
   const call = async (req: ChatRequest): Promise<ChatResult> => {
     const task = taskOf(tasks, req)?.title;
-    const seen: FakeCall = { n: calls.length + 1, role: req.role, ...(task ? { task } : {}) };
+    const seen: FakeCall = {
+      n: calls.length + 1,
+      role: req.role,
+      ...(task ? { task } : {}),
+      request: req,
+    };
     calls.push(seen);
     await hooks.beforeChat?.(seen);
-    return chat(req);
+    return hooks.reply?.(seen) ?? chat(req);
   };
   return (_role: RoleName): LlmClient => ({
     chat: call,
