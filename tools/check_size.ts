@@ -39,7 +39,6 @@ export const PARSERS_AND_TABLES: Readonly<Record<string, string>> = {
  */
 export const TO_CUT: Readonly<Record<string, number>> = {
   "src/worktree/task_worktrees.ts#taskWorktrees": 142,
-  "src/cli/runtime.ts#workspacePorts": 83,
   "src/config/load_core.ts#loadConfigWith": 70,
   "src/git/commit_files.ts#commitFiles": 85,
   "src/git/repo.ts#prepareRepo": 71,

@@ -10,17 +10,11 @@ import { expandHome } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import type { RunCommand } from "../validate/command_runner.ts";
-import {
-  authorizeCommand,
-  type ConfirmCommand,
-  decideSandbox,
-  type SandboxDecision,
-} from "../sandbox/policy.ts";
+import { type ConfirmCommand, decideSandbox, type SandboxDecision } from "../sandbox/policy.ts";
 import { probeSandbox, realProbeDeps } from "../sandbox/probe.ts";
-import { shellLimitsFromConfig } from "../sandbox/limits.ts";
-import { formatShellResult, ShellRunner } from "../sandbox/shell.ts";
 import { WorkerWorkspaceFs } from "../workspace/worker_fs.ts";
 import type { ShellPort } from "../tools/types.ts";
+import { SandboxedShell } from "./sandboxed_shell.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
 
 /** Ports that touch the plan workspaces. */
@@ -101,56 +95,24 @@ function shellDisabled(mode: SandboxDecision["mode"]): SandboxDecision {
   };
 }
 
-/** Builds the workspace ports for a run (probes the sandbox once). */
-export async function workspacePorts(
-  config: Config,
-  opts: WorkspacePortsOptions = {},
-): Promise<WorkspacePorts> {
-  const cfg = config.tools.shell;
-  const decision: SandboxDecision = cfg.enabled
-    ? await decideSandbox(cfg, {
-      probe: () => probeSandbox(realProbeDeps()),
-      isTty: opts.isTty ?? false,
-      ...(opts.emit ? { emit: opts.emit } : {}),
-    })
-    : shellDisabled(cfg.sandbox);
-  const homeAllow = cfg.home_allow.map((p) => expandHome(p, (name) => Deno.env.get(name)));
-  const warnings = [...decision.warnings];
-  const hidden = decision.backend.kind === "none" ? null : toolchainWarning(homeAllow);
-  if (hidden) warnings.push(`warning: ${hidden}`);
+/** The policy's decision for `tools.shell` (probes the sandbox once; none when the shell is off). */
+async function decide(
+  cfg: Config["tools"]["shell"],
+  opts: WorkspacePortsOptions,
+): Promise<SandboxDecision> {
+  if (!cfg.enabled) return shellDisabled(cfg.sandbox);
+  return await decideSandbox(cfg, {
+    probe: () => probeSandbox(realProbeDeps()),
+    isTty: opts.isTty ?? false,
+    ...(opts.emit ? { emit: opts.emit } : {}),
+  });
+}
+
+/** One guarded file Worker per workspace (the folder made on first use). */
+function workspaceWorkers() {
   const workers = new Map<string, Promise<WorkerWorkspaceFs>>();
-  const runners = new Map<string, ShellRunner>();
-  const runner = (workspace: string) => {
-    let r = runners.get(workspace);
-    if (!r) {
-      r = new ShellRunner({
-        root: Deno.realPathSync(workspace),
-        backend: decision.backend,
-        statusLine: decision.statusLine,
-        network: cfg.network,
-        homeAllow,
-        envAllow: cfg.env_allow,
-        limits: shellLimitsFromConfig(cfg.limits),
-        ...(opts.hidden ? { hidden: opts.hidden } : {}),
-      });
-      runners.set(workspace, r);
-    }
-    return r;
-  };
-  const shell = (workspace: string): ShellPort => async (command, timeoutS, signal) => {
-    const auth = await authorizeCommand(command, decision, cfg.rules, opts.confirm);
-    if (!auth.ok) return `ERROR: ${auth.message}`;
-    const result = await runner(workspace).run({
-      command,
-      timeoutMs: timeoutS * 1000,
-      maxTimeoutMs: cfg.timeout_s * 1000, // the model's request is cut to this, with a note
-      ...(opts.logDir ? { logDir: opts.logDir } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    return formatShellResult(result);
-  };
   return {
-    workspaceFs: (ws) => {
+    open: (ws: string): Promise<WorkspaceFs> => {
       let fs = workers.get(ws);
       if (!fs) {
         mkdirSync(ws, { recursive: true });
@@ -159,22 +121,40 @@ export async function workspacePorts(
       }
       return fs;
     },
-    shell: (ws) => (decision.shellEnabled ? shell(ws) : undefined),
-    validationCommand: (ws) => {
-      if (!decision.shellEnabled) return undefined;
-      return async (command, _cwd, timeoutS) => {
-        const auth = await authorizeCommand(command, decision, cfg.rules, opts.confirm);
-        if (!auth.ok) return { exitCode: 126, output: auth.message };
-        const r = await runner(ws).run({ command, timeoutMs: timeoutS * 1000 });
-        return { exitCode: r.exitCode, output: r.output };
-      };
-    },
-    statusLine: decision.statusLine,
-    warnings,
-    decision,
-    close() {
+    close: (): void => {
       for (const w of workers.values()) w.then((fs) => fs.close()).catch(() => {});
       workers.clear();
     },
+  };
+}
+
+/** Builds the workspace ports for a run (probes the sandbox once). */
+export async function workspacePorts(
+  config: Config,
+  opts: WorkspacePortsOptions = {},
+): Promise<WorkspacePorts> {
+  const cfg = config.tools.shell;
+  const decision = await decide(cfg, opts);
+  const homeAllow = cfg.home_allow.map((p) => expandHome(p, (name) => Deno.env.get(name)));
+  const warnings = [...decision.warnings];
+  const hidden = decision.backend.kind === "none" ? null : toolchainWarning(homeAllow);
+  if (hidden) warnings.push(`warning: ${hidden}`);
+  const workers = workspaceWorkers();
+  const shell = new SandboxedShell({
+    cfg,
+    decision,
+    homeAllow,
+    ...(opts.hidden ? { hidden: opts.hidden } : {}),
+    ...(opts.logDir ? { logDir: opts.logDir } : {}),
+    ...(opts.confirm ? { confirm: opts.confirm } : {}),
+  });
+  return {
+    workspaceFs: workers.open,
+    shell: (ws) => (decision.shellEnabled ? shell.tool(ws) : undefined),
+    validationCommand: (ws) => (decision.shellEnabled ? shell.validation(ws) : undefined),
+    statusLine: decision.statusLine,
+    warnings,
+    decision,
+    close: workers.close,
   };
 }
