@@ -8,6 +8,14 @@
  * worktree is reset to the plan's head and the conflict is returned for the
  * task's feedback. Every git call is pinned (`pinned.ts`).
  *
+ * A run killed in the middle of a cherry-pick leaves the plan workspace with
+ * the pick in progress (`CHERRY_PICK_HEAD`, the sequencer, a half-applied
+ * index, some of the task's commits already on the branch). Before anything
+ * else touches the plan workspace (a task's worktree made, an integration)
+ * such a pick is aborted, which puts the branch back where it was before the
+ * interrupted integration: the task, still waiting for its review, brings
+ * all its commits again, each once.
+ *
  * Folders: `<config dir>/.lao/worktrees/<stem>.task-<id>.<n>`; `n` grows on
  * every new worktree of the task, so a path LAO recorded is never reused.
  *
@@ -51,132 +59,15 @@ export type Serial = <T>(workspace: string, call: () => Promise<T>) => Promise<T
 
 /** Creates the task worktrees of `configDir`; `serial` orders calls on one plan workspace. */
 export function taskWorktrees(runner: GitRunner, configDir: string, serial: Serial): TaskWorktrees {
-  const base = join(configDir, ".lao", "worktrees");
-  const made = new Map<string, string>();
-  const key = (plan: IsolatedPlan, id: number) => `${plan.stem}.task-${id}`;
-
-  /** The task's worktree root now on disk, if any (the highest `n`). */
-  async function existing(plan: IsolatedPlan, id: number): Promise<string | null> {
-    const k = key(plan, id);
-    const known = made.get(k);
-    if (known && await entryKind(join(known, ".git")) === "file") return known;
-    let best: { n: number; path: string } | null = null;
-    try {
-      for await (const e of Deno.readDir(base)) {
-        const m = e.name.startsWith(`${k}.`) ? /^\d+$/.exec(e.name.slice(k.length + 1)) : null;
-        if (m && (!best || Number(m[0]) > best.n)) {
-          best = { n: Number(m[0]), path: join(base, e.name) };
-        }
-      }
-    } catch {
-      return null;
-    }
-    return best?.path ?? null;
-  }
-
-  async function nextRoot(plan: IsolatedPlan, id: number): Promise<string> {
-    const k = key(plan, id);
-    let n = 0;
-    try {
-      for await (const e of Deno.readDir(base)) {
-        const m = e.name.startsWith(`${k}.`) ? /^\d+$/.exec(e.name.slice(k.length + 1)) : null;
-        if (m) n = Math.max(n, Number(m[0]) + 1);
-      }
-    } catch {
-      // No folder yet: the first worktree.
-    }
-    return join(base, `${k}.${n}`);
-  }
-
-  async function planRepo(plan: IsolatedPlan): Promise<RepoLayout | null> {
-    const opened = await openRepo(plan.workspace, runner);
-    return opened.ok ? opened.layout : null;
-  }
-
-  /** The task workspace inside `root` (the plan workspace's place in its repository). */
-  function within(layout: RepoLayout, root: string): string {
-    const rel = relative(layout.toplevel, layout.workspace);
-    return rel ? join(root, rel) : root;
-  }
-
-  async function taskRepo(root: string, layout: RepoLayout): Promise<RepoLayout | null> {
-    const opened = await openRepo(within(layout, root), runner);
-    return opened.ok && opened.layout?.commonDir === layout.commonDir ? opened.layout : null;
-  }
-
-  async function head(layout: RepoLayout): Promise<string | null> {
-    const out = await pinnedGit(runner, layout, ["rev-parse", "--verify", "HEAD^{commit}"]);
-    return out.ok ? out.stdout.trim() : null;
-  }
-
+  const at: Place = { runner, base: join(configDir, ".lao", "worktrees"), made: new Map() };
   return {
     overlapping: true,
-    open: (plan, id) =>
-      serial(plan.workspace, async () => {
-        const layout = await planRepo(plan);
-        if (!layout || !await head(layout)) return null;
-        const found = await existing(plan, id);
-        if (found && await taskRepo(found, layout)) {
-          made.set(key(plan, id), found);
-          return within(layout, found);
-        }
-        const root = await nextRoot(plan, id);
-        await Deno.mkdir(base, { recursive: true });
-        await pinnedGit(runner, layout, ["worktree", "prune"]);
-        const added = await pinnedGit(runner, layout, [
-          "worktree",
-          "add",
-          "--quiet",
-          "--detach",
-          root,
-          "HEAD",
-        ]);
-        if (!added.ok) throw new Error(`Cannot make the task's worktree: ${added.error}`);
-        made.set(key(plan, id), root);
-        const ws = within(layout, root);
-        await Deno.mkdir(ws, { recursive: true });
-        return ws;
-      }),
-
-    integrate: (plan, id) =>
-      serial(plan.workspace, async () => {
-        const layout = await planRepo(plan);
-        const root = await existing(plan, id);
-        const task = layout && root ? await taskRepo(root, layout) : null;
-        if (!layout || !task) return { ok: true, picked: 0 };
-        const [planHead, taskHead] = [await head(layout), await head(task)];
-        if (!planHead || !taskHead) return { ok: true, picked: 0 };
-        // `git cherry`: the task's commits not yet on the plan branch, oldest first ("-": applied).
-        const cherry = await pinnedGit(runner, layout, ["cherry", planHead, taskHead]);
-        if (!cherry.ok) return { ok: false, files: [], message: cherry.error };
-        const picks = cherry.stdout.split("\n").filter((l) => l.startsWith("+ ")).map((l) =>
-          l.slice(2).trim()
-        );
-        if (picks.length === 0) return { ok: true, picked: 0 };
-        const settings = await userSettings(runner, layout);
-        const picked = await pinnedGit(
-          runner,
-          layout,
-          ["cherry-pick", "--allow-empty", "--keep-redundant-commits", ...picks],
-          { ...settings.config, ...settings.identity },
-        );
-        if (picked.ok) return { ok: true, picked: picks.length };
-        const conflicts = await pinnedGit(runner, layout, [
-          "diff",
-          "--name-only",
-          "--diff-filter=U",
-        ]);
-        await pinnedGit(runner, layout, ["cherry-pick", "--abort"]);
-        // The task starts again from the plan's head (its old diff goes into its feedback).
-        await pinnedGit(runner, task, ["reset", "--quiet", "--hard", planHead]);
-        const files = conflicts.ok ? conflicts.stdout.split("\n").filter(Boolean) : [];
-        return { ok: false, files, message: firstLine(picked.stderr || picked.error) };
-      }),
-
+    open: (plan, id) => serial(plan.workspace, () => openWorktree(at, plan, id)),
+    integrate: (plan, id) => serial(plan.workspace, () => integrateTask(at, plan, id)),
     close: (plan, id) =>
       serial(plan.workspace, async () => {
-        const layout = await planRepo(plan);
-        const root = await existing(plan, id);
+        const layout = await planRepo(at, plan);
+        const root = await existing(at, plan, id);
         if (!layout || !root) return;
         const removed = await pinnedGit(runner, layout, ["worktree", "remove", "--force", root]);
         if (!removed.ok) {
@@ -185,9 +76,143 @@ export function taskWorktrees(runner: GitRunner, configDir: string, serial: Seri
           });
           await pinnedGit(runner, layout, ["worktree", "prune"]);
         }
-        made.delete(key(plan, id));
+        at.made.delete(key(plan, id));
       }),
   };
+}
+
+/** The runner, the worktrees' folder and the worktrees made by this process. */
+interface Place {
+  runner: GitRunner;
+  base: string;
+  made: Map<string, string>;
+}
+
+const key = (plan: IsolatedPlan, id: number) => `${plan.stem}.task-${id}`;
+
+/** The `n` of each worktree folder of the task now on disk, with its path. */
+async function numbered(at: Place, plan: IsolatedPlan, id: number) {
+  const k = key(plan, id);
+  const found: { n: number; path: string }[] = [];
+  try {
+    for await (const e of Deno.readDir(at.base)) {
+      const m = e.name.startsWith(`${k}.`) ? /^\d+$/.exec(e.name.slice(k.length + 1)) : null;
+      if (m) found.push({ n: Number(m[0]), path: join(at.base, e.name) });
+    }
+  } catch {
+    // No folder yet: no worktree.
+  }
+  return found.sort((a, b) => b.n - a.n);
+}
+
+/** The task's worktree root now on disk, if any (the highest `n`). */
+async function existing(at: Place, plan: IsolatedPlan, id: number): Promise<string | null> {
+  const known = at.made.get(key(plan, id));
+  if (known && await entryKind(join(known, ".git")) === "file") return known;
+  return (await numbered(at, plan, id))[0]?.path ?? null;
+}
+
+async function nextRoot(at: Place, plan: IsolatedPlan, id: number): Promise<string> {
+  const n = ((await numbered(at, plan, id))[0]?.n ?? -1) + 1;
+  return join(at.base, `${key(plan, id)}.${n}`);
+}
+
+async function planRepo(at: Place, plan: IsolatedPlan): Promise<RepoLayout | null> {
+  const opened = await openRepo(plan.workspace, at.runner);
+  return opened.ok ? opened.layout : null;
+}
+
+/** The task workspace inside `root` (the plan workspace's place in its repository). */
+function within(layout: RepoLayout, root: string): string {
+  const rel = relative(layout.toplevel, layout.workspace);
+  return rel ? join(root, rel) : root;
+}
+
+async function taskRepo(at: Place, root: string, layout: RepoLayout): Promise<RepoLayout | null> {
+  const opened = await openRepo(within(layout, root), at.runner);
+  return opened.ok && opened.layout?.commonDir === layout.commonDir ? opened.layout : null;
+}
+
+async function head(at: Place, layout: RepoLayout): Promise<string | null> {
+  const out = await pinnedGit(at.runner, layout, ["rev-parse", "--verify", "HEAD^{commit}"]);
+  return out.ok ? out.stdout.trim() : null;
+}
+
+/**
+ * Aborts a cherry-pick a killed run left in progress in the plan workspace
+ * (see the module doc); when git cannot abort it, the pick is dropped and
+ * the plan workspace's tracked files put back to its head.
+ */
+export async function settlePlanRepo(runner: GitRunner, layout: RepoLayout): Promise<void> {
+  const inProgress = async () =>
+    await entryKind(join(layout.gitDir, "CHERRY_PICK_HEAD")) !== "missing" ||
+    await entryKind(join(layout.gitDir, "sequencer")) !== "missing";
+  if (!await inProgress()) return;
+  await pinnedGit(runner, layout, ["cherry-pick", "--abort"]);
+  if (!await inProgress()) return;
+  await pinnedGit(runner, layout, ["cherry-pick", "--quit"]);
+  await pinnedGit(runner, layout, ["reset", "--quiet", "--hard", "HEAD"]);
+}
+
+/** The task's worktree (made from the plan's head the first time), or null without a repository. */
+async function openWorktree(at: Place, plan: IsolatedPlan, id: number): Promise<string | null> {
+  const layout = await planRepo(at, plan);
+  if (!layout || !await head(at, layout)) return null;
+  await settlePlanRepo(at.runner, layout);
+  const found = await existing(at, plan, id);
+  if (found && await taskRepo(at, found, layout)) {
+    at.made.set(key(plan, id), found);
+    return within(layout, found);
+  }
+  const root = await nextRoot(at, plan, id);
+  await Deno.mkdir(at.base, { recursive: true });
+  await pinnedGit(at.runner, layout, ["worktree", "prune"]);
+  const added = await pinnedGit(at.runner, layout, [
+    "worktree",
+    "add",
+    "--quiet",
+    "--detach",
+    root,
+    "HEAD",
+  ]);
+  if (!added.ok) throw new Error(`Cannot make the task's worktree: ${added.error}`);
+  at.made.set(key(plan, id), root);
+  const ws = within(layout, root);
+  await Deno.mkdir(ws, { recursive: true });
+  return ws;
+}
+
+/** Cherry-picks the task's commits not yet on the plan branch (see the module doc). */
+async function integrateTask(at: Place, plan: IsolatedPlan, id: number): Promise<Integration> {
+  const { runner } = at;
+  const layout = await planRepo(at, plan);
+  const root = await existing(at, plan, id);
+  const task = layout && root ? await taskRepo(at, root, layout) : null;
+  if (!layout || !task) return { ok: true, picked: 0 };
+  await settlePlanRepo(runner, layout);
+  const [planHead, taskHead] = [await head(at, layout), await head(at, task)];
+  if (!planHead || !taskHead) return { ok: true, picked: 0 };
+  // `git cherry`: the task's commits not yet on the plan branch, oldest first ("-": applied).
+  const cherry = await pinnedGit(runner, layout, ["cherry", planHead, taskHead]);
+  if (!cherry.ok) return { ok: false, files: [], message: cherry.error };
+  const picks = cherry.stdout.split("\n").filter((l) => l.startsWith("+ ")).map((l) =>
+    l.slice(2).trim()
+  );
+  if (picks.length === 0) return { ok: true, picked: 0 };
+  const settings = await userSettings(runner, layout);
+  const picked = await pinnedGit(
+    runner,
+    layout,
+    ["cherry-pick", "--allow-empty", "--keep-redundant-commits", ...picks],
+    { ...settings.config, ...settings.identity },
+  );
+  if (picked.ok) return { ok: true, picked: picks.length };
+  const conflicts = await pinnedGit(runner, layout, ["diff", "--name-only", "--diff-filter=U"]);
+  await pinnedGit(runner, layout, ["cherry-pick", "--abort"]);
+  // The task starts again from the plan's head (its old diff goes into its feedback).
+  await pinnedGit(runner, task, ["reset", "--quiet", "--hard", planHead]);
+  const files = conflicts.ok ? conflicts.stdout.split("\n").filter(Boolean) : [];
+  return { ok: false, files, message: firstLine(picked.stderr || picked.error) };
 }
 
 function firstLine(text: string): string {
