@@ -13,7 +13,8 @@ import { type Attack, AttackProject, sh } from "./harness.ts";
 const ATTACKS: Attack[] = [
   {
     id: "bomb_fork",
-    steps: [sh("f(){ f | f & }; f 2>/dev/null; sleep 2; echo survived", 3600)],
+    // The storm meets the process limit at once; when the shell ends, its processes go with it.
+    steps: [sh("f(){ f | f & }; f 2>/dev/null; sleep 0.3; echo survived", 3600)],
   },
   {
     id: "bomb_memory",
@@ -25,7 +26,8 @@ const ATTACKS: Attack[] = [
   {
     id: "bomb_output",
     steps: [
-      sh("yes 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' | head -c 60000000"),
+      // Past every cap: the model's head and tail, and the shell log's 16 MiB.
+      sh("yes 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' | head -c 24000000"),
       sh("head -c 20000000 /dev/urandom"),
       sh("printf 'x%.0s' $(seq 1 200000) 1>&2"),
     ],
