@@ -22,7 +22,14 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 /** Every event LAO emits, discriminated by `type`. */
 export type LaoEvent =
   | { type: "log"; level: LogLevel; message: string; source?: string }
-  | { type: "plan.registered"; planId: string; filename: string; revisionOf?: string }
+  | {
+    type: "plan.registered";
+    planId: string;
+    filename: string;
+    revisionOf?: string;
+    /** An incremental revision: every task of `revisionOf` moved to this plan. */
+    tasksMoved?: boolean;
+  }
   | {
     type: "plan.status";
     planId: string;
@@ -40,6 +47,10 @@ export type LaoEvent =
     title?: string;
     attempt?: number;
     maxAttempts?: number;
+    /** The files the coder changed (on `coded`: the task's changed files from now on). */
+    files?: string[];
+    /** The task's feedback when it failed (its findings, one per line). */
+    feedback?: string;
   }
   | {
     type: "phase.start";

@@ -176,6 +176,8 @@ export class TaskQueue {
       title: String(row.title),
       attempt: Number(row.attempt) + 1,
       maxAttempts: Number(row.max_attempts),
+      ...(patch.changed_files ? { files: patch.changed_files } : {}),
+      ...(to === "failed" && patch.feedback ? { feedback: patch.feedback } : {}),
     };
     this.#log.insert(event, planId, taskId);
     events.push(event);

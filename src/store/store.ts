@@ -152,6 +152,7 @@ export class Store {
       planId: id,
       filename: input.filename,
       ...(previous ? { revisionOf: previous.id } : {}),
+      ...(incremental ? { tasksMoved: true } : {}),
     });
     let revision: RegisterResult["revision"];
     if (previous) {

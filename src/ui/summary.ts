@@ -2,8 +2,8 @@
  * The final summary of `lao run`: tasks by status, plans, tokens by role,
  * model loads and swaps, time in the memory gate, wall time, and a resume
  * hint when the run was interrupted. `lao run` fills {@linkcode RunSummary}
- * from the store and the run's result (`src/cli/commands/run.ts`); this
- * module only formats it.
+ * from the run's events and the pipeline's result (`summary_events.ts`);
+ * this module only formats it.
  *
  * @module
  */
@@ -56,6 +56,8 @@ export interface RunSummary {
   failedTasks?: FailedTaskSummary[];
   /** Where the full reports are, when a plan has one (`LAO_QUALITY.md`). */
   reports?: string[];
+  /** Task outcomes during this run: completions, failures, reworks after a review. */
+  thisRun?: { completed: number; failed: number; reworked: number };
   /** Slot use per server and the sequential estimate (runs with slots; issue 16). */
   slots?: {
     servers: Record<string, { slots: number; busySeconds: number; availableSeconds: number }>;

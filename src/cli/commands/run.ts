@@ -1,8 +1,8 @@
 /**
  * `lao run`: checks the model server (unless replaying a cassette), takes the
  * run lock, attaches the UI to the event bus, runs the pipeline and prints
- * the final summary. First Ctrl+C finishes the current step, the second
- * aborts.
+ * the final summary, built from the run's events (`ui/summary_events.ts`).
+ * First Ctrl+C finishes the current step, the second aborts.
  *
  * @module
  */
@@ -22,6 +22,7 @@ import { seedFromQueue } from "../../ui/dashboard_state.ts";
 import { runLogPath } from "../../ui/run_log.ts";
 import { selectUiMode } from "../../ui/select_mode.ts";
 import { formatSummary, type RunSummary } from "../../ui/summary.ts";
+import { runSummary, subscribeSummary, type SummaryState } from "../../ui/summary_events.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { workspacePorts } from "../runtime.ts";
@@ -211,13 +212,13 @@ function startUi(ctx: CliContext, opts: RunCommandOptions, bus: EventBus, store:
   return { mode, ui };
 }
 
-/** Commits per workspace during this run, for the summary. */
-function countCommits(bus: EventBus): { commits: Map<string, number>; dispose: () => void } {
-  const commits = new Map<string, number>();
-  const dispose = bus.subscribe((e) => {
-    if (e.type === "git.commit") commits.set(e.workspace, (commits.get(e.workspace) ?? 0) + 1);
+/** The summary's view of the run: the queue now, then every event the run emits. */
+function followSummary(bus: EventBus, store: Store) {
+  return subscribeSummary(bus, {
+    tasks: store.listTasks(),
+    plans: store.listPlans(),
+    tokensByRole: store.tokensByRole(),
   });
-  return { commits, dispose };
 }
 
 async function runOnce(
@@ -237,8 +238,9 @@ async function runOnce(
     const lock = await acquireRunLock(store.db, { ttlMs, heartbeatMs: Math.max(100, ttlMs / 5) });
     const { mode, ui } = startUi(ctx, opts, bus, store);
     stops.uiAttached();
-    const counted = countCommits(bus);
+    const summarised = followSummary(bus, store);
     let result: RunResult;
+    let summary: RunSummary;
     try {
       bus.emit({ type: "sandbox.status", line: ports.statusLine });
       for (const w of ports.warnings) {
@@ -255,15 +257,15 @@ async function runOnce(
       // Handing over to the Pilot is no interruption.
       if (handoff.requested && stops.requests() === 0) result = { ...result, interrupted: false };
       else handoff.requested = false;
-      const summary = buildSummary(ctx, result, deps.models.stats(), counted.commits);
+      summary = buildSummary(result, summarised.state());
       printSummary(ctx, mode, ui, summary);
     } finally {
-      counted.dispose();
+      summarised.dispose();
       ui.close();
       ports.close();
       lock.release();
     }
-    return finishRun(ctx, runExit(result, handoff.requested, unfinished(store, result)));
+    return finishRun(ctx, runExit(result, handoff.requested, unfinished(summary)));
   } finally {
     idle.dispose();
     stops.dispose();
@@ -335,15 +337,10 @@ function pipelineOptions(ctx: CliContext, inputs: RunInputs): RunOptions {
 }
 
 /** What a finished run left undone: failed tasks (not superseded), plans not decomposed. */
-function unfinished(store: Store, result: RunResult) {
+function unfinished(summary: RunSummary) {
   return {
-    failedTasks:
-      result.plans.flatMap((p) =>
-        store.listTasks(p.id).filter((t) =>
-          t.status === "failed" && t.escalation_reason !== "superseded"
-        )
-      ).length,
-    undecomposed: result.plans.filter((p) => store.getPlan(p.id)?.status === "decomposition_failed")
+    failedTasks: summary.failedTasks?.length ?? 0,
+    undecomposed: summary.plans.filter((p) => p.status === "decomposition_failed")
       .map((p) => p.filename),
   };
 }
@@ -418,57 +415,15 @@ async function confirmCommand(command: string, reason: string): Promise<boolean>
   return await confirm({ message: `Run \`${command}\`? (${reason})`, default: false });
 }
 
-function buildSummary(
-  ctx: CliContext,
-  result: RunResult,
-  stats: { loads: number; unloads: number; swaps: number; gateSeconds: number },
-  commits: ReadonlyMap<string, number>,
-): RunSummary {
-  const store = ctx.store;
-  const tokens = store.tokensByRole();
-  return {
-    tasksByStatus: store.statusCounts(),
-    tokensByRole: Object.fromEntries(
-      Object.entries(tokens).map((
-        [role, t],
-      ) => [role, { prompt: t.prompt, completion: t.completion }]),
-    ),
-    loads: stats.loads,
-    unloads: stats.unloads,
-    swaps: stats.swaps,
+/** The summary from the events the run emitted and what the pipeline measured. */
+function buildSummary(result: RunResult, state: SummaryState): RunSummary {
+  return runSummary(state, {
+    plans: result.plans,
     loadsPerPlan: result.loadsPerPlan,
-    memoryGateSeconds: stats.gateSeconds,
     wallSeconds: result.wallSeconds,
     ...(result.slotUsage ? { slots: result.slotUsage } : {}),
-    plans: result.plans.map((p) => {
-      const c = store.statusCounts(p.id);
-      const files = new Set(store.listTasks(p.id).flatMap((t) => t.changed_files));
-      return {
-        filename: p.filename,
-        status: store.getPlan(p.id)?.status ?? p.status,
-        completed: c.completed,
-        failed: c.failed,
-        total: Object.values(c).reduce((a, b) => a + b, 0),
-        ...(p.workspace
-          ? { workspace: p.workspace, files: files.size, commits: commits.get(p.workspace) ?? 0 }
-          : {}),
-        ...(p.workspace_kind === "worktree" && p.branch ? { branch: p.branch } : {}),
-      };
-    }),
-    failedTasks: result.plans.flatMap((p) =>
-      store.listTasks(p.id)
-        .filter((t) => t.status === "failed" && t.escalation_reason !== "superseded")
-        .map((t) => ({
-          id: t.id,
-          title: t.title,
-          plan: p.filename,
-          findings: feedbackFindings(t.feedback),
-        }))
-    ),
-    reports: result.plans.flatMap((p) => {
-      const report = p.workspace ? join(p.workspace, "LAO_QUALITY.md") : "";
-      return report && store.statusCounts(p.id).failed > 0 && existsSync(report) ? [report] : [];
-    }),
     interrupted: result.interrupted,
-  };
+    findings: (feedback) => feedbackFindings(feedback),
+    reportExists: existsSync,
+  });
 }
