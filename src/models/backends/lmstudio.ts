@@ -60,75 +60,87 @@ function fromV0(rows: unknown[]): ModelInfo[] {
   return [...byKey.values()];
 }
 
+/** One LM Studio server, and which REST API it was found to speak. */
+interface LmStudio {
+  endpoint: ServerEndpoint;
+  loadTimeoutMs: number;
+  api?: "v1" | "v0";
+}
+
+/** Lists with REST v1, falling back to v0 (and remembering it) when v1 is missing. */
+async function listV1OrV0(s: LmStudio): Promise<ModelInfo[]> {
+  if (s.api !== "v0") {
+    try {
+      const body = record(await requestJson(s.endpoint, "GET", "/api/v1/models"));
+      s.api = "v1";
+      return array(body.models).map(fromV1);
+    } catch (err) {
+      if (!(err instanceof LlmError) || (err.status !== 404 && err.kind !== "model_not_found")) {
+        throw err;
+      }
+      s.api = "v0";
+    }
+  }
+  const body = record(await requestJson(s.endpoint, "GET", "/api/v0/models"));
+  return fromV0(array(body.data));
+}
+
+/**
+ * Loads by a 1-token chat. Only failures that say the load itself failed
+ * are thrown; any other reply (e.g. a 400 about the chat) leaves the
+ * verdict to the caller's readiness poll.
+ */
+async function jitLoad(s: LmStudio, key: string): Promise<void> {
+  try {
+    await requestJson(s.endpoint, "POST", "/v1/chat/completions", {
+      body: {
+        model: key,
+        messages: [{ role: "user", content: "hi" }],
+        max_tokens: 1,
+        temperature: 0,
+      },
+      timeoutMs: s.loadTimeoutMs,
+      model: key,
+    });
+  } catch (err) {
+    if (err instanceof LlmError && JIT_FATAL.has(err.kind)) throw err;
+  }
+}
+
+/** Loads with REST v1's load endpoint, or by JIT on a 0.3.x server. */
+async function load(s: LmStudio, key: string, contextLength: number): Promise<void> {
+  if (s.api === undefined) await listV1OrV0(s);
+  if (s.api === "v0") return await jitLoad(s, key);
+  await requestJson(s.endpoint, "POST", "/api/v1/models/load", {
+    body: { model: key, context_length: contextLength },
+    timeoutMs: s.loadTimeoutMs,
+    model: key,
+  });
+}
+
+async function unload(s: LmStudio, id: string): Promise<void> {
+  if (s.api === "v0") return; // REST v0 has no unload; JIT auto-evict replaces models.
+  await requestJson(s.endpoint, "POST", "/api/v1/models/unload", {
+    body: { instance_id: id },
+    timeoutMs: 30_000,
+    model: id,
+  });
+}
+
 /** Creates the LM Studio backend. */
 export function lmstudioBackend(endpoint: ServerEndpoint, loadTimeoutMs: number): ModelBackend {
-  let api: "v1" | "v0" | undefined;
-
-  async function listV1OrV0(): Promise<ModelInfo[]> {
-    if (api !== "v0") {
-      try {
-        const body = record(await requestJson(endpoint, "GET", "/api/v1/models"));
-        api = "v1";
-        return array(body.models).map(fromV1);
-      } catch (err) {
-        if (!(err instanceof LlmError) || (err.status !== 404 && err.kind !== "model_not_found")) {
-          throw err;
-        }
-        api = "v0";
-      }
-    }
-    const body = record(await requestJson(endpoint, "GET", "/api/v0/models"));
-    return fromV0(array(body.data));
-  }
-
-  /**
-   * Loads by a 1-token chat. Only failures that say the load itself failed
-   * are thrown; any other reply (e.g. a 400 about the chat) leaves the
-   * verdict to the caller's readiness poll.
-   */
-  async function jitLoad(key: string): Promise<void> {
-    try {
-      await requestJson(endpoint, "POST", "/v1/chat/completions", {
-        body: {
-          model: key,
-          messages: [{ role: "user", content: "hi" }],
-          max_tokens: 1,
-          temperature: 0,
-        },
-        timeoutMs: loadTimeoutMs,
-        model: key,
-      });
-    } catch (err) {
-      if (err instanceof LlmError && JIT_FATAL.has(err.kind)) throw err;
-    }
-  }
-
+  const s: LmStudio = { endpoint, loadTimeoutMs };
   return {
     kind: "lmstudio",
     canLoad: true,
     setsContext: true,
     async version() {
-      await listV1OrV0();
-      return api === "v1" ? "0.4+ (REST v1)" : "0.3.x (REST v0)";
+      await listV1OrV0(s);
+      return s.api === "v1" ? "0.4+ (REST v1)" : "0.3.x (REST v0)";
     },
-    list: listV1OrV0,
-    async load(key, contextLength) {
-      if (api === undefined) await listV1OrV0();
-      if (api === "v0") return await jitLoad(key);
-      await requestJson(endpoint, "POST", "/api/v1/models/load", {
-        body: { model: key, context_length: contextLength },
-        timeoutMs: loadTimeoutMs,
-        model: key,
-      });
-    },
-    async unload(id) {
-      if (api === "v0") return; // REST v0 has no unload; JIT auto-evict replaces models.
-      await requestJson(endpoint, "POST", "/api/v1/models/unload", {
-        body: { instance_id: id },
-        timeoutMs: 30_000,
-        model: id,
-      });
-    },
-    jitLoad,
+    list: () => listV1OrV0(s),
+    load: (key, contextLength) => load(s, key, contextLength),
+    unload: (id) => unload(s, id),
+    jitLoad: (key) => jitLoad(s, key),
   };
 }
