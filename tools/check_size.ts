@@ -38,7 +38,6 @@ export const PARSERS_AND_TABLES: Readonly<Record<string, string>> = {
  * is to be cut into named steps; none may grow.
  */
 export const TO_CUT: Readonly<Record<string, number>> = {
-  "src/config/load_core.ts#loadConfigWith": 70,
   "src/git/commit_files.ts#commitFiles": 85,
   "src/git/repo.ts#prepareRepo": 71,
   "src/git/undo.ts#undoTask": 79,

@@ -146,6 +146,85 @@ export type ConfigValidator = (config: Record<string, unknown>, configDir: strin
   | { success: true; data: Config }
   | { success: false; error: { issues: z.core.$ZodIssue[] } };
 
+/** The file being loaded: its path, the label errors name, and where its keys are once parsed. */
+interface ConfigFile {
+  path: string;
+  label: string;
+  keyLines?: KeyLines;
+}
+
+/** Warns once per unknown key of `raw` (up to a cap, then one count) and returns the known part. */
+function knownKeys(
+  raw: Record<string, unknown>,
+  config: Record<string, unknown>,
+  file: ConfigFile,
+  warnings: string[],
+): Record<string, unknown> {
+  let unknown = 0;
+  const known = checkUnknownKeys(raw, config, [], (path, key) => {
+    if (++unknown > MAX_UNKNOWN_KEY_WARNINGS) return;
+    const line = file.keyLines!.lineOf([...path, key], true);
+    const names = Object.keys(getIn(config, path) as Record<string, unknown>);
+    const hint = key.length <= 64 ? closest(key, names) : undefined;
+    warnings.push(
+      `${file.label}:${line}: unknown key "${[...path, key].join(".").slice(0, 120)}"` +
+        (hint ? ` (did you mean "${[...path, hint].join(".")}"?)` : "") + ", ignored",
+    );
+  });
+  if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
+    warnings.push(
+      `${file.label}: ${unknown - MAX_UNKNOWN_KEY_WARNINGS} more unknown keys, ignored`,
+    );
+  }
+  return known;
+}
+
+/** Parses `file` and merges its known keys into `config`; records where its keys are. */
+function mergeFile(
+  config: Record<string, unknown>,
+  file: ConfigFile,
+  configDir: string,
+  opts: LoadConfigOptions,
+  parse: ConfigParser,
+  warnings: string[],
+): void {
+  const parsed = parse(readConfigText(file.path, file.label, opts.readFile), file.label);
+  file.keyLines = parsed.keyLines;
+  const raw = parsed.raw;
+  if (raw === null || raw === undefined) return;
+  if (!isPlainObject(raw)) {
+    throw new UserError(`${file.label}:1: expected a mapping of settings at the top level`);
+  }
+  mergeYaml(config, knownKeys(raw, config, file, warnings), [], configDir, opts.env);
+}
+
+/** Validates the merged settings and their placement; an error names where the bad value came from. */
+function checked(
+  config: Record<string, unknown>,
+  configDir: string,
+  overrides: Override[],
+  file: ConfigFile | undefined,
+  validate: ConfigValidator,
+): Config {
+  const lines = file?.keyLines ? { label: file.label, keyLines: file.keyLines } : undefined;
+  const parsed = validate(config, configDir);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String);
+    throw new UserError(
+      `${sourceOf(path, overrides, lines)}: ${path.join(".")}: ${
+        describeIssue(issue, getIn(config, path), path[path.length - 1] ?? "")
+      }`,
+    );
+  }
+  const problem = checkPlacement(parsed.data.paths, configDir);
+  if (problem) {
+    const where = sourceOf(problem.path, overrides, lines);
+    throw new UserError(`${where}: ${problem.path.join(".")}: ${problem.message}`);
+  }
+  return parsed.data;
+}
+
 /**
  * Loads, merges and validates the configuration, parsing the file with
  * `parse` and checking it with `validate`. Throws {@linkcode UserError} on bad input.
@@ -155,68 +234,19 @@ export function loadConfigWith(
   parse: ConfigParser,
   validate: ConfigValidator,
 ): LoadedConfig {
-  const file = findConfigFile(opts);
-  const configDir = file ? dirname(file) : opts.cwd;
+  const path = findConfigFile(opts);
+  const configDir = path ? dirname(path) : opts.cwd;
   const config: Record<string, unknown> = defaultConfig(configDir) as unknown as Record<
     string,
     unknown
   >;
   const warnings: string[] = [];
-  let keyLines: KeyLines | undefined;
-  const label = file ? relativeLabel(opts.cwd, file) : "";
-
-  if (file) {
-    const parsed = parse(readConfigText(file, label, opts.readFile), label);
-    keyLines = parsed.keyLines;
-    const raw = parsed.raw;
-    if (raw !== null && raw !== undefined) {
-      if (!isPlainObject(raw)) {
-        throw new UserError(`${label}:1: expected a mapping of settings at the top level`);
-      }
-      let unknown = 0;
-      const known = checkUnknownKeys(raw, config, [], (path, key) => {
-        if (++unknown > MAX_UNKNOWN_KEY_WARNINGS) return;
-        const line = keyLines!.lineOf([...path, key], true);
-        const names = Object.keys(getIn(config, path) as Record<string, unknown>);
-        const hint = key.length <= 64 ? closest(key, names) : undefined;
-        warnings.push(
-          `${label}:${line}: unknown key "${[...path, key].join(".").slice(0, 120)}"` +
-            (hint ? ` (did you mean "${[...path, hint].join(".")}"?)` : "") + ", ignored",
-        );
-      });
-      if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
-        warnings.push(
-          `${label}: ${unknown - MAX_UNKNOWN_KEY_WARNINGS} more unknown keys, ignored`,
-        );
-      }
-      mergeYaml(config, known, [], configDir, opts.env);
-    }
-  }
-
+  const file = path ? { path, label: relativeLabel(opts.cwd, path) } : undefined;
+  if (file) mergeFile(config, file, configDir, opts, parse, warnings);
   const overrides = [...envOverrides(opts), ...cliOverrides(opts)];
   for (const o of overrides) setIn(config, o.path, o.value);
-
-  const parsed = validate(config, configDir);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.path.map(String);
-    const where = sourceOf(path, overrides, keyLines && file ? { label, keyLines } : undefined);
-    throw new UserError(
-      `${where}: ${path.join(".")}: ${
-        describeIssue(issue, getIn(config, path), path[path.length - 1] ?? "")
-      }`,
-    );
-  }
-  const problem = checkPlacement(parsed.data.paths, configDir);
-  if (problem) {
-    const where = sourceOf(
-      problem.path,
-      overrides,
-      keyLines && file ? { label, keyLines } : undefined,
-    );
-    throw new UserError(`${where}: ${problem.path.join(".")}: ${problem.message}`);
-  }
-  return { config: parsed.data, configDir, configFile: file, warnings };
+  const data = checked(config, configDir, overrides, file, validate);
+  return { config: data, configDir, configFile: path, warnings };
 }
 
 /** Where a key's value came from: the last flag or variable that set it, else its file line. */
