@@ -59,7 +59,12 @@ export async function pinnedGit(
   args: string[],
   config?: Record<string, string>,
 ): Promise<GitResult> {
-  const drift = await layoutDrift(layout, runner) || await specialFileProblem(layout.workspace);
+  // Both checks only read: they run side by side, the layout's problem named first.
+  const [layoutProblem, special] = await Promise.all([
+    layoutDrift(layout, runner),
+    specialFileProblem(layout.workspace),
+  ]);
+  const drift = layoutProblem || special;
   if (drift) {
     const error = refusal(drift);
     return { ok: false, code: -1, stdout: "", stderr: "", error, silent: false };
@@ -95,9 +100,12 @@ export async function userSettings(runner: GitRunner, layout: RepoLayout): Promi
     );
     return out.ok ? clean(out.stdout) : "";
   };
-  const name = await get("user.name");
-  const email = await get("user.email");
-  const excludes = await get("core.excludesFile", true);
+  // Three reads of the configuration, side by side (git writes nothing for them).
+  const [name, email, excludes] = await Promise.all([
+    get("user.name"),
+    get("user.email"),
+    get("core.excludesFile", true),
+  ]);
   return {
     identity: {
       "user.name": name || FALLBACK_IDENTITY.name,
