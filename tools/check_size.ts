@@ -42,7 +42,6 @@ export const TO_CUT: Readonly<Record<string, number>> = {
   "src/git/repo.ts#prepareRepo": 71,
   "src/git/undo.ts#undoTask": 79,
   "src/tools/patch_match.ts#applyPatch": 66,
-  "src/ui/dashboard.ts#createDashboard": 67,
   "src/worktree/branch_ops.ts#mergePlan": 68,
 };
 

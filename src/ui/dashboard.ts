@@ -83,6 +83,86 @@ export function stdoutFrameWriter(): FrameWriter {
   };
 }
 
+/** The dashboard behind {@linkcode createDashboard}: state, the last frame's height, the redraw timer. */
+class LiveDashboard implements Dashboard {
+  #state: DashboardState;
+  #now: () => number;
+  #schedule: Schedule;
+  #interval: number;
+  #width: () => number;
+  #started: number;
+  #drawn = 0;
+  #lastDraw = Number.NEGATIVE_INFINITY;
+  #dirty = true;
+  #cancel: (() => void) | undefined;
+  #closed = false;
+
+  constructor(private readonly writer: FrameWriter, private readonly options: DashboardOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#schedule = options.schedule ?? timeoutSchedule;
+    this.#interval = options.intervalMs ?? 100;
+    this.#width = options.width ?? consoleWidth;
+    this.#state = options.initial ?? initialState();
+    this.#started = this.#now();
+  }
+
+  get state(): DashboardState {
+    return this.#state;
+  }
+
+  /** Draws the panel over the last one, with `above` printed first (it stays in the scrollback). */
+  #frame(above = ""): void {
+    const lines = render(this.#state, {
+      // One column spare so a full line never wraps and breaks the cursor maths.
+      width: Math.min(220, this.#width()) - 1,
+      color: this.options.color,
+      activityLines: this.options.activityLines,
+      elapsedSeconds: (this.#now() - this.#started) / 1000,
+    });
+    const clear = this.#drawn ? up(this.#drawn) : "";
+    this.writer.write(clear + above + lines.map((l) => l + "\n").join(""));
+    this.#drawn = lines.length;
+    this.#lastDraw = this.#now();
+    this.#dirty = false;
+  }
+
+  #cancelTimer(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
+  }
+
+  flush = (): void => {
+    this.#cancelTimer();
+    if (this.#dirty && this.writer.isTty) this.#frame();
+  };
+
+  listener: EventListener = (event) => {
+    if (this.#closed) return;
+    this.#state = reduce(this.#state, event);
+    this.#dirty = true;
+    if (!this.writer.isTty) return;
+    const shown = plainLine(
+      event,
+      { color: this.options.color, verbose: this.options.verbose ?? false },
+      (id) => this.#state.planNames[id],
+    );
+    if (shown && (shown.level === "warn" || shown.level === "error")) {
+      this.#cancelTimer();
+      this.#frame(shown.line + "\n");
+      return;
+    }
+    const wait = this.#lastDraw + this.#interval - this.#now();
+    if (wait <= 0) this.flush();
+    else this.#cancel ??= this.#schedule(this.flush, wait);
+  };
+
+  close = (): void => {
+    if (this.#closed) return;
+    this.flush();
+    this.#closed = true;
+  };
+}
+
 /**
  * Creates a dashboard drawing on `writer`.
  *
@@ -96,69 +176,5 @@ export function stdoutFrameWriter(): FrameWriter {
  * ```
  */
 export function createDashboard(writer: FrameWriter, options: DashboardOptions): Dashboard {
-  const now = options.now ?? Date.now;
-  const schedule = options.schedule ?? timeoutSchedule;
-  const interval = options.intervalMs ?? 100;
-  const width = options.width ?? consoleWidth;
-  let state = options.initial ?? initialState();
-  const started = now();
-  let drawn = 0;
-  let lastDraw = Number.NEGATIVE_INFINITY;
-  let dirty = true;
-  let cancel: (() => void) | undefined;
-  let closed = false;
-
-  const frame = (above = "") => {
-    const lines = render(state, {
-      // One column spare so a full line never wraps and breaks the cursor maths.
-      width: Math.min(220, width()) - 1,
-      color: options.color,
-      activityLines: options.activityLines,
-      elapsedSeconds: (now() - started) / 1000,
-    });
-    writer.write((drawn ? up(drawn) : "") + above + lines.map((l) => l + "\n").join(""));
-    drawn = lines.length;
-    lastDraw = now();
-    dirty = false;
-  };
-
-  const flush = () => {
-    cancel?.();
-    cancel = undefined;
-    if (dirty && writer.isTty) frame();
-  };
-
-  const listener: EventListener = (event) => {
-    if (closed) return;
-    state = reduce(state, event);
-    dirty = true;
-    if (!writer.isTty) return;
-    const shown = plainLine(
-      event,
-      { color: options.color, verbose: options.verbose ?? false },
-      (id) => state.planNames[id],
-    );
-    if (shown && (shown.level === "warn" || shown.level === "error")) {
-      cancel?.();
-      cancel = undefined;
-      frame(shown.line + "\n");
-      return;
-    }
-    const wait = lastDraw + interval - now();
-    if (wait <= 0) flush();
-    else cancel ??= schedule(flush, wait);
-  };
-
-  return {
-    listener,
-    flush,
-    close() {
-      if (closed) return;
-      flush();
-      closed = true;
-    },
-    get state() {
-      return state;
-    },
-  };
+  return new LiveDashboard(writer, options);
 }
