@@ -93,51 +93,30 @@ export function closestLines(
   return { text, score: bestScore / search.length };
 }
 
-/**
- * Replaces the single occurrence of `search` in `content` with `replace`.
- *
- * @example
- * ```ts
- * import { applyPatch } from "./patch_match.ts";
- * applyPatch("if x:\n    y = 1\n", "y = 1", "y = 2"); // ok, exact
- * ```
- */
-export function applyPatch(content: string, search: string, replace: string): PatchOutcome {
-  const crlf = content.includes("\r\n");
-  const text = crlf ? content.replaceAll("\r\n", "\n") : content;
-  const s = search.replaceAll("\r\n", "\n");
-  const r = replace.replaceAll("\r\n", "\n");
-  const done = (out: string, strategy: MatchStrategy, line: number): PatchOutcome => ({
-    ok: true,
-    content: crlf ? out.replaceAll("\n", "\r\n") : out,
-    strategy,
-    line,
-  });
-  if (!s.trim()) {
+/** A match found in the LF-normalised text: the new text, how it matched, its 1-based line. */
+type Match = { out: string; strategy: MatchStrategy; line: number };
+
+/** The exact match of `s` in `text` when it occurs once; an ambiguity when more; undefined when none. */
+function exactMatch(text: string, s: string, r: string): Match | PatchOutcome | undefined {
+  const first = text.indexOf(s);
+  if (first < 0) return undefined;
+  const second = text.indexOf(s, first + 1);
+  if (second < 0) {
     return {
-      ok: false,
-      reason: "empty",
-      message: "search text is empty; use file_write to create or rewrite a file",
+      out: text.slice(0, first) + r + text.slice(first + s.length),
+      strategy: "exact",
+      line: lineOf(text, first),
     };
   }
-
-  const first = text.indexOf(s);
-  if (first >= 0) {
-    const second = text.indexOf(s, first + 1);
-    if (second < 0) {
-      return done(
-        text.slice(0, first) + r + text.slice(first + s.length),
-        "exact",
-        lineOf(text, first),
-      );
-    }
-    const lines: number[] = [];
-    for (let i = first; i >= 0 && lines.length < 10; i = text.indexOf(s, i + 1)) {
-      lines.push(lineOf(text, i));
-    }
-    return ambiguous(lines);
+  const lines: number[] = [];
+  for (let i = first; i >= 0 && lines.length < 10; i = text.indexOf(s, i + 1)) {
+    lines.push(lineOf(text, i));
   }
+  return ambiguous(lines);
+}
 
+/** A match line by line, ignoring trailing whitespace, then indentation (re-indenting the replacement). */
+function looseMatch(text: string, s: string, r: string): Match | PatchOutcome {
   const fileLines = text.split("\n");
   const searchLines = trimBlankEdges(s.split("\n"));
   const replaceLines = trimBlankEdges(r.split("\n"));
@@ -154,7 +133,7 @@ export function applyPatch(content: string, search: string, replace: string): Pa
         ? reindent(replaceLines, searchLines[0]!, fileLines[at]!)
         : replaceLines;
       fileLines.splice(at, searchLines.length, ...newLines);
-      return done(fileLines.join("\n"), strategy, at + 1);
+      return { out: fileLines.join("\n"), strategy, line: at + 1 };
     }
   }
   const near = closestLines(fileLines, searchLines);
@@ -166,6 +145,37 @@ export function applyPatch(content: string, search: string, replace: string): Pa
     reason: "not_found",
     message:
       `search text not found${hint}\nRead the file with file_read and copy the exact lines to replace.`,
+  };
+}
+
+/**
+ * Replaces the single occurrence of `search` in `content` with `replace`.
+ *
+ * @example
+ * ```ts
+ * import { applyPatch } from "./patch_match.ts";
+ * applyPatch("if x:\n    y = 1\n", "y = 1", "y = 2"); // ok, exact
+ * ```
+ */
+export function applyPatch(content: string, search: string, replace: string): PatchOutcome {
+  const crlf = content.includes("\r\n");
+  const text = crlf ? content.replaceAll("\r\n", "\n") : content;
+  const s = search.replaceAll("\r\n", "\n");
+  const r = replace.replaceAll("\r\n", "\n");
+  if (!s.trim()) {
+    return {
+      ok: false,
+      reason: "empty",
+      message: "search text is empty; use file_write to create or rewrite a file",
+    };
+  }
+  const found = exactMatch(text, s, r) ?? looseMatch(text, s, r);
+  if ("ok" in found) return found;
+  return {
+    ok: true,
+    content: crlf ? found.out.replaceAll("\n", "\r\n") : found.out,
+    strategy: found.strategy,
+    line: found.line,
   };
 }
 
