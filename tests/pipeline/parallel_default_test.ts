@@ -63,7 +63,11 @@ async function run(explicit: boolean) {
 Deno.test("one server with one slot: the sequential run, the same events with or without servers:", async () => {
   const implicit = await run(false);
   const explicit = await run(true);
-  assert.deepEqual(explicit, implicit);
+  // Commits land in the background (issue 12): they keep their order, not their place among the rest.
+  const commits = (lines: string[]) => lines.filter((l) => l.startsWith("commit "));
+  const rest = (lines: string[]) => lines.filter((l) => !l.startsWith("commit "));
+  assert.deepEqual(rest(explicit), rest(implicit));
+  assert.deepEqual(commits(explicit), commits(implicit));
   // One task at a time: every start is followed by its end before the next start.
   const phases = implicit.filter((l) => l.startsWith("start") || l.startsWith("end"));
   for (let i = 0; i < phases.length; i += 2) {
