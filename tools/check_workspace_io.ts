@@ -75,6 +75,10 @@ export const ALLOWED: readonly Allowance[] = [
     reason: "`lao sandbox check` probes in a temp folder of its own, outside every workspace",
   },
   {
+    path: "src/sandbox/check_rows.ts",
+    reason: "the probes of `lao sandbox check`, in the same temp folder of its own",
+  },
+  {
     path: "src/llm/cassette.ts",
     reason: "the cassette the user names with --record/--replay, outside workspaces",
   },
