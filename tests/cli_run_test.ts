@@ -2,7 +2,8 @@
  * `lao health`, `lao run`, `lao sandbox check` and the demo as a user runs them.
  * A process where only a process shows it (the run journey and its JSON stream,
  * the demo task, a PATH without bubblewrap, the environment the sandboxed shell
- * must not see, the one-line error of a stopped server); in-process otherwise.
+ * must not see); in-process otherwise (a stopped server's one-line error in a
+ * process is `tests/cli_json_test.ts`'s `lao run --json`).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -28,7 +29,7 @@ Deno.test("lao health against a stopped server exits non-zero with a one-line fi
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;
     listener.close();
-    const r = await runLao(dir, ["health", "--lm-studio-url", `http://127.0.0.1:${port}`]);
+    const r = await laoInProcess(dir, ["health", "--lm-studio-url", `http://127.0.0.1:${port}`]);
     assert.equal(r.code, 1);
     const errors = nonEmpty(r.stderr);
     assert.equal(errors.length, 1, r.stderr);
