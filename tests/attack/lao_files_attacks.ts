@@ -5,11 +5,14 @@
  * `.gitignore`) and over the task's own files, which LAO's validators, its
  * diff for the reviewer and its reports read. Links aim at the decoy secret,
  * `../factory.yaml`, LAO's own `/proc/self/environ` and `/proc/self/cwd`,
- * and `/dev/zero`.
+ * and `/dev/zero`. Run in `confinement_test.ts`, in one `lao run` with the
+ * other confinement attacks.
+ *
+ * @module
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Attack, AttackProject, sh } from "./harness.ts";
+import { type Attack, sh } from "./harness.ts";
 
 const LAO_FILES = [
   "LAO_REVIEW.log",
@@ -30,7 +33,8 @@ const targets = (decoy: string) => [
   "/dev/zero",
 ];
 
-const ATTACKS: Attack[] = [
+/** The attacks on LAO's own files and the task's files. */
+export const LAO_FILE_ATTACKS: Attack[] = [
   {
     id: "links_over_lao_files",
     steps: (p) => {
@@ -89,17 +93,11 @@ const ATTACKS: Attack[] = [
   },
 ];
 
-Deno.test("attack: links, FIFOs and devices over LAO's own files and the task's files", async () => {
-  await using p = await AttackProject.create(ATTACKS);
-  const r = await p.run();
-  await p.assertHeld(r);
-  for (const a of ATTACKS) {
-    assert.ok(r.results.has(a.id), `the coder of ${a.id} never ran:\n${r.stdout}\n${r.stderr}`);
-  }
-  // LAO wrote its own regular files in place of the planted ones.
-  const ws = join(p.paths.base, "links_over_lao_files");
+/** LAO wrote its own regular files in place of the planted ones. */
+export async function assertLaoFilesReplaced(base: string): Promise<void> {
+  const ws = join(base, "links_over_lao_files");
   for (const f of ["LAO_REVIEW.log", "quality_report.json"]) {
     const st = await Deno.lstat(join(ws, f)).catch(() => undefined);
     assert.ok(st === undefined || st.isFile, `${f} is still a link`);
   }
-});
+}

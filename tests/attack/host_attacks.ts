@@ -4,11 +4,13 @@
  * every secret LAO's harness planted (the key in `../factory.yaml` and in
  * LAO's environment, the decoy folder, another plan's workspace, `~/.ssh`,
  * `/etc/shadow`) must never reach a model request, and listening unix and
- * TCP sockets outside must never see a connection.
+ * TCP sockets outside must never see a connection. Run in
+ * `confinement_test.ts`, in one `lao run` with the other confinement attacks.
+ *
+ * @module
  */
-import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Attack, AttackProject, sh } from "./harness.ts";
+import { type Attack, sh } from "./harness.ts";
 
 const PY_CONNECT = (target: string) =>
   `python3 -c "import socket,sys\nfor t in sys.argv[1:]:\n try:\n  s=socket.socket(socket.AF_UNIX if t.startswith('/') else socket.AF_INET)\n  s.settimeout(2)\n  s.connect(t if t.startswith('/') else ('127.0.0.1',int(t)))\n  s.send(b'PWNED');print('connected',t)\n except Exception as e: print('no',t,e)" ${target}`;
@@ -83,45 +85,60 @@ function attacks(sockets: string[], tcpPort: number, serverPort: string): Attack
   ];
 }
 
-Deno.test("attack: the shell and the file tools cannot read the host or reach its sockets", async () => {
-  const hits: string[] = [];
-  const listeners: Deno.Listener[] = [];
-  const accept = async (l: Deno.Listener, name: string) => {
-    for await (const conn of l) {
-      hits.push(name);
-      conn.close();
+/**
+ * Listening sockets outside the sandbox (TCP on 127.0.0.1, unix sockets in
+ * `/var/tmp` and `/run`) that record every connection, and the attacks that
+ * try to reach them and the model server.
+ */
+export class HostTraps implements AsyncDisposable {
+  /** Which listener saw a connection (must stay empty). */
+  readonly hits: string[] = [];
+  readonly #listeners: Deno.Listener[] = [];
+  readonly #loops: Promise<void>[] = [];
+  readonly #dirs: string[] = [];
+  readonly #sockets: string[] = [];
+  #port = 0;
+
+  private constructor() {}
+
+  /** Opens the listeners. */
+  static async open(): Promise<HostTraps> {
+    const t = new HostTraps();
+    const tcp = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    t.#port = (tcp.addr as Deno.NetAddr).port;
+    t.#listen(tcp, `tcp ${t.#port}`);
+    const dir = await Deno.makeTempDir({ dir: "/var/tmp", prefix: "lao_atk_sock_" });
+    t.#dirs.push(dir);
+    t.#sockets.push(join(dir, "agent.sock"));
+    // A writable /run is where docker and dbus listen; plant one there too.
+    const runDir = await Deno.makeTempDir({ dir: "/run", prefix: "lao_atk_" }).catch(() => "");
+    if (runDir) {
+      t.#dirs.push(runDir);
+      t.#sockets.push(join(runDir, "docker.sock"));
     }
-  };
-  const tcp = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  listeners.push(tcp);
-  const port = (tcp.addr as Deno.NetAddr).port;
-  const dir = await Deno.makeTempDir({ dir: "/var/tmp", prefix: "lao_atk_sock_" });
-  const sockets = [join(dir, "agent.sock")];
-  // A writable /run is where docker and dbus listen; plant one there too.
-  const runDir = await Deno.makeTempDir({ dir: "/run", prefix: "lao_atk_" }).catch(() => "");
-  if (runDir) sockets.push(join(runDir, "docker.sock"));
-  for (const path of sockets) listeners.push(Deno.listen({ transport: "unix", path }));
-  const loops = listeners.map((l, i) => accept(l, i === 0 ? `tcp ${port}` : sockets[i - 1]!));
-  // Placeholder port; the attack reads the real one from the project once created.
-  let serverPort = "1";
-  const atk = attacks(sockets, port, "0").map((a) => a);
-  await using p = await AttackProject.create(atk);
-  serverPort = new URL(p.server.url).port;
-  // The fake server's own port: the model server must not be reachable from the sandbox either.
-  const withServer = attacks(sockets, port, serverPort);
-  for (const [i, a] of withServer.entries()) atk[i]!.steps = a.steps;
-  const r = await p.run();
-  try {
-    await p.assertHeld(r);
-    const sock = p.seen(r, "host_sockets");
-    assert.doesNotMatch(sock, /^connected/m, sock);
-    assert.deepEqual(hits, [], `the sandbox connected to ${hits.join(", ")}`);
-    const chats = p.server.requests.filter((q) => q.path === "/v1/models").length;
-    assert.ok(chats >= 0);
-  } finally {
-    for (const l of listeners) l.close();
-    await Promise.allSettled(loops);
-    await Deno.remove(dir, { recursive: true });
-    if (runDir) await Deno.remove(runDir, { recursive: true });
+    for (const path of t.#sockets) t.#listen(Deno.listen({ transport: "unix", path }), path);
+    return t;
   }
-});
+
+  /** The host attacks; `serverPort` is the fake model server's (unreachable from the sandbox too). */
+  attacks(serverPort: string): Attack[] {
+    return attacks(this.#sockets, this.#port, serverPort);
+  }
+
+  #listen(l: Deno.Listener, name: string): void {
+    this.#listeners.push(l);
+    this.#loops.push((async () => {
+      for await (const conn of l) {
+        this.hits.push(name);
+        conn.close();
+      }
+    })());
+  }
+
+  /** Closes the listeners and removes their folders. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const l of this.#listeners) l.close();
+    await Promise.allSettled(this.#loops);
+    for (const d of this.#dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+  }
+}
