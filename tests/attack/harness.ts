@@ -288,11 +288,13 @@ export class AttackProject implements AsyncDisposable {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    // Deno needs --allow-all to read /proc, so a shell polls VmHWM (a high-water mark).
+    // Deno needs --allow-all to read /proc, so a shell polls VmHWM (a high-water mark),
+    // reading the status file with its own builtins (no grep process per poll).
     const poll = new Deno.Command("sh", {
       args: [
         "-c",
-        'while kill -0 "$0" 2>/dev/null; do grep VmHWM "/proc/$0/status"; sleep 0.1; done',
+        'while kill -0 "$0" 2>/dev/null; do while read -r k v; do [ "$k" = VmHWM: ] && ' +
+        'echo "$k $v"; done < "/proc/$0/status"; sleep 0.1; done',
         String(child.pid),
       ],
       stdout: "piped",
