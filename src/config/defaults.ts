@@ -36,6 +36,7 @@ export function defaultConfig(configDir: string): Config {
       llm_request_timeout_s: 300,
       llm_retry_attempts: 3,
       llm_retry_backoff_base_s: 5,
+      outage_pause_base_s: 2,
       phase_gated: true,
       coder_batch_size: 4,
       reviewer_batch_size: 6,

@@ -82,6 +82,7 @@ export const configSchema = z.strictObject({
     llm_request_timeout_s: z.number().min(1).max(MAX_TIMEOUT_S),
     llm_retry_attempts: positiveInt.max(20),
     llm_retry_backoff_base_s: z.number().min(0).max(MAX_INTERVAL_S),
+    outage_pause_base_s: z.number().min(0).max(MAX_INTERVAL_S),
     phase_gated: z.boolean(),
     coder_batch_size: positiveInt.max(1000),
     reviewer_batch_size: positiveInt.max(1000),

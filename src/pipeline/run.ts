@@ -334,7 +334,7 @@ async function pauseForServer(
   state.infraPauses++;
   state.infraError = outage;
   if (givesUp(opts.singleRun === true, state.infraPauses, opts.maxInfraPauses)) return "give-up";
-  const pause = infraPauseMs(state.infraPauses);
+  const pause = infraPauseMs(state.infraPauses, deps.config.orchestration.outage_pause_base_s);
   log(
     deps,
     "warn",

@@ -7,9 +7,12 @@
  * @module
  */
 
-/** Pause after the `pauses`-th outage in a row: 2 s, doubling, at most 60 s. */
-export function infraPauseMs(pauses: number): number {
-  return Math.min(60, 2 ** pauses) * 1000;
+/**
+ * Pause after the `pauses`-th outage in a row: `baseS` (default 2 s,
+ * `orchestration.outage_pause_base_s`), doubling, at most 60 s.
+ */
+export function infraPauseMs(pauses: number, baseS = 2): number {
+  return Math.min(60_000, baseS * 1000 * 2 ** (pauses - 1));
 }
 
 /** True when a single run stops after `pauses` outages in a row (more than `max`, default 6). */

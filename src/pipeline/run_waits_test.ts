@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { givesUp, infraPauseMs, nextStep } from "./run_waits.ts";
 
 Deno.test("infraPauseMs() doubles from 2 s and stays at 60 s", () => {
-  assert.deepEqual([1, 2, 3, 5, 6, 7, 20].map(infraPauseMs), [
+  assert.deepEqual([1, 2, 3, 5, 6, 7, 20].map((n) => infraPauseMs(n)), [
     2000,
     4000,
     8000,
@@ -11,6 +11,11 @@ Deno.test("infraPauseMs() doubles from 2 s and stays at 60 s", () => {
     60000,
     60000,
   ]);
+});
+
+Deno.test("infraPauseMs() starts from orchestration.outage_pause_base_s, still at most 60 s", () => {
+  assert.deepEqual([1, 2, 3, 30].map((n) => infraPauseMs(n, 0.01)), [10, 20, 40, 60000]);
+  assert.equal(infraPauseMs(1, 0), 0);
 });
 
 Deno.test("givesUp(): only a single run gives up, after more outages than allowed", () => {
