@@ -16,9 +16,7 @@ Deno.test("faults: oversize and endless replies on the coder and the reviewer bu
   p.server.setFaults(
     { kind: "oversize", model: KEYS.coder, sizeBytes: 200 * 1024 * 1024, times: 2 },
     { kind: "stream_cut", model: KEYS.coder, afterChunks: 2, times: 1 },
-    // Within the reviewer call's three attempts: a second outage in the same pass would
-    // pause 4 s more (the coder's three faults above already pause the run once).
-    { kind: "endless", model: KEYS.reviewer, times: 1 },
+    { kind: "endless", model: KEYS.reviewer, times: 2 },
     { kind: "garbage_sse", model: KEYS.reviewer, afterChunks: 2, times: 1 },
   );
   const r = await p.run();

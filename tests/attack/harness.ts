@@ -193,7 +193,7 @@ export class AttackProject implements AsyncDisposable {
 
   /**
    * Creates the project for `attacks`; `extraYaml` adds top-level sections to
-   * `factory.yaml` (after a low retry backoff).
+   * `factory.yaml` (after a low retry backoff and outage pause).
    */
   static async create(
     attacks: Attack[],
@@ -250,6 +250,7 @@ export class AttackProject implements AsyncDisposable {
       `lm_studio_base_url: ${project.server.url}\nopenai_api_key: ${secrets.key}\n` +
         `server:\n  kind: lmstudio\nmodels:\n${SMALL_MODELS_YAML}` +
         `orchestration:\n  retry_cooldown_base_s: 0\n  llm_retry_backoff_base_s: 0.01\n` +
+        `  outage_pause_base_s: 0.01\n` +
         extraYaml,
     );
     if (opts.gitRepo) {

@@ -135,18 +135,16 @@ Deno.test("llama.cpp's argument-parse 500 is left to the task's logic: no pause,
 
 Deno.test("lao run --single-run rides out garbage SSE on the coder: exit 0, no stack, no attempt used", async () => {
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-  // The coder's fault outlasts the client's retries (one pause, 2 s); the reviewer's is
-  // retried within the call. A second outage in the same pass would pause 4 s more, and
-  // the reviewer's pause is the matrix's above, through the same ports.
   server.setFaults({
     kind: "garbage_sse",
     model: KEYS.coder,
     afterChunks: 2,
     times: TIMES,
-  }, { kind: "html_200", model: KEYS.reviewer, times: 2 });
+  }, { kind: "html_200", model: KEYS.reviewer, times: TIMES });
   const dir = await exampleProject(
     server.url,
-    "orchestration:\n  retry_cooldown_base_s: 0\n  llm_retry_backoff_base_s: 0.01\n",
+    "orchestration:\n  retry_cooldown_base_s: 0\n  llm_retry_backoff_base_s: 0.01\n" +
+      "  outage_pause_base_s: 0.01\n",
   );
   try {
     const r = await runLao(dir, ["run", "--single-run", "--plain"]);
