@@ -93,6 +93,12 @@ export const ALLOWED: readonly Allowance[] = [
     calls: ["writeTextFile"],
     reason: "layout records under .lao/git-layouts/, written createNew + rename",
   },
+  {
+    path: "src/git/pending_journal.ts",
+    calls: ["writeTextFile"],
+    reason: "the journal of queued commits beside the layout records under .lao/git-layouts/ " +
+      "(LAO's folder, never inside a workspace), written temp + rename",
+  },
 ];
 
 /** One raw file call outside the allow-list. */

@@ -22,6 +22,7 @@ import {
   emitStart,
   phaseFailed,
   type PhaseResult,
+  type PlacedPlan,
   planOf,
   type TaskPhasePorts,
 } from "./task_phase.ts";
@@ -93,6 +94,45 @@ async function signatureOf(fs: WorkspaceFs, paths: string[]): Promise<string> {
   return files.length ? codeSignature(files) : "";
 }
 
+/** Runs the coder on a claimed task and stores what it produced; returns the changed files. */
+async function codeAndStore(ports: CodePorts, plan: PlacedPlan, task: Task): Promise<string[]> {
+  // Earlier commits may still be landing: a write waits for those of its path, a shell for all.
+  const git = ports.git(plan.workspace, plan.id);
+  const fs = writesAfterCommits(await ports.workspaceFs(plan.workspace), git);
+  const rawShell = ports.shell(plan.workspace);
+  const shell = rawShell && afterCommits(rawShell, git);
+  const codeMap = await coderMapSlice(ports, plan, task);
+  const out = await runCoder(
+    {
+      model: ports.model,
+      settings: ports.config.models.coder,
+      fs,
+      ...(shell ? { shell } : {}),
+      emit: ports.emit,
+      signal: ports.signal,
+      dependencyFiles: task.dependencies.flatMap((id) =>
+        ports.store.getTask(id)?.changed_files ?? []
+      ),
+      planFileName: ports.config.git.plan_file_name,
+      ...(codeMap ? { codeMap } : {}),
+    },
+    plan.id,
+    task,
+  );
+  const signature = await signatureOf(fs, [...out.changedFiles, ...task.file_paths]);
+  const listing = out.changedFiles.length
+    ? `\n\nFiles changed: ${out.changedFiles.join(", ")}`
+    : "";
+  ports.store.transition(task.id, "finish_coding", {
+    coder_output: out.summary + listing,
+    changed_files: out.changedFiles,
+    diff: out.diff,
+    prev_code_signature: task.code_signature,
+    code_signature: signature,
+  });
+  return out.changedFiles;
+}
+
 /** Codes one pending task (claims it first). */
 export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResult> {
   const plan = planOf(ports, task);
@@ -100,41 +140,7 @@ export async function codeTask(ports: CodePorts, task: Task): Promise<PhaseResul
   emitStart(ports, "coder", plan, task);
   let files: string[];
   try {
-    // Earlier commits may still be landing: a write waits for those of its path, a shell for all.
-    const git = ports.git(plan.workspace, plan.id);
-    const fs = writesAfterCommits(await ports.workspaceFs(plan.workspace), git);
-    const rawShell = ports.shell(plan.workspace);
-    const shell = rawShell && afterCommits(rawShell, git);
-    const codeMap = await coderMapSlice(ports, plan, task);
-    const out = await runCoder(
-      {
-        model: ports.model,
-        settings: ports.config.models.coder,
-        fs,
-        ...(shell ? { shell } : {}),
-        emit: ports.emit,
-        signal: ports.signal,
-        dependencyFiles: task.dependencies.flatMap((id) =>
-          ports.store.getTask(id)?.changed_files ?? []
-        ),
-        planFileName: ports.config.git.plan_file_name,
-        ...(codeMap ? { codeMap } : {}),
-      },
-      plan.id,
-      task,
-    );
-    const signature = await signatureOf(fs, [...out.changedFiles, ...task.file_paths]);
-    const listing = out.changedFiles.length
-      ? `\n\nFiles changed: ${out.changedFiles.join(", ")}`
-      : "";
-    ports.store.transition(task.id, "finish_coding", {
-      coder_output: out.summary + listing,
-      changed_files: out.changedFiles,
-      diff: out.diff,
-      prev_code_signature: task.code_signature,
-      code_signature: signature,
-    });
-    files = out.changedFiles;
+    files = await codeAndStore(ports, plan, task);
   } catch (err) {
     emitEnd(ports, "coder", plan, task, false);
     return phaseFailed(ports, task, "coder", err);

@@ -18,7 +18,6 @@ import type { LlmClient } from "../llm/types.ts";
 import { abortableSleep } from "../llm/retry.ts";
 import { backendFor } from "../models/detect.ts";
 import { createModelManager } from "../models/manager.ts";
-import { defaultMemoryProbe } from "../models/memory/probe.ts";
 import { replayModelManager } from "../models/replay_manager.ts";
 import { budgetConfig } from "../models/server_context.ts";
 import type { ModelManager } from "../models/types.ts";
@@ -32,6 +31,7 @@ import type { RunPorts } from "./run_ports.ts";
 import { calibrateFromServer } from "../llm/server_calibration.ts";
 import { CALIBRATION_TEXT } from "../agents/calibration_text.ts";
 import type { RunCommand } from "../validate/command_runner.ts";
+import { laneMemoryProbe } from "./server_lanes.ts";
 import { PythonCheckServer } from "../validate/python_server.ts";
 
 /** Inputs of {@linkcode buildRunPorts}. */
@@ -67,15 +67,27 @@ export interface BuildOptions {
  */
 export type BuiltPorts = RunPorts & ModelCallPorts;
 
+/**
+ * The model manager of the implicit server: over its backend, gated on this
+ * machine's memory only when the server runs here; a replay has none.
+ */
+async function modelManager(
+  o: BuildOptions,
+  config: Config,
+  backend: Awaited<ReturnType<typeof backendFor>> | undefined,
+): Promise<ModelManager> {
+  if (!backend) return replayModelManager(config, o.bus.emit);
+  const server = { name: "default", baseUrl: config.lm_studio_base_url };
+  const probe = await laneMemoryProbe(server, o.bus.emit);
+  return createModelManager(config, { backend, probe, emit: o.bus.emit });
+}
+
 /** Creates the run's ports. */
 export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
   const backend = o.models || o.replay ? undefined : await backendFor(o.config);
   const config = await serverBudget(o, backend);
   const llm = roleClients(o, config);
-  const models = o.models ??
-    (backend
-      ? createModelManager(config, { backend, probe: await defaultMemoryProbe(), emit: o.bus.emit })
-      : replayModelManager(config, o.bus.emit));
+  const models = o.models ?? await modelManager(o, config, backend);
   const count = await cl100k();
   const calibration = new TokenCalibration();
   if (backend?.kind === "llamacpp") {
