@@ -1,13 +1,23 @@
 /**
  * A replay of the slot scheduler's waves on the layered plan of
  * `parallel_bench.ts`, with the fake's batching curve and no cost at all for
- * LAO's own steps: the wall time the waves alone allow. It models
- * `pipeline/parallel_scheduler.ts` (one role per wave for every server, stay
- * on the loaded role while it has work, fill the servers' slots in order) and
- * the scripted session (2 coder requests and 1 review per task, the task of
+ * LAO's own steps: the wall time the waves alone allow, and the model loads
+ * each server makes. It models `pipeline/parallel_scheduler.ts` and the
+ * scripted session (2 coder requests and 1 review per task, the task of
  * layer 2, index 0 rejected once; a request's time fixed when it starts, from
- * the requests in flight on its server, as in `SlotGate`). It is a model, not
+ * the tasks in flight on its server, as in `SlotGate`). It is a model, not
  * LAO: `bench/README.md` checks it against measured runs.
+ *
+ * Two modes. `global`: one role per wave for every server; the next wave's
+ * role (stay on the loaded one while it has work) is chosen once every
+ * server's slots are empty. `lanes`: each server runs its own waves and picks
+ * its own role when its slots are empty: it stays on its loaded role while
+ * that role has work it can take, else takes the other role's. Servers still
+ * busy take new work of their role first, so an idle one switches only for
+ * what they cannot take; and of two busy servers on one role the one with
+ * more tasks in flight takes it, so the other drains and can switch (without
+ * that rule both end their waves together, as in `global`). One server codes
+ * while another reviews.
  *
  * Run: `deno run bench/wave_replay.ts [layers] [width] [alone_seconds] [exponent]`
  * (default 5 10 2 and the fake's `BATCH_EXPONENT`).
@@ -28,6 +38,17 @@ export interface ReplayShape {
   speed?: (n: number) => number;
 }
 
+/** How servers choose their role: all together per wave, or each its own. */
+export type ReplayMode = "global" | "lanes";
+
+/** What a replay gives. */
+export interface Replayed {
+  /** Seconds from the architect's request to the last review. */
+  seconds: number;
+  /** Model loads per server (the architect's planner load on the first). */
+  loads: number[];
+}
+
 type Role = "coder" | "reviewer";
 type Status = "pending" | "running" | "coded" | "done";
 interface Request {
@@ -35,11 +56,32 @@ interface Request {
   order: number;
   server: number;
   task: string;
+  role: Role;
   left: number;
 }
+interface Server {
+  role: Role | null;
+  model: string;
+  inFlight: number;
+  loads: number;
+}
 
-/** Seconds the plan takes with the waves of `shape` and LAO free. */
+const otherRole = (r: Role): Role => r === "coder" ? "reviewer" : "coder";
+
+/** Stay on `last` while it has work, else the other role; null when neither has any. */
+function nextRole(last: Role | null, has: Record<Role, boolean>): Role | null {
+  if (!has.coder && !has.reviewer) return null;
+  if (last === null) return has.coder ? "coder" : "reviewer";
+  return has[last] ? last : otherRole(last);
+}
+
+/** Seconds the plan takes with the global waves of `shape` and LAO free. */
 export function replayWaves(shape: ReplayShape): number {
+  return replay(shape, "global").seconds;
+}
+
+/** Replays the plan in `mode`: seconds and loads per server. */
+export function replay(shape: ReplayShape, mode: ReplayMode): Replayed {
   const status = new Map<string, Status>();
   for (let l = 0; l < shape.layers; l++) {
     for (let i = 0; i < shape.width; i++) status.set(`${l}_${i}`, "pending");
@@ -51,52 +93,63 @@ export function replayWaves(shape: ReplayShape): number {
       const [l, i] = id.split("_").map(Number) as [number, number];
       return s === "pending" && (l === 0 || status.get(`${l - 1}_${i}`) === "done");
     }).map(([id]) => id);
-  let clock = shape.aloneSeconds; // the architect's request, alone
-  let last: Role | null = null;
-  for (;;) {
-    const has = { coder: ready("coder").length > 0, reviewer: ready("reviewer").length > 0 };
-    if (!has.coder && !has.reviewer) return clock;
-    const other: Role = last === "coder" ? "reviewer" : "coder";
-    const role: Role = last === null
-      ? (has.coder ? "coder" : "reviewer")
-      : has[last]
-      ? last
-      : other;
-    last = role;
-    clock = runWave(shape, role, clock, status, ready, rejects);
-  }
-}
-
-function runWave(
-  shape: ReplayShape,
-  role: Role,
-  start: number,
-  status: Map<string, Status>,
-  ready: (role: Role) => string[],
-  rejects: Map<string, number>,
-): number {
-  const busy = Array.from({ length: shape.servers }, () => 0);
+  const has = () => ({ coder: ready("coder").length > 0, reviewer: ready("reviewer").length > 0 });
+  const servers: Server[] = Array.from({ length: shape.servers }, (_, i) => ({
+    role: null,
+    model: i === 0 ? "planner" : "",
+    inFlight: 0,
+    loads: i === 0 ? 1 : 0,
+  }));
   const flying: Request[] = [];
   let order = 0;
-  let clock = start;
-  const send = (server: number, task: string, left: number) =>
+  let clock = shape.aloneSeconds; // the architect's request, alone
+  let globalRole: Role | null = null;
+  const send = (s: number, task: string, role: Role, left: number) =>
     flying.push({
-      end: clock + shape.aloneSeconds / (shape.speed ?? perRequestSpeed)(busy[server]!),
+      end: clock + shape.aloneSeconds / (shape.speed ?? perRequestSpeed)(servers[s]!.inFlight),
       order: order++,
-      server,
+      server: s,
       task,
+      role,
       left,
     });
-  const fill = () => {
-    for (let s = 0; s < shape.servers; s++) {
-      while (busy[s]! < shape.slots) {
-        const task = ready(role)[0];
-        if (!task) return;
-        status.set(task, "running");
-        busy[s]!++;
-        send(s, task, role === "coder" ? 1 : 0);
+  const take = (s: number, role: Role) => {
+    const server = servers[s]!;
+    while (server.inFlight < shape.slots) {
+      const task = ready(role)[0];
+      if (!task) return;
+      if (server.model !== role) {
+        server.model = role;
+        server.loads++;
       }
+      status.set(task, "running");
+      server.inFlight++;
+      send(s, task, role, role === "coder" ? 1 : 0);
     }
+  };
+  const fill = () => {
+    if (mode === "global") {
+      if (flying.length === 0) {
+        globalRole = nextRole(globalRole, has());
+        for (const server of servers) server.role = globalRole;
+      }
+      if (globalRole) servers.forEach((_, s) => take(s, globalRole!));
+      return;
+    }
+    // Busy servers take new work of their role first, the busiest first: one with fewer
+    // tasks in flight leaves it to a busier one on its role, drains, and can switch.
+    const busier = (s: number) =>
+      servers.some((o, j) =>
+        j !== s && o.role === servers[s]!.role && o.inFlight > servers[s]!.inFlight
+      );
+    servers.forEach((server, s) => server.inFlight > 0 && !busier(s) && take(s, server.role!));
+    servers.forEach((server, s) => {
+      if (server.inFlight > 0) return;
+      const role = nextRole(server.role, has());
+      if (!role) return;
+      server.role = role;
+      take(s, role);
+    });
   };
   fill();
   while (flying.length > 0) {
@@ -104,16 +157,21 @@ function runWave(
     const r = flying.shift()!;
     clock = r.end;
     if (r.left > 0) {
-      send(r.server, r.task, r.left - 1);
+      send(r.server, r.task, r.role, r.left - 1);
       continue;
     }
-    busy[r.server]!--;
-    const rejected = role === "reviewer" && (rejects.get(r.task) ?? 0) > 0;
+    servers[r.server]!.inFlight--;
+    const rejected = r.role === "reviewer" && (rejects.get(r.task) ?? 0) > 0;
     if (rejected) rejects.set(r.task, rejects.get(r.task)! - 1);
-    status.set(r.task, role === "coder" ? "coded" : rejected ? "pending" : "done");
+    status.set(r.task, r.role === "coder" ? "coded" : rejected ? "pending" : "done");
     fill();
   }
-  return clock;
+  return { seconds: clock, loads: servers.map((s) => s.loads) };
+}
+
+/** The plan's load bound: the planner, then a coder and a reviewer load per round (layers + the rework). */
+export function replayLoadBound(layers: number): number {
+  return 1 + 2 * (layers + (layers > 2 ? 1 : 0));
 }
 
 if (import.meta.main) {
@@ -123,9 +181,18 @@ if (import.meta.main) {
   const exponent = Number(Deno.args[3] ?? BATCH_EXPONENT);
   const base = { layers, width, aloneSeconds, speed: (n: number) => Math.pow(n, -exponent) };
   const seq = replayWaves({ ...base, servers: 1, slots: 1 });
-  console.log(`layered ${layers}x${width}, ${aloneSeconds} s per request alone, n^-${exponent}`);
-  for (const [servers, slots] of [[1, 1], [1, 4], [2, 4]] as const) {
-    const s = replayWaves({ ...base, servers, slots });
-    console.log(`  ${servers} x ${slots} slots: ${s.toFixed(1)}s = ${(s / seq).toFixed(3)}x`);
+  console.log(
+    `layered ${layers}x${width}, ${aloneSeconds} s per request alone, n^-${exponent}, ` +
+      `load bound ${replayLoadBound(layers)}`,
+  );
+  for (const [servers, slots] of [[1, 1], [1, 4], [2, 4], [3, 4]] as const) {
+    for (const mode of ["global", "lanes"] as const) {
+      if (mode === "lanes" && servers === 1) continue;
+      const r = replay({ ...base, servers, slots }, mode);
+      console.log(
+        `  ${servers} x ${slots} slots, ${mode.padEnd(6)}: ${r.seconds.toFixed(1)}s = ` +
+          `${(r.seconds / seq).toFixed(3)}x, loads ${r.loads.join(" / ")}`,
+      );
+    }
   }
 }
