@@ -28,7 +28,8 @@ const ATTACKS: Attack[] = [
     steps: [
       // Past every cap: the model's head and tail, and the shell log's 16 MiB.
       sh("yes 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' | head -c 24000000"),
-      sh("head -c 20000000 /dev/urandom"),
+      // Binary output past the model's head and tail (the log's cap is the step above's).
+      sh("head -c 2000000 /dev/urandom"),
       sh("printf 'x%.0s' $(seq 1 200000) 1>&2"),
     ],
   },
@@ -39,12 +40,16 @@ const ATTACKS: Attack[] = [
       sh(
         "d=deep; for i in $(seq 1 300); do d=$d/d; done; mkdir -p $d 2>&1 | tail -1; " +
           "echo 'print(1)' > $d/x.py 2>&1 | tail -1; ln -s . loop; ln -s loop2 loop1; ln -s loop1 loop2; " +
-          "mkdir -p ring/a; ln -s ../../ring ring/a/back; echo made",
+          "mkdir -p ring/a; ln -s ../../ring ring/a/back; " +
+          // The texts that make backtracking regexes explode, in a folder of their own.
+          `mkdir rx; printf '${"a".repeat(40)}!\\n${"x".repeat(40)}\\n' > rx/t.txt; echo made`,
       ),
       sh("mkdir -p many && cd many && seq 1 5000 | xargs touch; echo touched"),
-      { tool: "search", args: { pattern: "^(a+)+$", regex: true } },
+      { tool: "search", args: { pattern: "^(a+)+$", regex: true, path: "rx" } },
+      // Over the 5,000 files: the search's walk cap.
       { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "many" } },
-      { tool: "search", args: { pattern: "(a|aa)*\\1", regex: true } },
+      { tool: "search", args: { pattern: "(a|aa)*\\1", regex: true, path: "rx" } },
+      { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "rx" } },
       { tool: "list_dir", args: { path: ".", depth: 8 } },
       { tool: "find_relevant_files", args: { query: "print loop ring" } },
     ],
@@ -58,9 +63,12 @@ const ATTACKS: Attack[] = [
   },
   {
     id: "bomb_timeout",
+    // One step: the model's timeout: 3600, a shell and a child that ignore TERM.
     steps: [
-      sh("sleep 3000; echo woke", 3600),
-      sh("trap '' TERM INT HUP; (trap '' TERM; sleep 3000) & sleep 3000", 3600),
+      sh(
+        "trap '' TERM INT HUP; (trap '' TERM; sleep 3000; echo woke) & sleep 3000; echo woke",
+        3600,
+      ),
     ],
   },
   {
@@ -98,19 +106,19 @@ Deno.test("attack: bombs are stopped by the sandbox's limits; LAO stays up and s
     BOMB_LIMITS_YAML,
   );
   const r = await p.run();
+  // Nothing keeps growing the workspace after its command ended: the size now,
+  // and again after the run's checks (a left writer appends thousands of lines meanwhile).
+  const ws = join(p.paths.base, "bomb_leftover");
+  const size = async () => (await Deno.stat(join(ws, "grow.py")).catch(() => ({ size: 0 }))).size;
+  const before = await size();
   await p.assertHeld(r);
   for (const a of ATTACKS) {
     assert.ok(r.results.has(a.id), `the coder of ${a.id} never ran:\n${r.stdout}\n${r.stderr}`);
   }
   // The model's timeout: 3600 was cut to tools.shell.timeout_s.
   assert.doesNotMatch(p.seen(r, "bomb_timeout"), /woke/);
-  // Nothing kept growing the workspace after its command ended.
-  const ws = join(p.paths.base, "bomb_leftover");
-  const size = async () => (await Deno.stat(join(ws, "grow.py")).catch(() => ({ size: 0 }))).size;
-  const before = await size();
-  await new Promise((res) => setTimeout(res, 500));
-  assert.equal(await size(), before, "a process left by the shell still writes the workspace");
   // Every request to the model stayed bounded (the output cap held).
   const biggest = Math.max(...p.server.requests.map((q) => JSON.stringify(q.body ?? "").length));
   assert.ok(biggest < 2_000_000, `a request of ${biggest} bytes reached the model`);
+  assert.equal(await size(), before, "a process left by the shell still writes the workspace");
 });

@@ -21,6 +21,8 @@ import { type FakeServer, start } from "../fake_server/server.ts";
 import type { ChatBody, Reply } from "../fake_server/types.ts";
 import { childEnv, denoPath, laoCommand, runLao, SMALL_MODELS_YAML } from "../lao_process.ts";
 import { KEYS } from "../pipeline/scripted.ts";
+import { fastPath } from "../../src/cli/fast_path.ts";
+import { captureOutput } from "../../testing/capture_output.ts";
 
 /** One tool call the attacking coder makes. */
 export interface Step {
@@ -326,18 +328,36 @@ export class AttackProject implements AsyncDisposable {
         console.log(`== ${id}\n${seen.join("\n--\n")}`);
       }
     }
-    const st = await runLao(this.paths.base, ["status", "--json"], {
-      env: { HOME: this.paths.home },
-    });
-    assert.equal(st.code, 0, `lao status --json: ${st.stderr}`);
     return {
       code: out.code,
       stdout,
       stderr,
       peakRss,
-      status: JSON.parse(st.stdout) as StatusJson,
+      status: await this.#status(),
       results: this.#respond.results,
     };
+  }
+
+  /**
+   * `lao status --json` after the run, on the CLI's own fast path in this
+   * process (the same document; no Deno start-up); a spawned `lao` when the
+   * fast path leaves it to the full CLI.
+   */
+  async #status(): Promise<StatusJson> {
+    const home = this.paths.home;
+    const output = captureOutput();
+    const code = await fastPath(["status", "--json"], {
+      cwd: this.paths.base,
+      env: (name) => name === "HOME" ? home : Deno.env.get(name),
+      output,
+    });
+    if (code !== undefined) {
+      assert.equal(code, 0, `lao status --json: ${output.errors.join("\n")}`);
+      return JSON.parse(output.lines.join("\n")) as StatusJson;
+    }
+    const st = await runLao(this.paths.base, ["status", "--json"], { env: { HOME: home } });
+    assert.equal(st.code, 0, `lao status --json: ${st.stderr}`);
+    return JSON.parse(st.stdout) as StatusJson;
   }
 
   /**

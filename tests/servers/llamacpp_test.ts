@@ -9,7 +9,7 @@ import { createModelManager } from "../../src/models/manager.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { type ChatBody, type FakeServerOptions, type Reply, start } from "../fake_server/server.ts";
 import { INVALID_API_KEY_BODY } from "../fake_server/llamacpp_single_routes.ts";
-import { runLao } from "../lao_process.ts";
+import { laoInProcess } from "../lao_in_process.ts";
 import { harness } from "../pipeline/harness.ts";
 
 const SERVED = "qwen/qwen3-coder-30b";
@@ -108,7 +108,7 @@ Deno.test("preflight against a 2,048-token server splits the plan and warns once
   try {
     await Deno.writeTextFile(join(dir, "plan.md"), BIG_PLAN);
     await Deno.writeTextFile(join(dir, "factory.yaml"), `lm_studio_base_url: ${fake.url}\n`);
-    const r = await runLao(dir, ["preflight", "--plan", "plan.md", "--json"]);
+    const r = await laoInProcess(dir, ["preflight", "--plan", "plan.md", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.context_length, 2048);
@@ -118,7 +118,7 @@ Deno.test("preflight against a 2,048-token server splits the plan and warns once
     assert.equal(warnings.length, 1, r.stderr);
     assert.match(warnings[0]!, /planner 32768 → 2048/);
     await fake.close();
-    const offline = await runLao(dir, ["preflight", "--plan", "plan.md", "--json"]);
+    const offline = await laoInProcess(dir, ["preflight", "--plan", "plan.md", "--json"]);
     assert.equal(JSON.parse(offline.stdout).context_length, 32768, "offline: the config's");
   } finally {
     await Deno.remove(dir, { recursive: true });
