@@ -4,8 +4,9 @@
  * (more than the client's retries, so the run pauses once as for an
  * outage), then cleared, and the plan completes with every attempt intact.
  *
- * Through the pipeline harness for the whole matrix, and once through a real
- * `lao run --single-run` process for the exit code and stderr.
+ * Through the pipeline harness for the whole matrix, and once through the CLI's
+ * `lao run --single-run` in this process for the exit code, the summary and
+ * stderr (with the console watched for stray writes).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -14,7 +15,8 @@ import { UserError } from "../../src/errors.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { Store } from "../../src/store/store.ts";
 import { type Fault, type FaultKind, start } from "../fake_server/server.ts";
-import { exampleProject, runLao } from "../lao_process.ts";
+import { exampleProject } from "../lao_process.ts";
+import { laoInProcess } from "../lao_in_process.ts";
 import { harness } from "../pipeline/harness.ts";
 import {
   EXAMPLE_TASKS,
@@ -133,6 +135,19 @@ Deno.test("llama.cpp's argument-parse 500 is left to the task's logic: no pause,
   );
 });
 
+/** Runs `fn` with the console's writes kept instead of printed. */
+async function withConsoleKept<T>(fn: () => Promise<T>): Promise<{ value: T; printed: string }> {
+  const printed: string[] = [];
+  const keep = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
+  const saved = { log: console.log, error: console.error, warn: console.warn, info: console.info };
+  Object.assign(console, { log: keep, error: keep, warn: keep, info: keep });
+  try {
+    return { value: await fn(), printed: printed.join("\n") };
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
 Deno.test("lao run --single-run rides out garbage SSE on the coder: exit 0, no stack, no attempt used", async () => {
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
   server.setFaults({
@@ -147,11 +162,14 @@ Deno.test("lao run --single-run rides out garbage SSE on the coder: exit 0, no s
       "  outage_pause_base_s: 0.01\n",
   );
   try {
-    const r = await runLao(dir, ["run", "--single-run", "--plain"]);
+    const { value: r, printed } = await withConsoleKept(() =>
+      laoInProcess(dir, ["run", "--single-run", "--plain"])
+    );
     // Exit 0: the plan completed once the faults were gone.
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /tasks: 2 completed/);
     assert.doesNotMatch(r.stderr + r.stdout, /^\s+at .+:\d+:\d+\)?$/m, "no stack trace");
+    assert.equal(printed, "", "nothing printed past LAO's output");
     assert.match(r.stdout + r.stderr, /no task attempts used/);
     const store = Store.open(join(dir, ".lao", "state.db"));
     try {

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { start } from "../fake_server/server.ts";
 import { defaultFakeModels } from "../fake_server/types.ts";
-import { OutputWatcher, runLao, SMALL_MODELS_YAML, spawnLao } from "../lao_process.ts";
+import { OutputWatcher, SMALL_MODELS_YAML, spawnLao } from "../lao_process.ts";
+import { laoInProcess } from "../lao_in_process.ts";
 import { EXAMPLE_TASKS, KEYS, scriptedSession, TEN_PLAN, TEN_TASKS } from "../pipeline/scripted.ts";
 import { frames, hasTmux, laoInTmux } from "./tmux.ts";
 
@@ -44,7 +45,7 @@ Deno.test({
       await out.rest();
       server.setFaults();
       assert.equal((await first.status).code, 130, await errText);
-      const status = await runLao(dir, ["status", "--json"]);
+      const status = await laoInProcess(dir, ["status", "--json"]);
       const doc = JSON.parse(status.stdout);
       const done: number = doc.tasks.completed;
       assert.equal(doc.total, 10);
