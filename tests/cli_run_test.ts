@@ -1,13 +1,13 @@
 /**
  * `lao health`, `lao run`, `lao sandbox check` and the demo as a user runs them.
- * A process where only a process shows it (the run journey and its JSON stream,
- * the demo task, a PATH without bubblewrap, the environment the sandboxed shell
- * must not see); in-process otherwise (a stopped server's one-line error in a
- * process is `tests/cli_json_test.ts`'s `lao run --json`).
+ * A process where only a process shows it: one `lao run` journey (its exit code
+ * and summary, the environment its sandboxed shell must not see), the demo task,
+ * a PATH without bubblewrap; in-process otherwise (a stopped server's one-line
+ * error in a process is `tests/cli_json_test.ts`'s `lao run --json`).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { start } from "./fake_server/server.ts";
+import { type Respond, start } from "./fake_server/server.ts";
 import { exampleProject, REPO, runLao } from "./lao_process.ts";
 import { laoInProcess } from "./lao_in_process.ts";
 import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./pipeline/scripted.ts";
@@ -78,27 +78,6 @@ Deno.test("lao health names a missing model and suggests the closest available k
     const coder = JSON.parse(r.stdout).roles.find((x: { role: string }) => x.role === "coder");
     assert.deepEqual([coder.present, coder.suggestion], [false, KEYS.coder]);
   });
-});
-
-Deno.test("lao run --single-run completes a plan against the fake server and prints the summary", async () => {
-  await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
-  const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
-  try {
-    const r = await runLao(dir, ["run", "--single-run", "--plain"]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /LAO run finished/);
-    assert.match(r.stdout, /tasks: 2 completed/);
-    assert.match(r.stdout, /lao\(coder\): task #1 Greeting library/);
-    const status = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
-    assert.equal(status.tasks.completed, 2);
-    assert.ok(status.tokens.coder.prompt > 0);
-    const json = await runLao(dir, ["run", "--single-run", "--json"]);
-    assert.equal(json.code, 0, json.stderr);
-    for (const line of nonEmpty(json.stdout)) JSON.parse(line);
-    assert.match(json.stdout, /"type":"run.summary"/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 });
 
 Deno.test("deno task demo runs the example plan offline and leaves the checkout clean", async () => {
@@ -185,57 +164,92 @@ Deno.test("a cassette that does not match the run stops it with the first mismat
   });
 });
 
-Deno.test("the coder's shell runs in the sandbox: status line first, no secrets, workspace writable", async () => {
+/**
+ * The coder's first task runs `shell_exec` (a file and the key it can see), then
+ * writes the library; everything else is the example plan's scripted session.
+ */
+function shellSession(): { respond: Respond; shellResult: () => string } {
   const session = scriptedSession(EXAMPLE_TASKS);
   let shellResult = "";
-  await using server = await start({
-    respond: (body, ctx) => {
-      const msgs = body.messages ?? [];
-      const last = msgs.at(-1);
-      if (
-        body.model === KEYS.coder && String(msgs[1]?.content).includes("## Task: Greeting library")
-      ) {
-        if (last?.role === "user") {
-          return {
-            toolCalls: [{
-              name: "shell_exec",
-              arguments: { command: 'echo sandboxed > proof.txt; echo "key=[$OPENAI_API_KEY]"' },
-            }],
-          };
-        }
-        if (last?.role === "tool" && !shellResult) {
-          shellResult = String(last.content);
-          const lib = EXAMPLE_TASKS[0]!;
-          return {
-            toolCalls: [{
-              name: "file_write",
-              arguments: { path: lib.file, content: lib.content },
-            }],
-          };
-        }
+  const respond: Respond = (body, ctx) => {
+    const msgs = body.messages ?? [];
+    const last = msgs.at(-1);
+    if (
+      body.model === KEYS.coder && String(msgs[1]?.content).includes("## Task: Greeting library")
+    ) {
+      if (last?.role === "user") {
+        return {
+          toolCalls: [{
+            name: "shell_exec",
+            arguments: { command: 'echo sandboxed > proof.txt; echo "key=[$OPENAI_API_KEY]"' },
+          }],
+        };
       }
-      return session(body, ctx);
-    },
-  });
+      if (last?.role === "tool" && !shellResult) {
+        shellResult = String(last.content);
+        const lib = EXAMPLE_TASKS[0]!;
+        return {
+          toolCalls: [{ name: "file_write", arguments: { path: lib.file, content: lib.content } }],
+        };
+      }
+    }
+    return session(body, ctx);
+  };
+  return { respond, shellResult: () => shellResult };
+}
+
+// One `lao run` process for the whole journey (its exit code, stdout, the
+// environment its sandboxed shell gets); each step checks one thing it shows.
+Deno.test("lao run --single-run in a process", async (t) => {
+  const { respond, shellResult } = shellSession();
+  await using server = await start({ respond });
   const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
   try {
     const r = await runLao(dir, ["run", "--single-run", "--plain"], {
       env: { OPENAI_API_KEY: "sk-very-secret" },
     });
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(shellResult, /^sandbox: bwrap \(/);
-    assert.match(shellResult, /key=\[\]/);
-    assert.doesNotMatch(shellResult, /sk-very-secret/);
-    assert.equal(await Deno.readTextFile(join(dir, "example_plan", "proof.txt")), "sandboxed\n");
-    // The file the shell wrote belongs to the task: it is in the task's commit.
-    const shown = await new Deno.Command("git", {
-      args: ["log", "--name-only", "--format=%s", "--grep", "^lao(coder): task #1"],
-      cwd: join(dir, "example_plan"),
-      stdout: "piped",
-    }).output();
-    const files = new TextDecoder().decode(shown.stdout);
-    assert.match(files, /proof\.txt/);
-    assert.match(files, /greeting\/__init__\.py/);
+
+    await t.step("completes the plan against the fake server and prints the summary", async () => {
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /LAO run finished/);
+      assert.match(r.stdout, /tasks: 2 completed/);
+      assert.match(r.stdout, /lao\(coder\): task #1 Greeting library/);
+      const status = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
+      assert.equal(status.tasks.completed, 2);
+      assert.ok(status.tokens.coder.prompt > 0);
+    });
+
+    await t.step(
+      "the coder's shell runs in the sandbox: status line first, no secrets, workspace writable",
+      async () => {
+        assert.match(shellResult(), /^sandbox: bwrap \(/);
+        assert.match(shellResult(), /key=\[\]/);
+        assert.doesNotMatch(shellResult(), /sk-very-secret/);
+        assert.equal(
+          await Deno.readTextFile(join(dir, "example_plan", "proof.txt")),
+          "sandboxed\n",
+        );
+        // The file the shell wrote belongs to the task: it is in the task's commit.
+        const shown = await new Deno.Command("git", {
+          args: ["log", "--name-only", "--format=%s", "--grep", "^lao(coder): task #1"],
+          cwd: join(dir, "example_plan"),
+          stdout: "piped",
+        }).output();
+        const files = new TextDecoder().decode(shown.stdout);
+        assert.match(files, /proof\.txt/);
+        assert.match(files, /greeting\/__init__\.py/);
+      },
+    );
+
+    await t.step(
+      "a second run with --json prints one JSON event per line and the summary",
+      async () => {
+        const json = await laoInProcess(dir, ["run", "--single-run", "--json"]);
+        assert.equal(json.code, 0, json.stderr);
+        for (const line of nonEmpty(json.stdout)) JSON.parse(line);
+        assert.match(json.stdout, /"type":"run.summary"/);
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
