@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { Config } from "../../src/config/schema.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import type { ChatBody, Reply } from "../fake_server/server.ts";
 import { harness } from "./harness.ts";
@@ -41,6 +42,11 @@ function templateError(body: ChatBody): Reply | undefined {
 }
 
 const lastText = (body: ChatBody) => String((body.messages ?? []).at(-1)?.content ?? "");
+
+/** Commits are not what a cut-off answer reaches: no git in these runs. */
+const noGit = (c: Config) => {
+  c.git.enabled = false;
+};
 
 const TASK: ScriptedTask = { title: "Big file", file: "big.py", content: py("big") };
 
@@ -83,7 +89,7 @@ for (
         };
       }
       return { ...cut, toolCalls: [...(cut.toolCalls ?? [])] };
-    });
+    }, noGit);
     await h.addPlan("big.md", "# Big\n- big.py\n");
     await runPipeline(h.deps, { singleRun: true });
 
@@ -115,6 +121,7 @@ Deno.test("a coder whose answers are always cut off stops after a few tries inst
         finishReason: "length",
       };
   }, (c) => {
+    noGit(c);
     c.orchestration.max_task_attempts = 1;
   });
   await h.addPlan("big.md", "# Big\n- big.py\n");
@@ -147,7 +154,7 @@ Deno.test("a planner answer cut at max_tokens is continued, keeping the tasks re
       return { content: `[${task(tasks[0]!)}, {"title": "Second", "descr`, finishReason: "length" };
     }
     return { content: `[${task(tasks[1]!)}]` };
-  });
+  }, noGit);
   await h.addPlan("two.md", "# Two\n- first.py\n- second.py\n");
   await runPipeline(h.deps, { singleRun: true });
   assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [
@@ -169,7 +176,7 @@ Deno.test("a review cut at max_tokens before the verdict is asked again for the 
       return { content: "", reasoning: "Let me think about every line...", finishReason: "length" };
     }
     return { content: '{"verdict": "APPROVED", "findings": [], "summary": "ok"}' };
-  });
+  }, noGit);
   await h.addPlan("big.md", "# Big\n- big.py\n");
   await runPipeline(h.deps, { singleRun: true });
   assert.equal(h.store.listTasks()[0]!.status, "completed");

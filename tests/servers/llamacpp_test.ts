@@ -160,39 +160,64 @@ function roleOf(body: ChatBody): "planner" | "coder" | "reviewer" {
   return "reviewer";
 }
 
-Deno.test("an outage while decomposing pauses the run and resumes when the server is back", async () => {
-  let planner = 0;
-  const respond = (body: ChatBody): Reply => {
-    const role = roleOf(body);
-    if (role === "planner") {
-      planner++;
-      return {
-        content: JSON.stringify([{
-          title: "Greeting",
-          description: "Write greet.py",
-          file_paths: ["greet.py"],
-          dependencies: [],
-          phase: null,
-          deliverable_ids: [],
-        }]),
-      };
-    }
-    if (role === "coder") {
-      const last = body.messages?.[body.messages.length - 1];
-      if (last?.role === "tool") return { content: "Wrote greet.py." };
-      return {
-        toolCalls: [{ name: "file_write", arguments: { path: "greet.py", content: "x = 1\n" } }],
-      };
-    }
-    return { content: '{"verdict": "APPROVED", "findings": [], "summary": "fine"}' };
-  };
-  await using h = await harness(respond, (config) => {
+/** Plays a one-task plan: the architect's task, the coder's write, the reviewer's approval. */
+function greeting(body: ChatBody): Reply {
+  const role = roleOf(body);
+  if (role === "planner") {
+    return {
+      content: JSON.stringify([{
+        title: "Greeting",
+        description: "Write greet.py",
+        file_paths: ["greet.py"],
+        dependencies: [],
+        phase: null,
+        deliverable_ids: [],
+      }]),
+    };
+  }
+  if (role === "coder") {
+    const last = body.messages?.[body.messages.length - 1];
+    if (last?.role === "tool") return { content: "Wrote greet.py." };
+    return {
+      toolCalls: [{ name: "file_write", arguments: { path: "greet.py", content: "x = 1\n" } }],
+    };
+  }
+  return { content: '{"verdict": "APPROVED", "findings": [], "summary": "fine"}' };
+}
+
+/** A harness on a single-model llama-server serving every role, without git. */
+function singleHarness(respond: (body: ChatBody) => Reply) {
+  return harness(respond, (config) => {
     config.server.kind = "llamacpp";
     for (const role of ["planner", "coder", "reviewer", "pilot"] as const) {
       config.models[role].key = SERVED;
     }
-    config.git.enabled = false; // this test is about the server, not history
+    config.git.enabled = false; // these tests are about the server, not history
   }, { server: { flavor: "llamacpp", llamacppMode: "single", loaded: [SERVED] } });
+}
+
+Deno.test("model-call records keep llama.cpp's own prefill count (timings.prompt_n)", async () => {
+  await using h = await singleHarness(greeting);
+  const planPath = await h.addPlan("greet.md", "# Greet\n\n- greet.py: x = 1\n");
+  await runPipeline(h.deps, { planPath, singleRun: true });
+  const tokens = h.store.tokensByRole();
+  const prefill = h.store.prefillByRole();
+  assert.deepEqual(Object.keys(prefill).sort(), ["coder", "planner", "reviewer"]);
+  for (const [role, p] of Object.entries(prefill)) {
+    assert.equal(p.reported, tokens[role]!.calls, `every ${role} call reported its prefill`);
+    assert.ok(p.prefill <= tokens[role]!.prompt);
+  }
+  // The coder's second round repeats its first request's prefix: the server found it cached.
+  assert.ok(prefill.coder!.prefill < tokens.coder!.prompt);
+});
+
+Deno.test("an outage while decomposing pauses the run and resumes when the server is back", async () => {
+  let planner = 0;
+  const respond = (body: ChatBody): Reply => {
+    if (roleOf(body) === "planner") planner++;
+    return greeting(body);
+  };
+  await using h = await singleHarness(respond);
   const port = Number(new URL(h.server.url).port);
   // The server goes away right before the architect's first call ...
   await h.server.close();
