@@ -2,10 +2,17 @@
  * Attack class 1 inside the user's own repository: a plan workspace in a
  * folder of the user's repository tries to get a `.git` of its own (the
  * attacks of a workspace with its own repository run in `confinement_test.ts`).
+ *
+ * The same `lao run` carries issue 10's transport faults through the
+ * end-to-end path: its coder and reviewer calls meet a 200 MB reply, a
+ * never-ending stream, a cut stream and garbage SSE. No attempt is burned,
+ * LAO's peak memory stays under 1 GB, and every plan completes once the faults
+ * are gone.
  */
 import assert from "node:assert/strict";
 import { type Attack, AttackProject } from "./harness.ts";
 import { attrs, withEvil } from "./git_attacks.ts";
+import { KEYS } from "../pipeline/scripted.ts";
 
 const PARENT_REPO: Attack[] = [
   {
@@ -30,11 +37,34 @@ const PARENT_REPO: Attack[] = [
   },
 ];
 
-Deno.test("attack: a workspace inside the user's own repository cannot get a .git of its own", async () => {
-  await using p = await AttackProject.create(PARENT_REPO, "", { gitRepo: true });
+/** Plans without an attack: only the faults reach them. */
+const CALM: Attack[] = [{ id: "calm_a", steps: [] }, { id: "calm_b", steps: [] }];
+
+Deno.test("attack: a workspace inside the user's own repository, through transport faults", async (t) => {
+  await using p = await AttackProject.create([...PARENT_REPO, ...CALM], "", { gitRepo: true });
+  p.server.setFaults(
+    { kind: "oversize", model: KEYS.coder, sizeBytes: 200 * 1024 * 1024, times: 2 },
+    { kind: "stream_cut", model: KEYS.coder, afterChunks: 2, times: 1 },
+    { kind: "endless", model: KEYS.reviewer, times: 2 },
+    { kind: "garbage_sse", model: KEYS.reviewer, afterChunks: 2, times: 1 },
+  );
   const r = await p.run();
   await p.assertHeld(r);
-  for (const a of PARENT_REPO) {
-    assert.ok(r.results.has(a.id), `the coder of ${a.id} never ran:\n${r.stdout}\n${r.stderr}`);
-  }
+
+  await t.step("the workspace cannot get a .git of its own", () => {
+    for (const a of PARENT_REPO) {
+      assert.ok(r.results.has(a.id), `the coder of ${a.id} never ran:\n${r.stdout}\n${r.stderr}`);
+    }
+  });
+
+  await t.step(
+    "oversize and endless replies on the coder and the reviewer burn no attempt, memory < 1 GB",
+    () => {
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      const calm = r.status.plans.filter((pl) => CALM.some((a) => pl.filename === `${a.id}.md`));
+      assert.deepEqual(calm.map((pl) => pl.status), ["completed", "completed"], r.stdout);
+      assert.ok(r.peakRss > 0, "LAO's memory was measured");
+      assert.doesNotMatch(r.stdout, /attempt 2\//, "a transport fault burned an attempt");
+    },
+  );
 });
