@@ -18,6 +18,14 @@ export interface CliDeps {
   output: Output;
   /** Aborted on the second Ctrl+C; `stopping` on the first. */
   signal?: AbortSignal;
+  /** The standard input `lao pilot` reads (default: `Deno.stdin`); a seam for in-process tests. */
+  stdin?: CliInput;
+}
+
+/** A standard input: its bytes and whether it is a terminal. */
+export interface CliInput {
+  readable: ReadableStream<Uint8Array>;
+  isTerminal(): boolean;
 }
 
 /** A command's implementation: returns the exit code. */

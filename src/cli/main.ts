@@ -97,6 +97,7 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
     env,
     output: deps?.output ?? denoOutput(env),
     ...(deps?.signal ? { signal: deps.signal } : {}),
+    ...(deps?.stdin ? { stdin: deps.stdin } : {}),
   };
   let exitCode = 0;
   let ctx: CliContext | undefined;

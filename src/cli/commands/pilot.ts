@@ -76,9 +76,10 @@ export async function pilotCommand(
   const registry = await openRegistry(ctx);
   const first = initialBinding(ctx, registry);
   const bus = new EventBus();
-  const interactive = out.isTty && Deno.stdin.isTerminal();
+  const stdin = ctx.deps.stdin ?? Deno.stdin;
+  const interactive = out.isTty && stdin.isTerminal();
   const detach = subscribeUi(ctx, bus, json, interactive);
-  const lines = (io.lines ?? joinContinued(readLines(Deno.stdin.readable)))[
+  const lines = (io.lines ?? joinContinued(readLines(stdin.readable)))[
     Symbol.asyncIterator
   ]();
   const interrupts = new PilotInterrupts((line) => out.err(line));
@@ -120,7 +121,7 @@ function subscribeUi(ctx: CliContext, bus: EventBus, json: boolean, interactive:
   if (json) return bus.subscribe(jsonStream(out.out));
   const encoder = new TextEncoder();
   return bus.subscribe(pilotRenderer(out, {
-    echoUser: !Deno.stdin.isTerminal(),
+    echoUser: !(ctx.deps.stdin ?? Deno.stdin).isTerminal(),
     verbose: ctx.deps.env("LAO_DEBUG") !== undefined,
     ...(interactive ? { write: (t: string) => Deno.stdout.writeSync(encoder.encode(t)) } : {}),
   }));
