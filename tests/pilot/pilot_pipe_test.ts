@@ -1,13 +1,15 @@
 /**
  * `lao pilot --plain` driven from a pipe against the fake server, the way a
- * script uses it: one request per line, `/status`, `/exit`; the conversation
- * saved and shown again by `lao pilot --resume`; `--json` events.
+ * script uses it: one request per line, `/status`, `/exit` (a process: a real
+ * pipe into a real binary); the conversation saved and shown again by
+ * `lao pilot --resume`, and `--json` events, in-process with the same text piped in.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { type ChatBody, type Reply, start } from "../fake_server/server.ts";
 import { exampleProject, runLao } from "../lao_process.ts";
+import { laoInProcess } from "../lao_in_process.ts";
 
 function isPilot(body: ChatBody): boolean {
   const tools = (body as { tools?: { function?: { name?: string } }[] }).tools ?? [];
@@ -68,7 +70,7 @@ Deno.test("lao pilot --plain from a pipe: create_plan, /status, saved and resuma
     ]);
     assert.match(rows[1]!.tool_calls ?? "", /create_plan/);
 
-    const again = await runLao(dir, ["pilot", "--plain", "--resume"], { stdin: "/exit\n" });
+    const again = await laoInProcess(dir, ["pilot", "--plain", "--resume"], { stdin: "/exit\n" });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /You: create a plan for auth/);
     assert.match(again.stdout, /Pilot: Done: OK: Created plan/);
@@ -81,7 +83,7 @@ Deno.test("lao pilot --json prints one JSON event per line", async () => {
   await using server = await start({ respond: pilotScript });
   const dir = await exampleProject(server.url);
   try {
-    const r = await runLao(dir, ["pilot", "--json"], { stdin: "hello there\n" });
+    const r = await laoInProcess(dir, ["pilot", "--json"], { stdin: "hello there\n" });
     assert.equal(r.code, 0, r.stderr);
     const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.ok(events.every((e) => e.v === 1 && typeof e.type === "string"));

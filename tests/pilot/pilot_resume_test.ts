@@ -1,11 +1,14 @@
 /**
  * `/resume` from Pilot runs the pipeline on the queue (its own model swaps)
  * and comes back; `lao configure-models --role --key` keeps the comments.
+ * In-process, with the Pilot's input piped in (a pipe into a real `lao pilot`
+ * process is `pilot_pipe_test.ts`).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type ChatBody, start } from "../fake_server/server.ts";
-import { exampleProject, runLao } from "../lao_process.ts";
+import { exampleProject } from "../lao_process.ts";
+import { laoInProcess } from "../lao_in_process.ts";
 import { EXAMPLE_TASKS, scriptedSession } from "../pipeline/scripted.ts";
 
 function isPilot(body: ChatBody): boolean {
@@ -20,7 +23,7 @@ Deno.test("pilot /resume runs the pipeline to the end, then /status shows the co
   });
   const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
   try {
-    const r = await runLao(dir, ["pilot", "--plain"], { stdin: "/resume\n/status\n/exit\n" });
+    const r = await laoInProcess(dir, ["pilot", "--plain"], { stdin: "/resume\n/status\n/exit\n" });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Pilot → Pipeline/);
     assert.match(r.stdout, /Pipeline → Pilot \(the run ended with exit code 0\)/);
@@ -40,7 +43,7 @@ Deno.test("lao configure-models --role --key changes one key and keeps the comme
     const yaml =
       `# my settings, keep me\nlm_studio_base_url: ${server.url}\nmodels:\n  coder:\n    key: qwen/qwen3-coder-30b # the coder\n`;
     await Deno.writeTextFile(join(dir, "factory.yaml"), yaml);
-    const r = await runLao(dir, [
+    const r = await laoInProcess(dir, [
       "configure-models",
       "--role",
       "coder",
@@ -52,7 +55,7 @@ Deno.test("lao configure-models --role --key changes one key and keeps the comme
       await Deno.readTextFile(join(dir, "factory.yaml")),
       yaml.replace("qwen/qwen3-coder-30b", "deepseek-r1-distill-qwen-32b"),
     );
-    const bad = await runLao(dir, ["configure-models", "--role", "nobody", "--key", "x"]);
+    const bad = await laoInProcess(dir, ["configure-models", "--role", "nobody", "--key", "x"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--role: expected one of planner/);
   } finally {

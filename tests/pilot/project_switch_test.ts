@@ -1,10 +1,13 @@
 /**
  * `/project use` in the Pilot switches the model server and the models
- * too: the next answer comes from the other project's server.
+ * too: the next answer comes from the other project's server. In-process,
+ * with the Pilot's input piped in and `HOME` (the project registry) set for
+ * the command.
  */
 import assert from "node:assert/strict";
 import { type ChatBody, start } from "../fake_server/server.ts";
-import { exampleProject, runLao } from "../lao_process.ts";
+import { exampleProject } from "../lao_process.ts";
+import { laoInProcess } from "../lao_in_process.ts";
 
 function lastText(body: ChatBody): string {
   return String(body.messages?.at(-1)?.content ?? "");
@@ -17,7 +20,7 @@ Deno.test("after /project use the pilot talks to the new project's server", asyn
   const b = await exampleProject(second.url);
   const home = await Deno.makeTempDir({ prefix: "lao_switch_home_" });
   try {
-    const r = await runLao(a, ["pilot", "--plain"], {
+    const r = await laoInProcess(a, ["pilot", "--plain"], {
       env: { HOME: home },
       stdin: `hello\n/project use ${b}\nhello again\n/exit\n`,
     });
@@ -50,7 +53,7 @@ Deno.test("a switch to a broken project changes nothing; after a good switch the
   await Deno.writeTextFile(`${broken}/factory.yaml`, "models: [unclosed\n");
   const home = await Deno.makeTempDir({ prefix: "lao_switch_home_" });
   try {
-    const r = await runLao(a, ["pilot", "--plain"], {
+    const r = await laoInProcess(a, ["pilot", "--plain"], {
       env: { HOME: home },
       stdin: `/project use ${broken}\nhello\n/project use ${b}\nwhat does marker.txt say?\n/exit\n`,
     });
