@@ -47,15 +47,15 @@ function mapSection(message: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-/** A repository on `main`: an app whose main.py uses util.py, and 200 unrelated files. */
-async function repoWithCode(dir: string): Promise<void> {
+/** A repository on `main`: an app whose main.py uses util.py, and `unrelated` other files. */
+async function repoWithCode(dir: string, unrelated = 200): Promise<void> {
   await git(dir, "init", "-q", "--initial-branch=main");
   await writeFiles(dir, {
     ".gitignore": ".lao/\n",
     "app/main.py": "from app.util import helper\n\n\ndef main():\n    return helper()\n",
     "app/util.py": "def helper():\n    return 1\n\n\nclass Settings:\n    pass\n",
   });
-  await writeCodeBase(dir, 200);
+  await writeCodeBase(dir, unrelated);
   await git(dir, "add", ".");
   await git(dir, "commit", "-q", "-m", "initial");
 }
@@ -103,7 +103,8 @@ Deno.test("a coder task on existing code gets the map around its target file, wi
 
 Deno.test("a new-project plan's coder tasks get no code map", async () => {
   await using h = await harness(scriptedSession(TASKS));
-  await repoWithCode(h.dir);
+  // Code around the plan's folder, as above; how much of it does not matter here.
+  await repoWithCode(h.dir, 10);
   await h.addPlan("feat.md", "# Feature\n\n- main in app/main.py\n- parser in app/parser.py\n");
   await runPipeline(h.deps, { singleRun: true });
   const plan = h.store.listPlans()[0]!;
