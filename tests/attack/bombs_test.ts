@@ -44,9 +44,10 @@ const ATTACKS: Attack[] = [
           // The texts that make backtracking regexes explode, in a folder of their own.
           `mkdir rx; printf '${"a".repeat(40)}!\\n${"x".repeat(40)}\\n' > rx/t.txt; echo made`,
       ),
-      sh("mkdir -p many && cd many && seq 1 5000 | xargs touch; echo touched"),
+      // Past the search's 5,000-entry walk, find_relevant_files' 2,000 files and list_dir's 400.
+      sh("mkdir -p many && cd many && seq 1 5100 | xargs touch; echo touched"),
       { tool: "search", args: { pattern: "^(a+)+$", regex: true, path: "rx" } },
-      // Over the 5,000 files: the search's walk cap.
+      // Over the 5,100 files: the search stops at its walk cap.
       { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "many" } },
       { tool: "search", args: { pattern: "(a|aa)*\\1", regex: true, path: "rx" } },
       { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "rx" } },
