@@ -1,8 +1,14 @@
 /**
- * `lao pilot --plain` driven from a pipe against the fake server, the way a
- * script uses it: one request per line, `/status`, `/exit` (a process: a real
- * pipe into a real binary); the conversation saved and shown again by
- * `lao pilot --resume`, and `--json` events, in-process with the same text piped in.
+ * `lao pilot` as scripts and users drive it, against the fake server:
+ * - from a pipe, the way a script uses it: one request per line, `/status`,
+ *   `/exit` (a process: a real pipe into a real binary); the conversation saved
+ *   and shown again by `lao pilot --resume`, and `--json` events;
+ * - `/resume` runs the pipeline on the queue (its own model swaps) and comes
+ *   back; `lao configure-models --role --key` keeps the comments;
+ * - `/project use` switches the model server and the models too: the next
+ *   answer comes from the other project's server.
+ * Everything but the first conversation runs in-process with its input piped
+ * in (`HOME`, the project registry, set for the command where it matters).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -10,6 +16,7 @@ import { DatabaseSync } from "node:sqlite";
 import { type ChatBody, type Reply, start } from "../fake_server/server.ts";
 import { exampleProject, runLao } from "../lao_process.ts";
 import { laoInProcess } from "../lao_in_process.ts";
+import { EXAMPLE_TASKS, scriptedSession } from "../pipeline/scripted.ts";
 
 function isPilot(body: ChatBody): boolean {
   const tools = (body as { tools?: { function?: { name?: string } }[] }).tools ?? [];
@@ -92,5 +99,111 @@ Deno.test("lao pilot --json prints one JSON event per line", async () => {
     assert.ok(events.some((e) => e.type === "llm.call" && e.role === "pilot"));
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("pilot /resume runs the pipeline to the end, then /status shows the completed tasks", async () => {
+  const pipeline = scriptedSession(EXAMPLE_TASKS);
+  await using server = await start({
+    respond: (body, ctx) => isPilot(body) ? { content: "ready" } : pipeline(body, ctx),
+  });
+  const dir = await exampleProject(server.url, "orchestration:\n  retry_cooldown_base_s: 0\n");
+  try {
+    const r = await laoInProcess(dir, ["pilot", "--plain"], { stdin: "/resume\n/status\n/exit\n" });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Pilot → Pipeline/);
+    assert.match(r.stdout, /Pipeline → Pilot \(the run ended with exit code 0\)/);
+    assert.match(r.stdout, /completed: 2/);
+    assert.match(r.stdout, /example_plan\.md \[completed\] — 2\/2 done/);
+    const loads = server.requests.filter((q) => /models\/load$/.test(q.path)).length;
+    assert.ok(loads >= 3, `pilot, then the pipeline's models: ${loads} loads`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lao configure-models --role --key changes one key and keeps the comments", async () => {
+  await using server = await start({});
+  const dir = await Deno.makeTempDir({ prefix: "lao_cm_" });
+  try {
+    const yaml =
+      `# my settings, keep me\nlm_studio_base_url: ${server.url}\nmodels:\n  coder:\n    key: qwen/qwen3-coder-30b # the coder\n`;
+    await Deno.writeTextFile(join(dir, "factory.yaml"), yaml);
+    const r = await laoInProcess(dir, [
+      "configure-models",
+      "--role",
+      "coder",
+      "--key",
+      "deepseek-r1-distill-qwen-32b",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      await Deno.readTextFile(join(dir, "factory.yaml")),
+      yaml.replace("qwen/qwen3-coder-30b", "deepseek-r1-distill-qwen-32b"),
+    );
+    const bad = await laoInProcess(dir, ["configure-models", "--role", "nobody", "--key", "x"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--role: expected one of planner/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function lastText(body: ChatBody): string {
+  return String(body.messages?.at(-1)?.content ?? "");
+}
+
+Deno.test("after /project use the pilot talks to the new project's server", async () => {
+  await using first = await start({ respond: (b) => ({ content: `first: ${lastText(b)}` }) });
+  await using second = await start({ respond: (b) => ({ content: `second: ${lastText(b)}` }) });
+  const a = await exampleProject(first.url);
+  const b = await exampleProject(second.url);
+  const home = await Deno.makeTempDir({ prefix: "lao_switch_home_" });
+  try {
+    const r = await laoInProcess(a, ["pilot", "--plain"], {
+      env: { HOME: home },
+      stdin: `hello\n/project use ${b}\nhello again\n/exit\n`,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Pilot: first: hello/);
+    assert.match(r.stdout, new RegExp(`Switched to project .*pilot model .* at ${second.url}`));
+    assert.match(r.stdout, /Pilot: second: hello again/);
+    const chats = (s: typeof first) =>
+      s.requests.filter((q) => q.path.endsWith("/chat/completions")).length;
+    assert.equal(chats(first), 1);
+    assert.equal(chats(second), 1);
+  } finally {
+    for (const d of [a, b, home]) await Deno.remove(d, { recursive: true });
+  }
+});
+
+Deno.test("a switch to a broken project changes nothing; after a good switch the file tools read the new project", async () => {
+  await using first = await start({ respond: (b) => ({ content: `first: ${lastText(b)}` }) });
+  await using second = await start({
+    respond: (b) => {
+      const last = b.messages?.at(-1);
+      if (last?.role === "tool") return { content: `read: ${String(last.content).trim()}` };
+      return { toolCalls: [{ name: "file_read", arguments: { path: "marker.txt" } }] };
+    },
+  });
+  const a = await exampleProject(first.url);
+  const b = await exampleProject(second.url);
+  await Deno.writeTextFile(`${b}/marker.txt`, "this is project b\n");
+  const broken = await Deno.makeTempDir({ prefix: "lao_switch_broken_" });
+  await Deno.writeTextFile(`${broken}/factory.yaml`, "models: [unclosed\n");
+  const home = await Deno.makeTempDir({ prefix: "lao_switch_home_" });
+  try {
+    const r = await laoInProcess(a, ["pilot", "--plain"], {
+      env: { HOME: home },
+      stdin: `/project use ${broken}\nhello\n/project use ${b}\nwhat does marker.txt say?\n/exit\n`,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Cannot switch to lao_switch_broken_\w+: /);
+    assert.match(r.stdout, /Pilot: first: hello/);
+    assert.match(r.stdout, /Switched to project /);
+    assert.match(r.stdout, /Pilot: read: .*this is project b/);
+    assert.doesNotMatch(r.stdout + r.stderr, /internal error|Failed to switch/);
+  } finally {
+    for (const d of [a, b, broken, home]) await Deno.remove(d, { recursive: true });
   }
 });
