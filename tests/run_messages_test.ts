@@ -7,13 +7,16 @@
  *   start in the sandbox, the hidden-toolchain hint, everything else);
  * - a task that fails tells why where a user looks: its line in the plain
  *   log, `lao status`, `lao status --json` and the run summary carry the
- *   finding that failed it (not only "validation gate rejected").
+ *   finding that failed it (not only "validation gate rejected");
+ * - a key the server refuses mid-run (401 on chat, while the model listing
+ *   worked) stops the run at once with one line that says to check the API
+ *   key: no pause loop, no attempt used, no stack trace.
  */
 import assert from "node:assert/strict";
 import { start } from "./fake_server/server.ts";
 import { exampleProject, SMALL_MODELS_YAML } from "./lao_process.ts";
 import { laoInProcess } from "./lao_in_process.ts";
-import { EXAMPLE_TASKS, scriptedSession } from "./pipeline/scripted.ts";
+import { EXAMPLE_TASKS, KEYS, scriptedSession } from "./pipeline/scripted.ts";
 
 Deno.test("lao run prints a validation command that cannot start once, and no warning twice", async () => {
   await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
@@ -96,3 +99,24 @@ Deno.test("a failing task's finding is in the plain log, lao status (text and JS
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const role of ["planner", "coder"] as const) {
+  Deno.test(`a 401 on the ${role}'s chat call stops the run with the API-key fix, attempts untouched`, async () => {
+    await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
+    server.setFaults({ kind: "http_401", model: KEYS[role], sticky: true });
+    const dir = await exampleProject(server.url);
+    try {
+      const r = await laoInProcess(dir, ["run", "--single-run", "--plain", "--sandbox", "off"]);
+      assert.equal(r.code, 1, r.stderr);
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("lao: "));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0]!, /API key/);
+      assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:\d+/);
+      assert.doesNotMatch(r.stdout, /pausing/);
+      const status = JSON.parse((await laoInProcess(dir, ["status", "--json"])).stdout);
+      assert.equal(status.failed.length, 0);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
