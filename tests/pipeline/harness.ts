@@ -35,6 +35,13 @@ export interface Harness extends AsyncDisposable {
   abort(): void;
   /** Writes a plan file into plans/. */
   addPlan(name: string, text: string): Promise<string>;
+  /**
+   * Fresh run ports over the same project, store, bus and server, as a new
+   * `lao run` process would build them (a new model manager, new stop
+   * signals); `deps`, `stop` and `abort` become the new run's. The old run
+   * is left as it stands (its own `stop`/`abort`, taken before, still reach it).
+   */
+  restart(): Promise<BuiltPorts>;
 }
 
 /** Starts a harness; `tune` adjusts the config. */
@@ -65,44 +72,54 @@ export async function harness(
   const store = Store.open(join(dir, ".lao", "state.db"), { emit: bus.emit });
   const events: (LaoEvent & { at: string })[] = [];
   bus.subscribe((e) => events.push(e));
-  const controller = new AbortController();
-  const stopController = new AbortController();
-  const deps = await buildRunPorts({
-    config,
-    configDir: dir,
-    store,
-    bus,
-    signal: controller.signal,
-    stopping: () => stopController.signal.aborted,
-    stopSignal: stopController.signal,
-    version: "test",
-    ...(opts.record ? { record: opts.record } : {}),
-    workspaceFs: async (ws) => {
-      await Deno.mkdir(ws, { recursive: true });
-      return await WorkspaceGuard.open(ws);
-    },
-  });
+  const controllers: AbortController[] = [];
+  /** One run's ports and its two stop signals. */
+  const runPorts = async () => {
+    const controller = new AbortController();
+    const stopController = new AbortController();
+    controllers.push(controller, stopController);
+    const deps = await buildRunPorts({
+      config,
+      configDir: dir,
+      store,
+      bus,
+      signal: controller.signal,
+      stopping: () => stopController.signal.aborted,
+      stopSignal: stopController.signal,
+      version: "test",
+      ...(opts.record ? { record: opts.record } : {}),
+      workspaceFs: async (ws) => {
+        await Deno.mkdir(ws, { recursive: true });
+        return await WorkspaceGuard.open(ws);
+      },
+    });
+    return { deps, stop: () => stopController.abort(), abort: () => controller.abort() };
+  };
+  const first = await runPorts();
   await Deno.mkdir(join(dir, "plans"), { recursive: true });
-  return {
+  const h: Harness = {
     dir,
     config,
     server,
     store,
-    deps,
+    ...first,
     events,
-    stop: () => stopController.abort(),
-    abort: () => controller.abort(),
+    async restart() {
+      const next = await runPorts();
+      Object.assign(h, next);
+      return next.deps;
+    },
     async addPlan(name, text) {
       const path = join(dir, "plans", name);
       await Deno.writeTextFile(path, text);
       return path;
     },
     async [Symbol.asyncDispose]() {
-      stopController.abort();
-      controller.abort();
+      for (const c of controllers) c.abort();
       store.close();
       await server.close();
       await Deno.remove(dir, { recursive: true });
     },
   };
+  return h;
 }
