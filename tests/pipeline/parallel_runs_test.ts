@@ -22,6 +22,7 @@ import { join } from "node:path";
 import type { LaoEvent } from "../../src/events/types.ts";
 import { buildLanes } from "../../src/pipeline/server_lanes.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
+import type { Task } from "../../src/store/store.ts";
 import { type FakeServer, start } from "../fake_server/server.ts";
 import type { ChatBody, Reply } from "../fake_server/types.ts";
 import { type Harness, harness } from "./harness.ts";
@@ -107,79 +108,98 @@ Deno.test("ten-task plan on two slots: the same coder commits and files as one s
   assert.deepEqual(two.files, one.files);
 });
 
+/** What the two-server run's cases look at, taken before its harness goes. */
+interface TwoServers extends Outcome {
+  status: string;
+  infraError: string | undefined;
+  tasks: Task[];
+  events: LaoEvent[];
+  /** Two coder requests were held at once. */
+  together: boolean;
+  /** Answers server b gave or was asked for before it died. */
+  chats: number;
+  bChats: number;
+}
+
+/**
+ * One run on two servers of two slots (made once, checked by the two cases
+ * below): coder requests are held until two are in flight at once, and
+ * server b dies after its first answer.
+ */
+let twoServersRun: Promise<TwoServers> | undefined;
+const twoServers = () =>
+  twoServersRun ??= (async () => {
+    const session = scriptedSession(TEN_TASKS);
+    const barrier = sideBySide();
+    // The servers exist only once started; each one's hold looks at its own requests.
+    const fakes: { a?: FakeServer; b?: FakeServer } = {};
+    let chats = 0;
+    await using h = await harness(session, () => {}, {
+      server: { generation: barrier.generation(() => fakes.a) },
+    });
+    fakes.a = h.server;
+    await using second = fakes.b = await start({
+      respond: (body, ctx) => {
+        // Server b dies after its first answer.
+        if (++chats === 1) queueMicrotask(() => void second.close());
+        return session(body, ctx);
+      },
+      generation: barrier.generation(() => fakes.b),
+    });
+    const config = {
+      ...h.config,
+      servers: [laneServer("a", h.server.url), laneServer("b", second.url)],
+    };
+    const lanes = await buildLanes(h.deps, config);
+    assert.ok(lanes && lanes.length === 2);
+    await h.addPlan("ten.md", TEN_PLAN);
+    const result = await runPipeline({ ...h.deps, lanes }, { singleRun: true });
+    barrier.close();
+    return {
+      status: result.plans[0]!.status,
+      infraError: result.infraError,
+      tasks: h.store.listTasks(),
+      events: [...h.events],
+      together: barrier.together(),
+      chats,
+      bChats: second.requests.filter((r) => r.path === "/v1/chat/completions").length,
+      ...await outcome(h, result.plans[0]!.workspace!),
+    };
+  })();
+
 Deno.test("two servers of two slots complete the ten-task plan with tasks side by side", async () => {
-  const session = scriptedSession(TEN_TASKS);
-  const barrier = sideBySide();
-  // The servers exist only once started; each one's hold looks at its own requests.
-  const fakes: { a?: FakeServer; b?: FakeServer } = {};
-  await using h = await harness(session, () => {}, {
-    server: { generation: barrier.generation(() => fakes.a) },
-  });
-  fakes.a = h.server;
-  await using second = await start({
-    respond: session,
-    generation: barrier.generation(() => fakes.b),
-  });
-  fakes.b = second;
-  const config = {
-    ...h.config,
-    servers: [laneServer("a", h.server.url), laneServer("b", second.url)],
-  };
-  const lanes = await buildLanes(h.deps, config);
-  assert.ok(lanes && lanes.length === 2);
-  await h.addPlan("ten.md", TEN_PLAN);
-  const result = await runPipeline({ ...h.deps, lanes }, { singleRun: true });
-  assert.equal(result.plans[0]!.status, "completed");
-  const tasks = h.store.listTasks();
+  const run = await twoServers();
+  assert.equal(run.status, "completed");
   assert.ok(
-    tasks.every((t) => t.status === "completed"),
-    JSON.stringify(tasks.map((t) => t.status)),
+    run.tasks.every((t) => t.status === "completed"),
+    JSON.stringify(run.tasks.map((t) => t.status)),
   );
-  barrier.close();
-  assert.ok(barrier.together(), "two coder requests were in flight at once");
-  assert.ok(peakCoders(h.events) > 1, "independent tasks were coded at once");
-  assert.ok(second.requests.some((r) => r.path === "/v1/chat/completions"), "server b worked");
-  const both = await outcome(h, result.plans[0]!.workspace!);
+  assert.ok(run.together, "two coder requests were in flight at once");
+  assert.ok(peakCoders(run.events) > 1, "independent tasks were coded at once");
+  assert.ok(run.bChats > 0, "server b worked");
   const one = await oneSlot();
-  assert.deepEqual(both.coder, one.coder);
-  assert.deepEqual(both.files, one.files);
+  assert.deepEqual(run.coder, one.coder);
+  assert.deepEqual(run.files, one.files);
 });
 
 Deno.test("a server killed mid-run: its tasks move to the other server, no attempts used", async () => {
-  const session = scriptedSession(TEN_TASKS);
-  let chats = 0;
-  await using h = await harness(session);
-  const second = await start({
-    respond: (body, ctx) => {
-      // Server b dies after its first answer.
-      if (++chats === 1) queueMicrotask(() => void second.close());
-      return session(body, ctx);
-    },
-  });
-  const config = {
-    ...h.config,
-    servers: [laneServer("a", h.server.url), laneServer("b", second.url)],
-  };
-  const lanes = await buildLanes(h.deps, config);
-  await h.addPlan("ten.md", TEN_PLAN);
-  const result = await runPipeline({ ...h.deps, lanes: lanes! }, { singleRun: true });
-  assert.equal(result.infraError, undefined);
-  const tasks = h.store.listTasks();
-  assert.ok(tasks.every((t) => t.status === "completed"));
+  const run = await twoServers();
+  assert.equal(run.infraError, undefined);
+  assert.ok(run.tasks.every((t) => t.status === "completed"));
   // Task j is rejected once by design; no other task used an attempt.
   assert.deepEqual(
-    tasks.filter((t) => t.attempt > 0).map((t) => t.title),
+    run.tasks.filter((t) => t.attempt > 0).map((t) => t.title),
     ["Task j"],
   );
-  assert.ok(chats >= 1, "server b answered before it died");
+  assert.ok(run.chats >= 1, "server b answered before it died");
   // Server b's task was handed back (no attempt) and finished on server a.
-  const handed = h.events.filter((e) =>
+  const handed = run.events.filter((e) =>
     e.type === "task.transition" && (e.reason ?? "").startsWith("paused")
   );
   assert.ok(handed.length >= 1, "a task was handed back");
   for (const e of handed) {
     const id = "taskId" in e ? e.taskId : -1;
-    const last = h.events.filter((x) => x.type === "phase.start" && x.taskId === id).at(-1);
+    const last = run.events.filter((x) => x.type === "phase.start" && x.taskId === id).at(-1);
     assert.equal(last && "server" in last && last.server, "a", `task #${id} finished on a`);
   }
 });
