@@ -53,9 +53,8 @@ export async function processLanes(
   const inFlight = (lane: ServerLane) => [...busy].filter((b) => b.lane === lane).length;
   const running = () => [...busy];
   const take = (lane: ServerLane, role: Role) => {
-    const isolated = lane.isolation?.overlapping ?? false;
     while (inFlight(lane) < lane.slots && !deps.stopping()) {
-      const task = nextTask(deps, role, filter, running(), isolated);
+      const task = nextTask(deps, role, filter, running(), lane.isolation);
       if (!task) return;
       const used = new Set([...busy].filter((b) => b.lane === lane).map((b) => b.slot));
       let slot = 0;
@@ -65,7 +64,7 @@ export async function processLanes(
   };
   const canTake = (lane: ServerLane, role: Role) =>
     serves(lane, role) &&
-    nextTask(deps, role, filter, running(), lane.isolation?.overlapping ?? false) !== undefined;
+    nextTask(deps, role, filter, running(), lane.isolation) !== undefined;
   const fill = () => {
     if (deps.stopping()) return;
     const up = lanes.filter((l) => !down.has(l.name));

@@ -90,8 +90,7 @@ async function runWave(
       for (let slot = 0; slot < lane.slots; slot++) {
         if (started >= limit || deps.stopping() || down.has(lane.name)) return;
         if ([...busy].some((b) => b.lane === lane && b.slot === slot)) continue;
-        const isolated = lane.isolation?.overlapping ?? false;
-        const task = nextTask(deps, role, filter, [...busy], isolated);
+        const task = nextTask(deps, role, filter, [...busy], lane.isolation);
         if (!task) return;
         started++;
         busy.add(startTask(lane, slot, task, role));

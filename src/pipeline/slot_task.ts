@@ -75,9 +75,10 @@ export function canRunBeside(task: Task, running: Task[], isolated = false): boo
 }
 
 /**
- * The next task of `role` that may run beside the `running` phases. A task
- * of a plan with a phase of the other role running starts only in its own
- * worktree (`isolated`): a review must not read a coder's half-written
+ * The next task of `role` that may run beside the `running` phases, given
+ * the lane's `isolation`. A task of a plan with a phase of the other role
+ * running starts only when tasks get their own worktrees or copies: in a
+ * shared plan workspace a review must not read a coder's half-written
  * files, nor a coder build on a review's half-integrated ones.
  */
 export function nextTask(
@@ -85,8 +86,9 @@ export function nextTask(
   role: Role,
   filter: QueueFilter,
   running: readonly { task: Task; role: Role }[],
-  isolated: boolean,
+  isolation: TaskWorktrees | null | undefined,
 ): Task | undefined {
+  const isolated = isolation?.overlapping ?? false;
   const ids = new Set(running.map((r) => r.task.id));
   const tasks = running.map((r) => r.task);
   const otherRole = new Set(running.filter((r) => r.role !== role).map((r) => r.task.plan_id));
@@ -94,7 +96,7 @@ export function nextTask(
     ? deps.store.runnable({ ...filter, limit: 64 })
     : deps.store.coded({ ...filter, limit: 64 });
   return list.find((t) =>
-    !ids.has(t.id) && (isolated || !otherRole.has(t.plan_id)) &&
+    !ids.has(t.id) && (isolation != null || !otherRole.has(t.plan_id)) &&
     canRunBeside(t, tasks, isolated)
   );
 }
