@@ -7,6 +7,7 @@
  * @module
  */
 import { openRepo, pinnedGit, userSettings } from "../git/pinned.ts";
+import type { RepoLayout } from "../git/layout.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { entryKind } from "../git/safe_read.ts";
 import { join } from "node:path";
@@ -64,31 +65,8 @@ export async function mergePlan(
   const repo = await openTarget(runner, plan);
   if (!repo.ok) return repo;
   const { layout } = repo;
-  const dirty = await trackedChanges(runner, layout);
-  if (typeof dirty === "string") return { ok: false, problem: dirty };
-  if (dirty.length > 0) {
-    return {
-      ok: false,
-      problem: `your working tree in ${layout.toplevel} has uncommitted changes (${dirty.length} ` +
-        `file${dirty.length === 1 ? "" : "s"}, e.g. ${
-          dirty[0]!.slice(3)
-        }); commit or stash them, then ` +
-        "run lao merge again",
-    };
-  }
-  if (await entryKind(join(worktree, ".git")) === "file") {
-    const wt = await openRepo(worktree, runner);
-    if (wt.ok && wt.layout) {
-      const open = await trackedChanges(runner, wt.layout);
-      if (Array.isArray(open) && open.length > 0) {
-        return {
-          ok: false,
-          problem: `the plan's worktree ${worktree} has uncommitted changes (a task is in ` +
-            "progress); let lao run finish it, then merge",
-        };
-      }
-    }
-  }
+  const refused = await mergeRefusal(runner, layout, worktree);
+  if (refused) return { ok: false, problem: refused };
   const branchRef = `refs/heads/${plan.branch}`;
   const ahead = await pinnedGit(runner, layout, ["rev-list", "--count", `HEAD..${branchRef}`]);
   if (!ahead.ok) return { ok: false, problem: ahead.error };
@@ -105,24 +83,52 @@ export async function mergePlan(
     branchRef,
   ], { ...settings.config, ...settings.identity });
   if (!merged.ok) {
-    const conflicts = await pinnedGit(runner, layout, ["diff", "--name-only", "--diff-filter=U"]);
-    await pinnedGit(runner, layout, ["merge", "--abort"]);
-    const files = conflicts.ok ? conflicts.stdout.split("\n").filter(Boolean) : [];
-    return {
-      ok: false,
-      problem: files.length
-        ? `merging ${plan.branch} conflicts in ${
-          files.join(", ")
-        }; nothing was changed (merge by ` +
-          `hand: git merge ${plan.branch})`
-        : `${merged.error}; nothing was changed`,
-    };
+    return { ok: false, problem: await abortMerge(runner, layout, plan, merged.error) };
   }
   return {
     ok: true,
     text: `merged ${plan.branch} (${count} commit${count === 1 ? "" : "s"}) into your branch in ` +
       layout.toplevel,
   };
+}
+
+/** Why a merge may not start: uncommitted changes in the user's tree or the plan's worktree. */
+async function mergeRefusal(
+  runner: GitRunner,
+  layout: RepoLayout,
+  worktree: string,
+): Promise<string | null> {
+  const dirty = await trackedChanges(runner, layout);
+  if (typeof dirty === "string") return dirty;
+  if (dirty.length > 0) {
+    return `your working tree in ${layout.toplevel} has uncommitted changes (${dirty.length} ` +
+      `file${dirty.length === 1 ? "" : "s"}, e.g. ${dirty[0]!.slice(3)}); commit or stash them, ` +
+      "then run lao merge again";
+  }
+  if (await entryKind(join(worktree, ".git")) !== "file") return null;
+  const wt = await openRepo(worktree, runner);
+  if (!wt.ok || !wt.layout) return null;
+  const open = await trackedChanges(runner, wt.layout);
+  return Array.isArray(open) && open.length > 0
+    ? `the plan's worktree ${worktree} has uncommitted changes (a task is in progress); let ` +
+      "lao run finish it, then merge"
+    : null;
+}
+
+/** Aborts a merge that stopped; the problem names the conflicting files when there are any. */
+async function abortMerge(
+  runner: GitRunner,
+  layout: RepoLayout,
+  plan: WorktreePlan,
+  error: string,
+): Promise<string> {
+  const conflicts = await pinnedGit(runner, layout, ["diff", "--name-only", "--diff-filter=U"]);
+  await pinnedGit(runner, layout, ["merge", "--abort"]);
+  const files = conflicts.ok ? conflicts.stdout.split("\n").filter(Boolean) : [];
+  return files.length
+    ? `merging ${plan.branch} conflicts in ${files.join(", ")}; nothing was changed (merge by ` +
+      `hand: git merge ${plan.branch})`
+    : `${error}; nothing was changed`;
 }
 
 /** Removes the plan's worktree and deletes its branch. */
