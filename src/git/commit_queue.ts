@@ -23,6 +23,11 @@ interface Pending {
   done: Promise<void>;
 }
 
+/** What a job left under way once its commit landed (see {@linkcode CommitQueue.enqueue}). */
+export interface Trailing {
+  after: Promise<void>;
+}
+
 /** Queues with work in flight, for {@linkcode settleCommits}. */
 const busy = new Set<CommitQueue>();
 
@@ -38,14 +43,22 @@ export class CommitQueue {
 
   /**
    * Queues `job` (which must not throw; a throw is swallowed) after everything
-   * queued before; `files` are the paths it commits (`null`: any). Returns when it has landed.
+   * queued before; `files` are the paths it commits (`null`: any). The job
+   * may return bookkeeping still under way once its commit has landed (the
+   * journal's record of it): the next job starts without waiting for that,
+   * while this entry counts as landed ({@linkcode CommitQueue.settled}, the
+   * returned promise, {@linkcode settleCommits}) only once it is done too.
    */
-  enqueue(files: readonly string[] | null, job: () => Promise<void>): Promise<void> {
-    const done = this.#tail.then(job).catch(() => {});
+  enqueue(
+    files: readonly string[] | null,
+    job: () => Promise<Trailing | void>,
+  ): Promise<void> {
+    const landed = this.#tail.then(job).catch(() => undefined);
+    const done = landed.then((left) => left?.after).catch(() => {});
     const entry: Pending = { files, done };
     this.#pending.push(entry);
     busy.add(this);
-    this.#tail = done;
+    this.#tail = landed;
     return done.then(() => {
       this.#pending = this.#pending.filter((p) => p !== entry);
       if (this.#pending.length === 0) busy.delete(this);

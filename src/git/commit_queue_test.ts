@@ -76,3 +76,26 @@ Deno.test("settleCommits waits for every queue, including jobs queued while it w
   assert.deepEqual(seen, ["q1", "q2 late"]);
   assert.equal(q1.size + q2.size, 0);
 });
+
+Deno.test("a job's trailing work does not hold up the next job, but settled() and settleCommits wait for it", async () => {
+  const q = new CommitQueue();
+  const seen: string[] = [];
+  const record = gate();
+  void q.enqueue(["a.py"], () => {
+    seen.push("a landed");
+    return Promise.resolve({ after: record.promise.then(() => void seen.push("a recorded")) });
+  });
+  const b = q.enqueue(["b.py"], () => Promise.resolve(void seen.push("b landed")));
+  await b;
+  // b's commit landed while a's record was still being written.
+  assert.deepEqual(seen, ["a landed", "b landed"]);
+  let aSettled = false;
+  const forA = q.settled(["a.py"]).then(() => aSettled = true);
+  const all = settleCommits();
+  await q.settled(["b.py"]);
+  assert.equal(aSettled, false);
+  record.open();
+  await Promise.all([forA, all]);
+  assert.deepEqual(seen, ["a landed", "b landed", "a recorded"]);
+  assert.equal(q.size, 0);
+});

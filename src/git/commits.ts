@@ -16,7 +16,7 @@ import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import { errorMessage } from "../errors.ts";
 import { commitFiles, normalizeFiles } from "./commit_files.ts";
-import { CommitQueue } from "./commit_queue.ts";
+import { CommitQueue, type Trailing } from "./commit_queue.ts";
 import { detectLanguages } from "./gitignore.ts";
 import {
   type CommitAgent,
@@ -183,15 +183,19 @@ export class PlanGit implements PlanGitPort {
     return journal;
   }
 
-  /** Makes a queued commit, then drops it from the journal. Never throws. */
-  async #land(entry: PendingEntry, replay: boolean): Promise<void> {
+  /**
+   * Makes a queued commit, then drops it from the journal; returns that
+   * write, which the next queued commit does not wait for (the writes of the
+   * commit's paths and the end of the run do). Never throws.
+   */
+  async #land(entry: PendingEntry, replay: boolean): Promise<Trailing> {
     try {
       if (entry.kind === "coder") await this.#coder(entry.input);
       else await this.#review(entry.input, entry.line, replay);
     } catch (err) {
       this.#warn(`Cannot commit task #${entry.input.taskId}: ${errorMessage(err)}`);
     }
-    await this.#journal?.drop(entry.id);
+    return { after: this.#journal?.drop(entry.id) ?? Promise.resolve() };
   }
 
   #reviewLine(input: ReviewInput): string {

@@ -34,13 +34,19 @@ export type NewEntry =
 
 /**
  * The journal of one workspace. It reads what an earlier process left before
- * its first write (so nothing is overwritten unread); writes are serialized.
+ * its first write (so nothing is overwritten unread). Writes are coalesced:
+ * at most one is in flight, and every change made meanwhile lands in the one
+ * after it (a commit's drop and the next commit's add are one write), so the
+ * journal costs LAO's main thread about one file write per queued commit.
  */
 export class PendingJournal {
   #path: Promise<string | null>;
   #entries: PendingEntry[] = [];
   #leftover: Promise<PendingEntry[]>;
-  #writes: Promise<unknown>;
+  /** The write in flight (or the read of the leftover before the first one). */
+  #writing: Promise<void>;
+  /** The next write, when a change is waiting for it. */
+  #next: Promise<void> | null = null;
   #nextId = 1;
   #warn: (message: string) => void;
 
@@ -56,7 +62,7 @@ export class PendingJournal {
       this.#entries = [...numbered, ...this.#entries];
       return numbered;
     });
-    this.#writes = this.#leftover;
+    this.#writing = this.#leftover.then(() => {});
   }
 
   /** The entries an earlier process left unlanded, in queue order. */
@@ -71,30 +77,43 @@ export class PendingJournal {
     return { id, saved: this.#save() };
   }
 
-  /** Records that the entry with `id` landed (or was given up). */
+  /** Records that the entry with `id` landed (or was given up); resolves once that is on disk. */
   drop(id: number): Promise<void> {
     this.#entries = this.#entries.filter((e) => e.id !== id);
     return this.#save();
   }
 
+  /** Resolves when every change made so far is on disk. */
+  flushed(): Promise<void> {
+    return this.#next ?? this.#writing;
+  }
+
+  /** The write that will hold the current entries: the waiting one, else a new one after the write in flight. */
   #save(): Promise<void> {
-    const next = this.#writes.then(async () => {
-      const path = await this.#path;
-      if (path === null) return;
-      const text = this.#entries.length ? JSON.stringify(this.#entries) : null;
-      try {
-        if (text === null) await Deno.remove(path).catch(ignoreMissing);
-        else {
-          const temp = `${path}.tmp`;
-          await Deno.writeTextFile(temp, text);
-          await Deno.rename(temp, path);
-        }
-      } catch (err) {
-        this.#warn(`Cannot record the queued commits in ${path}: ${errorMessage(err)}`);
-      }
+    if (this.#next) return this.#next;
+    const next = this.#writing.then(() => {
+      // From here on a change needs a write of its own: this one has taken the entries.
+      this.#next = null;
+      return this.#write([...this.#entries]);
     });
-    this.#writes = next;
+    this.#next = next;
+    this.#writing = next;
     return next;
+  }
+
+  async #write(entries: PendingEntry[]): Promise<void> {
+    const path = await this.#path;
+    if (path === null) return;
+    try {
+      if (entries.length === 0) await Deno.remove(path).catch(ignoreMissing);
+      else {
+        const temp = `${path}.tmp`;
+        await Deno.writeTextFile(temp, JSON.stringify(entries));
+        await Deno.rename(temp, path);
+      }
+    } catch (err) {
+      this.#warn(`Cannot record the queued commits in ${path}: ${errorMessage(err)}`);
+    }
   }
 }
 

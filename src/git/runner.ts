@@ -287,15 +287,29 @@ function firstLine(text: string): string {
   return text.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
 }
 
-/** Creates `dir` if needed; returns a problem description when it is not an empty folder. */
+/**
+ * Creates `dir` if needed; returns a problem description when it is not an
+ * empty folder. Listing comes first: one file operation per git call in the
+ * usual case (the folder exists), the creation only when it is missing.
+ */
 async function ensureEmptyDir(dir: string): Promise<string> {
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    for await (const entry of Deno.readDir(dir)) {
-      return `Cannot use hooks folder "${dir}": it must be empty but contains "${entry.name}"`;
+    try {
+      return await firstEntry(dir);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
-    return "";
+    await Deno.mkdir(dir, { recursive: true });
+    return await firstEntry(dir);
   } catch (err) {
     return `Cannot use hooks folder "${dir}": ${errorMessage(err)}`;
   }
+}
+
+/** The problem of `dir` holding an entry, `""` when it is empty; throws when it cannot be listed. */
+async function firstEntry(dir: string): Promise<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    return `Cannot use hooks folder "${dir}": it must be empty but contains "${entry.name}"`;
+  }
+  return "";
 }
