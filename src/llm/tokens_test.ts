@@ -15,6 +15,13 @@ Deno.test("cl100k counts a known sentence exactly", async () => {
   assert.equal(count("hello world"), 2);
 });
 
+Deno.test("cl100k counts special-token text in a plan as plain text instead of refusing it", async () => {
+  const count = await cl100k();
+  // What js-tiktoken's encode(text, [], []) gave: the markers split into ordinary tokens.
+  assert.equal(count("<|endoftext|> hi <|fim_prefix|>"), 14);
+  assert.equal(count("ünïcödé 😀 中文"), 9);
+});
+
 Deno.test("a message list costs 4 tokens per message plus content and tool calls", () => {
   const chars = (text: string) => text.length;
   const total = estimateMessages(chars, [
