@@ -7,7 +7,7 @@
  * with at most one extra attempt per task, a sound database, no worktree of
  * a finished task left behind and each task's coder commit on the plan
  * branch exactly once. The other stop points (before any write, during the
- * reviews) run in-process in `parallel_recovery_test.ts`.
+ * reviews) run in-process in `parallel_test.ts`.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";

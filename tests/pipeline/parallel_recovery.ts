@@ -1,11 +1,12 @@
 /**
- * Issue 16, crash recovery with tasks in flight, in this test process. A
- * first run (git on, so each task codes in its own worktree) is stopped at a
- * chosen point; a second run with fresh ports (`Harness.restart`: what a new
- * `lao run` builds, nothing remembered from the first) on the same store and
- * project must finish the plan with at most one extra attempt per task, a
- * sound database, no task worktree left and each coder commit on the plan
- * branch exactly once. The stop points:
+ * Issue 16, crash recovery with tasks in flight, in the test process (the
+ * journeys behind `parallel_test.ts`). A first run (git on, so each task
+ * codes in its own worktree) is stopped at a chosen point; a second run with
+ * fresh ports (`Harness.restart`: what a new `lao run` builds, nothing
+ * remembered from the first) on the same store and project must finish the
+ * plan with at most one extra attempt per task, a sound database, no task
+ * worktree left and each coder commit on the plan branch exactly once. The
+ * stop points:
  *
  * - 4 requests of one kind in flight on a server of 4 slots (the fake never
  *   answers them, as a killed process never gets its answers): each coder's
@@ -18,6 +19,8 @@
  *   plan branch, the second applied to the index only, `CHERRY_PICK_HEAD`
  *   and the sequencer in place), or git finished the picks after LAO died
  *   and the approval was never recorded.
+ *
+ * @module
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -61,7 +64,7 @@ async function subjects(workspace: string): Promise<string[]> {
  * Holds the fake's answers to 4 requests of one kind until `release`:
  * `first`, each coder's first request (nothing written yet); `review`, the
  * reviews (each task's coder commit is in its worktree, not yet on the plan
- * branch). Once 4 are held, `reached` resolves and later requests pass.
+ * branch). Once 4 are held, `four` resolves and later requests pass.
  */
 function holdFour(hold: "first" | "review", requests: () => { body?: unknown }[]) {
   const key = hold === "review" ? KEYS.reviewer : KEYS.coder;
@@ -85,7 +88,8 @@ function holdFour(hold: "first" | "review", requests: () => { body?: unknown }[]
   return { sleep, four, release: () => held.splice(0).forEach((go) => go()) };
 }
 
-async function stopWithFourInFlight(hold: "first" | "review") {
+/** Stops a first run with 4 requests of `hold`'s kind in flight; a fresh run must finish the plan. */
+export async function stopWithFourInFlight(hold: "first" | "review") {
   const ref: { requests: () => { body?: unknown }[] } = { requests: () => [] };
   const gate = holdFour(hold, () => ref.requests());
   const session = scriptedSession(TASKS);
@@ -156,14 +160,6 @@ async function stopWithFourInFlight(hold: "first" | "review") {
   }
 }
 
-Deno.test("a run stopped with 4 coders in flight (before any file is written) and a fresh run finish the plan", async () => {
-  await stopWithFourInFlight("first");
-});
-
-Deno.test("a run stopped with 4 reviews in flight (coder commits not yet integrated) and a fresh run finish the plan", async () => {
-  await stopWithFourInFlight("review");
-});
-
 /** Task p is rejected once, so its worktree holds two coder commits when it is approved. */
 const PQ: ScriptedTask[] = [
   { title: "Task p", file: "p.py", content: "p = 1\n", rejectTimes: 1 },
@@ -174,9 +170,10 @@ const PQ_PLAN = "# PQ\n\n- Task p: p.py\n- Task q: q.py\n";
 /**
  * A fault hook on the first run's integration of task p leaves `kind`'s
  * crash state and stops that run (the task still waits for its review, as
- * after a crash and the start-up recovery); the second run must complete it.
+ * after a crash and the start-up recovery); the second run must complete the
+ * plan, each coder commit once on the plan branch, nothing in progress.
  */
-async function crashAndRestart(kind: "stopped" | "finished") {
+export async function crashAndRestart(kind: "stopped" | "finished") {
   const session = scriptedSession(PQ);
   const respond = (body: ChatBody, ctx: Parameters<typeof session>[1]): Reply => {
     const text = (body.messages ?? []).map((m) => typeof m.content === "string" ? m.content : "")
@@ -234,11 +231,3 @@ async function crashAndRestart(kind: "stopped" | "finished") {
 function turnsOf(body: ChatBody): number {
   return (body.messages ?? []).filter((m) => m.role === "tool").length;
 }
-
-Deno.test("killed while git was in the middle of an approved task's cherry-pick: the restart completes the plan, each coder commit once", async () => {
-  await crashAndRestart("stopped");
-});
-
-Deno.test("killed after git finished an approved task's cherry-pick, before the approval was recorded: each coder commit once", async () => {
-  await crashAndRestart("finished");
-});

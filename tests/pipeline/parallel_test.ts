@@ -4,11 +4,10 @@
  *
  * - The ten-task plan: one server with one slot runs exactly as before slots
  *   existed (no lanes, the sequential scheduler, no worktree per task, no
- *   server or slot on any event); two slots of one server, and two servers
- *   of two slots with tasks side by side, end with the same coder commits
- *   and files as that one-slot run (made once, shared by the cases that
- *   compare with it); a server killed mid-run hands its tasks to the other
- *   with no attempt used.
+ *   server or slot on any event); two servers of two slots with tasks side
+ *   by side end with the same coder commits and files as that one-slot run;
+ *   a server killed mid-run hands its tasks to the other with no attempt
+ *   used (one run on two servers, checked by both cases).
  * - Isolation: tasks of one plan running at once each work apart. With git,
  *   in their own worktrees, approvals cherry-picked onto the plan's branch;
  *   without git, in their own copies of the plan workspace (the second
@@ -16,6 +15,10 @@
  *   approvals copy the task's files back; no copy is left). Either way, two
  *   tasks that change the same lines end with one reworked on top of the
  *   other's approved change (no attempt used), never with lost work.
+ * - Crash recovery with tasks in flight (`parallel_recovery.ts`): a run
+ *   stopped with 4 coders or 4 reviews in flight, or in the middle of an
+ *   approved task's cherry-pick, then a fresh run on the same store and
+ *   project. The real-process SIGKILL journey is `parallel_crash_test.ts`.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -36,6 +39,7 @@ import {
   taskOf,
   turns,
 } from "./parallel_fixtures.ts";
+import { crashAndRestart, stopWithFourInFlight } from "./parallel_recovery.ts";
 import { KEYS, scriptedSession, type ScriptedTask, TEN_PLAN, TEN_TASKS } from "./scripted.ts";
 
 /** What a finished ten-task run left: its sorted coder commit subjects and the tasks' files. */
@@ -92,20 +96,6 @@ Deno.test("one server with one slot: the sequential run, no server or slot, no t
     assert.equal(phases[i]!.split(" ")[1], phases[i + 1]!.split(" ")[1], phases.join("\n"));
     assert.equal(phases[i + 1]!.split(" ")[0], "phase.end", phases.join("\n"));
   }
-});
-
-Deno.test("ten-task plan on two slots: the same coder commits and files as one slot", async () => {
-  await using h = await harness(scriptedSession(TEN_TASKS));
-  const lanes = await buildLanes(h.deps, { ...h.config, servers: [laneServer("a", h.server.url)] });
-  assert.ok(lanes);
-  await h.addPlan("ten.md", TEN_PLAN);
-  const result = await runPipeline({ ...h.deps, lanes }, { singleRun: true });
-  const plan = result.plans[0]!;
-  assert.equal(plan.status, "completed");
-  const two = await outcome(h, plan.workspace!);
-  const one = await oneSlot();
-  assert.deepEqual(two.coder, one.coder);
-  assert.deepEqual(two.files, one.files);
 });
 
 /** What the two-server run's cases look at, taken before its harness goes. */
@@ -384,4 +374,20 @@ Deno.test("no git, two tasks change the same file at once: one reworked on top o
   assert.equal(await Deno.readTextFile(join(workspace, "shared.py")), "x = 1\ny = 2\n");
   assert.equal(await Deno.readTextFile(join(workspace, "x.py")), "X = 1\n");
   assert.equal(await Deno.readTextFile(join(workspace, "y.py")), "Y = 2\n");
+});
+
+Deno.test("a run stopped with 4 coders in flight (before any file is written) and a fresh run finish the plan", async () => {
+  await stopWithFourInFlight("first");
+});
+
+Deno.test("a run stopped with 4 reviews in flight (coder commits not yet integrated) and a fresh run finish the plan", async () => {
+  await stopWithFourInFlight("review");
+});
+
+Deno.test("killed while git was in the middle of an approved task's cherry-pick: the restart completes the plan, each coder commit once", async () => {
+  await crashAndRestart("stopped");
+});
+
+Deno.test("killed after git finished an approved task's cherry-pick, before the approval was recorded: each coder commit once", async () => {
+  await crashAndRestart("finished");
 });
