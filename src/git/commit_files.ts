@@ -83,6 +83,29 @@ export async function commitFiles(
     if (!untracked(direct)) return direct;
   }
 
+  const staged = await stage(git, cwd, kept);
+  if (!Array.isArray(staged)) return staged;
+  const paths = staged;
+  if (paths.length === 0) return { kind: "nothing" };
+  const outcome = await commitOnly(git, repo, input, paths);
+  if (untracked(outcome)) {
+    return { kind: "failed", error: "git does not track a file it was just given", silent: false };
+  }
+  if (outcome.kind === "committed") { for (const p of paths) committed.add(p); }
+  return outcome;
+}
+
+type Git = (args: string[], config?: Record<string, string>) => Promise<GitResult>;
+
+/**
+ * Stages the files that exist (`git add`; ignored ones are left out) and
+ * names the tracked ones that are gone: the paths a `commit --only` takes.
+ */
+async function stage(
+  git: Git,
+  cwd: string,
+  kept: readonly string[],
+): Promise<string[] | CommitFilesOutcome> {
   const existing: string[] = [];
   const missing: string[] = [];
   for (const file of kept) {
@@ -113,14 +136,7 @@ export async function commitFiles(
     const known = new Set(tracked.stdout.split("\0").filter((p) => p !== ""));
     deleted = missing.filter((f) => known.has(f));
   }
-  const paths = [...addable, ...deleted];
-  if (paths.length === 0) return { kind: "nothing" };
-  const outcome = await commitOnly(git, repo, input, paths);
-  if (untracked(outcome)) {
-    return { kind: "failed", error: "git does not track a file it was just given", silent: false };
-  }
-  if (outcome.kind === "committed") { for (const p of paths) committed.add(p); }
-  return outcome;
+  return [...addable, ...deleted];
 }
 
 /** True for {@linkcode commitOnly}'s "a path is not tracked" refusal. */

@@ -81,44 +81,20 @@ export async function prepareRepo(
     warn(`Cannot create workspace "${workspace}": ${errorMessage(err)}`);
     return null;
   }
-  let created = false;
   const newFiles: string[] = [];
-  let opened = await openRepo(workspace, runner);
+  const opened = await openRepo(workspace, runner);
   if (!opened.ok) {
     warn(opened.problem);
     return null;
   }
-  if (!opened.layout) {
-    const ws = opened.workspace;
-    const gitDir = join(ws, ".git");
-    const branch = await runner.run(["config", "--get", "init.defaultBranch"], {
-      cwd: ws,
-      userConfig: true,
-    });
-    if (!branch.ok && branch.code === -1) {
-      if (!branch.silent) warn(branch.error);
-      return null;
-    }
-    const name = branch.ok ? branch.stdout.trim() : "";
-    const init = await runner.run(
-      ["init", "-q", ...(/^[\w./-]+$/.test(name) ? [`--initial-branch=${name}`] : [])],
-      { cwd: ws, pin: { gitDir, commonDir: gitDir, workTree: ws } },
-    );
-    if (!init.ok) {
-      if (!init.silent) warn(init.error);
-      return null;
-    }
-    created = true;
-    if (await writeIfMissing(join(ws, ".gitignore"), gitignoreFor(options.languages))) {
-      newFiles.push(".gitignore");
-    }
-    opened = await openRepo(ws, runner);
-    if (!opened.ok || !opened.layout) {
-      warn(opened.ok ? `git init did not create a repository in ${ws}` : opened.problem);
-      return null;
-    }
+  const created = !opened.layout;
+  let layout = opened.layout;
+  if (!layout) {
+    const made = await initRepo(opened.workspace, options, warn);
+    if (!made) return null;
+    layout = made.layout;
+    newFiles.push(...made.newFiles);
   }
-  const layout = opened.layout;
   const rel = relative(layout.toplevel, layout.workspace).replaceAll("\\", "/");
   const settings = await userSettings(runner, layout);
   if (settings.fallback) {
@@ -138,6 +114,47 @@ export async function prepareRepo(
     config: settings.config,
     layout,
   };
+}
+
+/**
+ * `git init` in `ws` (on the user's `init.defaultBranch`, read from their
+ * config), a `.gitignore` for the plan's languages unless one is there, and
+ * the new repository opened and pinned; null after a warning.
+ */
+async function initRepo(
+  ws: string,
+  options: PrepareRepoOptions,
+  warn: (message: string) => void,
+): Promise<{ layout: RepoLayout; newFiles: string[] } | null> {
+  const { runner } = options;
+  const gitDir = join(ws, ".git");
+  const branch = await runner.run(["config", "--get", "init.defaultBranch"], {
+    cwd: ws,
+    userConfig: true,
+  });
+  if (!branch.ok && branch.code === -1) {
+    if (!branch.silent) warn(branch.error);
+    return null;
+  }
+  const name = branch.ok ? branch.stdout.trim() : "";
+  const init = await runner.run(
+    ["init", "-q", ...(/^[\w./-]+$/.test(name) ? [`--initial-branch=${name}`] : [])],
+    { cwd: ws, pin: { gitDir, commonDir: gitDir, workTree: ws } },
+  );
+  if (!init.ok) {
+    if (!init.silent) warn(init.error);
+    return null;
+  }
+  const newFiles: string[] = [];
+  if (await writeIfMissing(join(ws, ".gitignore"), gitignoreFor(options.languages))) {
+    newFiles.push(".gitignore");
+  }
+  const opened = await openRepo(ws, runner);
+  if (!opened.ok || !opened.layout) {
+    warn(opened.ok ? `git init did not create a repository in ${ws}` : opened.problem);
+    return null;
+  }
+  return { layout: opened.layout, newFiles };
 }
 
 /** Writes `path` through the guarded workspace I/O unless anything (a link included) is there. */

@@ -11,7 +11,7 @@ import type { Emit } from "../events/bus.ts";
 import type { RepoLayout } from "./layout.ts";
 import { openRepo, pinnedGit, userSettings } from "./pinned.ts";
 import type { CommitResult, UndoResult } from "./port.ts";
-import type { GitRunner } from "./runner.ts";
+import type { GitResult, GitRunner } from "./runner.ts";
 
 /** Options for {@linkcode undoTask}. */
 export interface UndoOptions {
@@ -108,23 +108,8 @@ export async function undoTask(
   const own = live.filter((c) => c.coderTask === taskId);
   if (own.length === 0) return refuse("no coder commit for it was found (already undone?)");
 
-  const filesOf = new Map<string, string[]>();
-  for (const commit of live) {
-    const tree = await git([
-      "diff-tree",
-      "--root",
-      "--no-commit-id",
-      "--name-only",
-      "-r",
-      "-z",
-      "--relative",
-      "--no-ext-diff",
-      "--no-textconv",
-      commit.sha,
-    ]);
-    if (!tree.ok) return refuse(tree.error);
-    filesOf.set(commit.sha, tree.stdout.split("\0").filter((f) => f !== ""));
-  }
+  const filesOf = await filesOfCommits(git, live);
+  if (typeof filesOf === "string") return refuse(filesOf);
   const conflicts = findConflicts(live, taskId, filesOf);
   if (conflicts.length > 0) {
     const tasks = [...new Set(conflicts.map((c) => `#${c.task}`))].join(", ");
@@ -142,17 +127,48 @@ export async function undoTask(
     await git(["revert", "--abort"]);
     return refuse(revert.error);
   }
-  const made = await git(["log", "--format=%H%x1f%s", `${before.stdout.trim()}..HEAD`]);
-  const commits: CommitResult[] = made.stdout.split("\n").filter((l) => l.includes("\x1f"))
-    .map((line) => {
-      const [sha = "", subject = ""] = line.split("\x1f");
-      return { sha, subject };
-    });
+  const commits = await commitsSince(git, before.stdout.trim());
   for (const c of commits) {
     options.emit?.({ type: "git.commit", subject: c.subject, sha: c.sha, workspace });
   }
   const files = [...new Set(shas.flatMap((s) => filesOf.get(s) ?? []))].sort();
   return { ok: true, reverted: shas, files, commits };
+}
+
+type Git = (args: string[]) => Promise<GitResult>;
+
+/** The files each commit touched (workspace-relative); a git error's text on failure. */
+async function filesOfCommits(
+  git: Git,
+  commits: readonly { sha: string }[],
+): Promise<Map<string, string[]> | string> {
+  const filesOf = new Map<string, string[]>();
+  for (const commit of commits) {
+    const tree = await git([
+      "diff-tree",
+      "--root",
+      "--no-commit-id",
+      "--name-only",
+      "-r",
+      "-z",
+      "--relative",
+      "--no-ext-diff",
+      "--no-textconv",
+      commit.sha,
+    ]);
+    if (!tree.ok) return tree.error;
+    filesOf.set(commit.sha, tree.stdout.split("\0").filter((f) => f !== ""));
+  }
+  return filesOf;
+}
+
+/** The commits made after `before` (the reverts), oldest last as git lists them. */
+async function commitsSince(git: Git, before: string): Promise<CommitResult[]> {
+  const made = await git(["log", "--format=%H%x1f%s", `${before}..HEAD`]);
+  return made.stdout.split("\n").filter((l) => l.includes("\x1f")).map((line) => {
+    const [sha = "", subject = ""] = line.split("\x1f");
+    return { sha, subject };
+  });
 }
 
 /** Names a merge/revert/cherry-pick the user has in progress (never abort theirs). */
