@@ -44,10 +44,11 @@ const ATTACKS: Attack[] = [
           // The texts that make backtracking regexes explode, in a folder of their own.
           `mkdir rx; printf '${"a".repeat(40)}!\\n${"x".repeat(40)}\\n' > rx/t.txt; echo made`,
       ),
-      // Past the search's 5,000-entry walk, find_relevant_files' 2,000 files and list_dir's 400.
-      sh("mkdir -p many && cd many && seq 1 5100 | xargs touch; echo touched"),
+      // Past list_dir's 400 entries. The search's 5,000-entry walk and find_relevant_files'
+      // 2,000 files are src/tools/walk_caps_test.ts's, in memory: 5,000 files on this disk
+      // cost seconds of kernel time, more than the shell's timeout here.
+      sh("mkdir -p many && cd many && seq 1 420 | xargs touch; echo touched"),
       { tool: "search", args: { pattern: "^(a+)+$", regex: true, path: "rx" } },
-      // Over the 5,100 files: the search stops at its walk cap.
       { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "many" } },
       { tool: "search", args: { pattern: "(a|aa)*\\1", regex: true, path: "rx" } },
       { tool: "search", args: { pattern: "(x+x+)+y", regex: true, path: "rx" } },
@@ -116,6 +117,8 @@ Deno.test("attack: bombs are stopped by the sandbox's limits; LAO stays up and s
   for (const a of ATTACKS) {
     assert.ok(r.results.has(a.id), `the coder of ${a.id} never ran:\n${r.stdout}\n${r.stderr}`);
   }
+  // The files the shell made are listed up to list_dir's cap, which the listing names.
+  assert.match(p.seen(r, "bomb_files"), /listing stopped after 400 entries/);
   // The model's timeout: 3600 was cut to tools.shell.timeout_s.
   assert.doesNotMatch(p.seen(r, "bomb_timeout"), /woke/);
   // Every request to the model stayed bounded (the output cap held).
