@@ -23,7 +23,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { inspectConfig } from "./config_guard.ts";
 import type { GitPin, GitRunner } from "./runner.ts";
-import { entryKind, readSmallFile } from "./safe_read.ts";
+import { entryKindSync, readSmallFile } from "./safe_read.ts";
 
 /** What LAO recorded about a repository when it created or first found it. */
 export interface RepoLayout {
@@ -99,7 +99,7 @@ export async function findLayout(workspace: string, runner: GitRunner): Promise<
 export async function layoutDrift(recorded: RepoLayout, runner: GitRunner): Promise<string> {
   for (let dir = recorded.workspace; dir !== recorded.toplevel;) {
     const dotGit = join(dir, ".git");
-    if (!await isPlaceholder(dotGit)) {
+    if (!isPlaceholder(dotGit)) {
       return `${shown(recorded, dotGit)} appeared inside the workspace`;
     }
     const up = dirname(dir);
@@ -130,7 +130,7 @@ export async function layoutDrift(recorded: RepoLayout, runner: GitRunner): Prom
       (recorded.alternates === null ? "appeared" : "changed");
   }
   for (const name of ["HEAD", "index"]) {
-    const kind = await entryKind(join(recorded.gitDir, name));
+    const kind = entryKindSync(join(recorded.gitDir, name));
     if (kind !== "file" && !(kind === "missing" && name === "index")) {
       return `${label}/${name} is not a regular file`;
     }
@@ -159,8 +159,8 @@ async function walkUp(start: string, runner: GitRunner): Promise<LayoutResult> {
 /** The repository whose `.git` is directly in `dir`, if any. */
 async function describe(dir: string, runner: GitRunner): Promise<LayoutResult> {
   const dotGit = join(dir, ".git");
-  const kind = await entryKind(dotGit);
-  if (kind === "missing" || await isPlaceholder(dotGit)) return { ok: true, layout: null };
+  const kind = entryKindSync(dotGit);
+  if (kind === "missing" || isPlaceholder(dotGit)) return { ok: true, layout: null };
   if (kind === "symlink") return { ok: false, problem: `${dotGit} is a symbolic link` };
   if (kind === "other") return { ok: false, problem: `${dotGit} is not a file or folder` };
   let gitDir = dotGit;
@@ -172,10 +172,10 @@ async function describe(dir: string, runner: GitRunner): Promise<LayoutResult> {
     if (!match?.[1]) return { ok: false, problem: `${dotGit} is not a valid "gitdir:" file` };
     dotGitText = read.text.trim();
     gitDir = resolve(dir, match[1].trim());
-    if (await entryKind(gitDir) !== "dir") {
+    if (entryKindSync(gitDir) !== "dir") {
       return { ok: false, problem: `${dotGit} points at ${gitDir}, which is not a folder` };
     }
-  } else if (!await looksLikeGitDir(gitDir, gitDir)) {
+  } else if (!looksLikeGitDir(gitDir, gitDir)) {
     return { ok: true, layout: null };
   }
   const commondir = await readSmallFile(join(gitDir, "commondir"), MAX_META);
@@ -192,7 +192,7 @@ async function describe(dir: string, runner: GitRunner): Promise<LayoutResult> {
     };
   }
   const commonDir = commondirFile === null ? gitDir : resolve(gitDir, commondirFile.trim());
-  if (!await looksLikeGitDir(gitDir, commonDir)) {
+  if (!looksLikeGitDir(gitDir, commonDir)) {
     return { ok: false, problem: `${gitDir} is not a git repository` };
   }
   const owner = await ownerProblem(gitDir, runner);
@@ -218,19 +218,27 @@ function whyOf(read: { kind: "missing" } | { kind: "bad"; why: string }): string
   return read.kind === "missing" ? "is missing" : read.why;
 }
 
-async function looksLikeGitDir(gitDir: string, commonDir: string): Promise<boolean> {
-  return await entryKind(join(gitDir, "HEAD")) === "file" &&
-    await entryKind(join(commonDir, "objects")) === "dir" &&
-    await entryKind(join(commonDir, "refs")) === "dir";
+/*
+ * The metadata calls below are synchronous: an `lstat` never opens what it
+ * looks at and a listing opens a folder non-blocking, so neither can hang on
+ * a FIFO, and each costs less than a trip through the thread pool. Their
+ * number is bounded by the folders between workspace and top level, never by
+ * the workspace's size.
+ */
+
+function looksLikeGitDir(gitDir: string, commonDir: string): boolean {
+  return entryKindSync(join(gitDir, "HEAD")) === "file" &&
+    entryKindSync(join(commonDir, "objects")) === "dir" &&
+    entryKindSync(join(commonDir, "refs")) === "dir";
 }
 
 /** True when `path` is missing, an empty folder or an empty regular file (the sandbox's placeholder). */
-async function isPlaceholder(path: string): Promise<boolean> {
+function isPlaceholder(path: string): boolean {
   try {
-    const info = await Deno.lstat(path);
+    const info = Deno.lstatSync(path);
     if (info.isFile) return info.size === 0;
     if (!info.isDirectory) return false;
-    for await (const _ of Deno.readDir(path)) return false;
+    for (const _ of Deno.readDirSync(path)) return false;
     return true;
   } catch (err) {
     return err instanceof Deno.errors.NotFound;
@@ -241,7 +249,7 @@ async function ownerProblem(gitDir: string, runner: GitRunner): Promise<string> 
   const uid = await runner.ownUid();
   if (uid === null) return "";
   try {
-    const info = await Deno.lstat(gitDir);
+    const info = Deno.lstatSync(gitDir);
     if (info.uid !== null && info.uid !== uid) {
       return `${gitDir} is owned by another user (uid ${info.uid}); LAO only uses your own repositories`;
     }

@@ -49,6 +49,8 @@ export class PendingJournal {
   #next: Promise<void> | null = null;
   #nextId = 1;
   #warn: (message: string) => void;
+  /** Whether the file may exist: true until the read of the leftover found none. */
+  #onDisk = true;
 
   /** `workspace` as the plan gives it (resolved to its real path, the layout record's key). */
   constructor(layoutDir: string, workspace: string, warn: (message: string) => void) {
@@ -57,7 +59,11 @@ export class PendingJournal {
       .then((ws) => recordPath(layoutDir, ws))
       .then((p) => p.replace(/\.json$/, ".pending.json"))
       .catch(() => null);
-    this.#leftover = this.#path.then(readEntries).then((old) => {
+    this.#leftover = this.#path.then(async (path) => {
+      const read = await readEntries(path);
+      this.#onDisk = read.present;
+      return read.entries;
+    }).then((old) => {
       const numbered = old.map((e) => ({ ...e, id: this.#nextId++ }));
       this.#entries = [...numbered, ...this.#entries];
       return numbered;
@@ -101,15 +107,24 @@ export class PendingJournal {
     return next;
   }
 
+  /**
+   * Writes `entries` (temp file + rename), or removes the file when there
+   * are none; synchronous, as a small file in LAO's own folder costs less so
+   * than two trips through the thread pool. A removal of a file this journal
+   * knows is absent is skipped.
+   */
   async #write(entries: PendingEntry[]): Promise<void> {
     const path = await this.#path;
     if (path === null) return;
     try {
-      if (entries.length === 0) await Deno.remove(path).catch(ignoreMissing);
-      else {
+      if (entries.length === 0) {
+        if (this.#onDisk) removeIfThere(path);
+        this.#onDisk = false;
+      } else {
         const temp = `${path}.tmp`;
-        await Deno.writeTextFile(temp, JSON.stringify(entries));
-        await Deno.rename(temp, path);
+        this.#onDisk = true;
+        Deno.writeTextFileSync(temp, JSON.stringify(entries));
+        Deno.renameSync(temp, path);
       }
     } catch (err) {
       this.#warn(`Cannot record the queued commits in ${path}: ${errorMessage(err)}`);
@@ -117,20 +132,27 @@ export class PendingJournal {
   }
 }
 
-async function readEntries(path: string | null): Promise<PendingEntry[]> {
-  if (path === null) return [];
+/** The valid entries of the file at `path`, and whether anything is there at all. */
+async function readEntries(
+  path: string | null,
+): Promise<{ entries: PendingEntry[]; present: boolean }> {
+  if (path === null) return { entries: [], present: false };
   const read = await readSmallFile(path, 4 << 20);
-  if (read.kind !== "ok") return [];
+  if (read.kind !== "ok") return { entries: [], present: read.kind !== "missing" };
   try {
     const value = JSON.parse(read.text);
-    return Array.isArray(value) ? value.filter(isEntry) : [];
+    return { entries: Array.isArray(value) ? value.filter(isEntry) : [], present: true };
   } catch {
-    return [];
+    return { entries: [], present: true };
   }
 }
 
-function ignoreMissing(err: unknown): void {
-  if (!(err instanceof Deno.errors.NotFound)) throw err;
+function removeIfThere(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
 }
 
 function isEntry(value: unknown): value is PendingEntry {

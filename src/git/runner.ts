@@ -162,6 +162,11 @@ export function gitEnv(
   pin?: GitPin,
   userConfig = false,
 ): Record<string, string> {
+  return pinnedEnv(baseEnv(overrides, userConfig), pin);
+}
+
+/** The allowed variables, the overrides and the fixed settings: all but the pin. */
+function baseEnv(overrides: Record<string, string>, userConfig: boolean): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of PASSED_VARS) {
     try {
@@ -171,16 +176,31 @@ export function gitEnv(
       // Not permitted: leave it out.
     }
   }
+  return { ...env, ...overrides, ...(userConfig ? {} : NO_USER_CONFIG), ...FIXED_ENV };
+}
+
+/** `base` with the repository variables of `pin` last (a call without a pin sees no repository). */
+function pinnedEnv(base: Record<string, string>, pin?: GitPin): Record<string, string> {
   const where: Record<string, string> = pin
     ? { GIT_DIR: pin.gitDir, GIT_COMMON_DIR: pin.commonDir, GIT_WORK_TREE: pin.workTree }
     : { GIT_DIR: NO_REPOSITORY };
-  return {
-    ...env,
-    ...overrides,
-    ...(userConfig ? {} : NO_USER_CONFIG),
-    ...FIXED_ENV,
-    ...where,
-  };
+  return { ...base, ...where };
+}
+
+/**
+ * `-c` arguments: the caller's settings, then {@linkcode FIXED_CONFIG} and the
+ * hooks folder, which replace any of the caller's keys of the same name
+ * (each key once, in the order an object spread of the three would give).
+ */
+function configArgs(fixedArgs: readonly string[], config?: Record<string, string>): string[] {
+  const out: string[] = [];
+  if (config) {
+    for (const [k, v] of Object.entries(config)) {
+      if (Object.hasOwn(FIXED_CONFIG, k) || k === "core.hooksPath") continue;
+      out.push("-c", `${k}=${v}`);
+    }
+  }
+  return out.length === 0 ? [...fixedArgs] : [...out, ...fixedArgs];
 }
 
 /** Runs git commands with LAO's fixed environment, pinned to one repository. */
@@ -192,6 +212,12 @@ export class GitRunner {
   #program: string;
   #missing = false;
   #uid: number | null | undefined;
+  /** `--no-pager` and the fixed `-c` arguments, built once. */
+  #fixedArgs: readonly string[];
+  /** The environment without the pin, per `userConfig`, built on first use. */
+  #baseEnv = new Map<boolean, Record<string, string>>();
+  /** The program as spawned: `program` found on `PATH` once (fewer lookups per spawn). */
+  #resolved: string | undefined;
 
   /** Creates a runner; nothing is executed until {@linkcode GitRunner.run}. */
   constructor(options: GitRunnerOptions) {
@@ -200,6 +226,8 @@ export class GitRunner {
     this.#env = { ...options.env };
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#program = options.program ?? "git";
+    const fixed = { ...FIXED_CONFIG, "core.hooksPath": this.#hooksDir };
+    this.#fixedArgs = Object.entries(fixed).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
   }
 
   /** The hook-free folder passed as `core.hooksPath`. */
@@ -231,19 +259,21 @@ export class GitRunner {
   /** Runs `git <args>` in `cwd`. Never throws. */
   async run(args: string[], options: GitRunOptions): Promise<GitResult> {
     if (this.#missing) return failure(-1, "", "", "git is not available", true);
-    const hooksProblem = await ensureEmptyDir(this.#hooksDir);
+    const hooksProblem = ensureEmptyDir(this.#hooksDir);
     if (hooksProblem) return failure(-1, "", "", hooksProblem, false);
-    const config = { ...options.config, ...FIXED_CONFIG, "core.hooksPath": this.#hooksDir };
-    const configArgs = Object.entries(config).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
-    const fullArgs = ["--no-pager", ...configArgs, ...args];
+    const fullArgs = ["--no-pager", ...configArgs(this.#fixedArgs, options.config), ...args];
+    const userConfig = options.userConfig ?? false;
+    let base = this.#baseEnv.get(userConfig);
+    if (!base) this.#baseEnv.set(userConfig, base = baseEnv(this.#env, userConfig));
+    this.#resolved ??= onPath(this.#program, base.PATH);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     try {
-      const out = await new Deno.Command(this.#program, {
+      const out = await new Deno.Command(this.#resolved, {
         args: fullArgs,
         cwd: options.cwd,
         clearEnv: true,
-        env: gitEnv(this.#env, options.pin, options.userConfig),
+        env: pinnedEnv(base, options.pin),
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
@@ -290,26 +320,48 @@ function firstLine(text: string): string {
 /**
  * Creates `dir` if needed; returns a problem description when it is not an
  * empty folder. Listing comes first: one file operation per git call in the
- * usual case (the folder exists), the creation only when it is missing.
+ * usual case (the folder exists), the creation only when it is missing. Both
+ * are synchronous: listing LAO's own empty folder costs less than a trip
+ * through the file-system thread pool.
  */
-async function ensureEmptyDir(dir: string): Promise<string> {
+function ensureEmptyDir(dir: string): string {
   try {
     try {
-      return await firstEntry(dir);
+      return firstEntry(dir);
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
-    await Deno.mkdir(dir, { recursive: true });
-    return await firstEntry(dir);
+    Deno.mkdirSync(dir, { recursive: true });
+    return firstEntry(dir);
   } catch (err) {
     return `Cannot use hooks folder "${dir}": ${errorMessage(err)}`;
   }
 }
 
 /** The problem of `dir` holding an entry, `""` when it is empty; throws when it cannot be listed. */
-async function firstEntry(dir: string): Promise<string> {
-  for await (const entry of Deno.readDir(dir)) {
+function firstEntry(dir: string): string {
+  for (const entry of Deno.readDirSync(dir)) {
     return `Cannot use hooks folder "${dir}": it must be empty but contains "${entry.name}"`;
   }
   return "";
+}
+
+/**
+ * `program` as an absolute path when it is a bare name found in a folder of
+ * `path` (the `PATH` git gets), so each spawn skips the search; otherwise
+ * unchanged (a name not found then fails at the spawn, as before).
+ */
+function onPath(program: string, path: string | undefined): string {
+  if (program.includes("/") || program.includes("\\") || !path) return program;
+  for (const dir of path.split(":")) {
+    if (!dir.startsWith("/")) continue;
+    const candidate = `${dir.replace(/\/+$/, "")}/${program}`;
+    try {
+      const info = Deno.statSync(candidate);
+      if (info.isFile && (info.mode === null || (info.mode & 0o111) !== 0)) return candidate;
+    } catch {
+      // Not there (or not visible): the next folder.
+    }
+  }
+  return program;
 }

@@ -13,11 +13,17 @@ export type SmallRead =
   | { kind: "bad"; why: string }
   | { kind: "ok"; text: string };
 
-/** Reads `path` when it is a regular file of at most `maxBytes`. Never throws. */
+/**
+ * Reads `path` when it is a regular file of at most `maxBytes`. Never throws.
+ * The metadata calls are synchronous (they never block on what they look at);
+ * the open stays asynchronous, so a FIFO swapped in after the `lstat` blocks
+ * a pool thread, never LAO's own; reading a file `fstat` calls regular is
+ * synchronous again. The buffer is sized by the file, not by the cap.
+ */
 export async function readSmallFile(path: string, maxBytes: number): Promise<SmallRead> {
   let info: Deno.FileInfo;
   try {
-    info = await Deno.lstat(path);
+    info = Deno.lstatSync(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { kind: "missing" };
     return { kind: "bad", why: `cannot be read (${errorMessage(err)})` };
@@ -27,12 +33,20 @@ export async function readSmallFile(path: string, maxBytes: number): Promise<Sma
   if (info.size > maxBytes) return { kind: "bad", why: `is larger than ${maxBytes} bytes` };
   try {
     using file = await Deno.open(path, { read: true });
-    const opened = await file.stat();
+    const opened = file.statSync();
     if (!opened.isFile) return { kind: "bad", why: "is not a regular file" };
-    const buf = new Uint8Array(maxBytes + 1);
+    const limit = maxBytes + 1;
+    let buf = new Uint8Array(Math.min(limit, Math.max(opened.size, info.size) + 1));
     let total = 0;
-    while (total < buf.length) {
-      const n = await file.read(buf.subarray(total));
+    for (;;) {
+      if (total === buf.length) {
+        if (buf.length >= limit) break;
+        // The file grew since its stat: read on, up to one byte past the cap.
+        const bigger = new Uint8Array(Math.min(limit, buf.length * 2));
+        bigger.set(buf);
+        buf = bigger;
+      }
+      const n = file.readSync(buf.subarray(total));
       if (n === null) break;
       total += n;
     }
@@ -47,9 +61,17 @@ export async function readSmallFile(path: string, maxBytes: number): Promise<Sma
 export type EntryKind = "missing" | "dir" | "file" | "symlink" | "other";
 
 /** `lstat` as a kind; errors other than not-found count as `other`. */
-export async function entryKind(path: string): Promise<EntryKind> {
+export function entryKind(path: string): Promise<EntryKind> {
+  return Promise.resolve(entryKindSync(path));
+}
+
+/**
+ * {@linkcode entryKind} without the trip through the file-system thread pool
+ * (an `lstat` never opens, so it cannot block on what it looks at).
+ */
+export function entryKindSync(path: string): EntryKind {
   try {
-    const info = await Deno.lstat(path);
+    const info = Deno.lstatSync(path);
     return info.isSymlink ? "symlink" : info.isDirectory ? "dir" : info.isFile ? "file" : "other";
   } catch (err) {
     return err instanceof Deno.errors.NotFound ? "missing" : "other";
