@@ -17,14 +17,8 @@ import { Store } from "../../src/store/store.ts";
 import { type Fault, type FaultKind, start } from "../fake_server/server.ts";
 import { exampleProject } from "../lao_process.ts";
 import { laoInProcess } from "../lao_in_process.ts";
-import { harness } from "../pipeline/harness.ts";
-import {
-  EXAMPLE_TASKS,
-  KEYS,
-  py,
-  scriptedSession,
-  type ScriptedTask,
-} from "../pipeline/scripted.ts";
+import { type Harness, harness } from "../pipeline/harness.ts";
+import { EXAMPLE_TASKS, KEYS, scriptedSession, type ScriptedTask } from "../pipeline/scripted.ts";
 
 /** Every transport fault, with the options that make it one. */
 const FAULTS: { kind: FaultKind; extra?: Partial<Fault> }[] = [
@@ -39,7 +33,10 @@ const FAULTS: { kind: FaultKind; extra?: Partial<Fault> }[] = [
   { kind: "http_500" },
 ];
 
-const TASKS: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py("sturdy") }];
+/** JavaScript, checked in-process: Python is not what a transport fault reaches. */
+const TASKS: ScriptedTask[] = [
+  { title: "Sturdy", file: "sturdy.js", content: 'export const sturdy = "sturdy";\n' },
+];
 
 /** Requests the fault hits: more than `llm_retry_attempts` (3), so the run pauses once. */
 const TIMES = 4;
@@ -57,16 +54,27 @@ function smallCaps(c: Config): void {
   c.git.enabled = false;
 }
 
+/**
+ * The harness for {@linkcode TASKS} with {@linkcode smallCaps}, without the
+ * run's python3 syntax checker (it would start for every case, through a
+ * version manager's shim here, to check no Python file).
+ */
+async function jsHarness(): Promise<Harness> {
+  const h = await harness(scriptedSession(TASKS), smallCaps);
+  delete h.deps.python;
+  return h;
+}
+
 for (const role of ["coder", "reviewer"] as const) {
   Deno.test(`http_401 on the ${role}'s calls stops the run with the API-key fix and burns no attempt`, async () => {
-    await using h = await harness(scriptedSession(TASKS), smallCaps);
+    await using h = await jsHarness();
     h.server.setFaults({ kind: "http_401", model: KEYS[role], sticky: true });
     let pauses = 0;
     h.deps.sleep = () => {
       pauses++;
       return Promise.resolve();
     };
-    await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+    await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.js\n");
     await assert.rejects(
       runPipeline(h.deps, { singleRun: true }),
       (err) => err instanceof UserError && /API key/.test(err.message),
@@ -79,7 +87,7 @@ for (const role of ["coder", "reviewer"] as const) {
 
   for (const { kind, extra } of FAULTS) {
     Deno.test(`${kind} on the ${role}'s calls pauses the run and burns no attempt`, async () => {
-      await using h = await harness(scriptedSession(TASKS), smallCaps);
+      await using h = await jsHarness();
       const model = KEYS[role];
       h.server.setFaults({ kind, model, times: TIMES, ...extra });
       let pauses = 0;
@@ -87,7 +95,7 @@ for (const role of ["coder", "reviewer"] as const) {
         pauses++;
         return Promise.resolve();
       };
-      await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+      await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.js\n");
       const result = await runPipeline(h.deps, { singleRun: true });
       const task = h.store.listTasks()[0]!;
       assert.equal(task.status, "completed", `${kind}: ${task.feedback}`);
@@ -103,10 +111,10 @@ for (const role of ["coder", "reviewer"] as const) {
 }
 
 Deno.test("a fault that never clears ends a single run with the server error, attempts intact", async () => {
-  await using h = await harness(scriptedSession(TASKS), smallCaps);
+  await using h = await jsHarness();
   h.server.setFaults({ kind: "garbage_sse", model: KEYS.coder, sticky: true });
   h.deps.sleep = () => Promise.resolve();
-  await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+  await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.js\n");
   const result = await runPipeline(h.deps, { singleRun: true, maxInfraPauses: 2 });
   assert.match(result.infraError ?? "", /garbled chunk|not an SSE stream/);
   const task = h.store.listTasks()[0]!;
@@ -114,14 +122,14 @@ Deno.test("a fault that never clears ends a single run with the server error, at
 });
 
 Deno.test("llama.cpp's argument-parse 500 is left to the task's logic: no pause, no loop", async () => {
-  await using h = await harness(scriptedSession(TASKS), smallCaps);
+  await using h = await jsHarness();
   h.server.setFaults({ kind: "arg_parse_500", model: KEYS.coder });
   let pauses = 0;
   h.deps.sleep = () => {
     pauses++;
     return Promise.resolve();
   };
-  await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.py\n");
+  await h.addPlan("sturdy.md", "# Sturdy\n- sturdy.js\n");
   await runPipeline(h.deps, { singleRun: true });
   const task = h.store.listTasks()[0]!;
   assert.equal(task.status, "completed");
