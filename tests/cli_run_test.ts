@@ -106,12 +106,14 @@ Deno.test("deno task demo runs the example plan offline and leaves the checkout 
   assert.equal(new TextDecoder().decode(after.stdout), new TextDecoder().decode(before.stdout));
 });
 
-Deno.test("lao sandbox check passes on this machine", async () => {
+Deno.test("lao sandbox check passes every row on this machine", async () => {
   await inTemp(async (dir) => {
     const r = await laoInProcess(dir, ["sandbox", "check"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^sandbox: bwrap/m);
     assert.doesNotMatch(r.stdout, /FAIL/);
+    assert.ok((r.stdout.match(/ PASS\b/g) ?? []).length >= 15, r.stdout);
+    assert.match(r.stdout, /^all checks passed$/m);
   });
 });
 
