@@ -7,7 +7,7 @@
  * @module
  */
 import { EventBus } from "../../events/bus.ts";
-import { errorMessage, ExitCode, type ExitCodeValue, UserError } from "../../errors.ts";
+import { errorMessage, ExitCode, UserError } from "../../errors.ts";
 import { checkServer } from "../../models/check_server.ts";
 import { formatHealth } from "../../models/health.ts";
 import { type BuildOptions, buildRunPorts } from "../../pipeline/build_deps.ts";
@@ -30,6 +30,7 @@ import { warnUnavailableOnce } from "../unavailable_commands.ts";
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { feedbackFindings } from "../../validate/repair.ts";
+import { type RunExit, runExit } from "./run_exit.ts";
 
 /** Options of `lao run` beyond the global ones. */
 export interface RunCommandOptions {
@@ -343,51 +344,6 @@ function unfinished(summary: RunSummary) {
     undecomposed: summary.plans.filter((p) => p.status === "decomposition_failed")
       .map((p) => p.filename),
   };
-}
-
-/** How a run ends for the user: the exit code and the one line it prints, if any. */
-export interface RunExit {
-  code: ExitCodeValue;
-  /** A line for stdout. */
-  out?: string;
-  /** A line for stderr. */
-  err?: string;
-}
-
-/**
- * The exit of a run: interrupted 130; handed over to the Pilot 0; stopped by
- * an outage 1; a finished run with failed tasks or plans that could not be
- * decomposed 1 (so scripts know); otherwise 0.
- */
-export function runExit(
-  result: Pick<RunResult, "interrupted" | "infraError">,
-  handedOff: boolean,
-  left: { failedTasks: number; undecomposed: readonly string[] },
-): RunExit {
-  if (result.interrupted) return { code: ExitCode.Interrupted };
-  if (handedOff && !result.infraError) {
-    return {
-      code: ExitCode.Ok,
-      out: "Queue idle → Pilot (/resume runs the queue again, /exit leaves)",
-    };
-  }
-  if (result.infraError) {
-    return {
-      code: ExitCode.Failure,
-      err: `lao: stopped: the model server stayed unavailable (${result.infraError})`,
-    };
-  }
-  if (left.failedTasks || left.undecomposed.length) {
-    const parts = [
-      left.failedTasks ? `${left.failedTasks} task(s) failed` : "",
-      left.undecomposed.length ? `${left.undecomposed.join(", ")} could not be decomposed` : "",
-    ].filter(Boolean);
-    return {
-      code: ExitCode.Failure,
-      err: `lao: ${parts.join("; ")}: see lao status, then lao retry-failed or edit the plan`,
-    };
-  }
-  return { code: ExitCode.Ok };
 }
 
 function finishRun(ctx: CliContext, exit: RunExit): number {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ExitCode } from "../../errors.ts";
-import { runExit } from "./run.ts";
+import { runExit } from "./run_exit.ts";
 
 const none = { failedTasks: 0, undecomposed: [] };
 
