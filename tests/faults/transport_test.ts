@@ -54,16 +54,9 @@ function smallCaps(c: Config): void {
   c.git.enabled = false;
 }
 
-/**
- * The harness for {@linkcode TASKS} with {@linkcode smallCaps}, without the
- * run's python3 syntax checker (it would start for every case, through a
- * version manager's shim here, to check no Python file).
- */
-async function jsHarness(): Promise<Harness> {
-  const h = await harness(scriptedSession(TASKS), smallCaps);
-  delete h.deps.python;
-  return h;
-}
+/** The harness for {@linkcode TASKS} with {@linkcode smallCaps}: no Python to check. */
+const jsHarness = (): Promise<Harness> =>
+  harness(scriptedSession(TASKS), smallCaps, { python: false });
 
 for (const role of ["coder", "reviewer"] as const) {
   Deno.test(`http_401 on the ${role}'s calls stops the run with the API-key fix and burns no attempt`, async () => {

@@ -44,11 +44,25 @@ export interface Harness extends AsyncDisposable {
   restart(): Promise<BuiltPorts>;
 }
 
+/** Options of {@linkcode harness}. */
+export interface HarnessOptions {
+  /** Records the model calls to this cassette. */
+  record?: string;
+  /** The fake server's options. */
+  server?: Omit<FakeServerOptions, "respond">;
+  /**
+   * `false`: runs without the run's python3 syntax checker, which otherwise
+   * starts with every run (through a version manager's shim here, ~20
+   * processes). For tests whose files are not Python.
+   */
+  python?: false;
+}
+
 /** Starts a harness; `tune` adjusts the config. */
 export async function harness(
   respond: Respond,
   tune: (c: Config) => void = () => {},
-  opts: { record?: string; server?: Omit<FakeServerOptions, "respond"> } = {},
+  opts: HarnessOptions = {},
 ): Promise<Harness> {
   const dir = await Deno.makeTempDir({ prefix: "lao_e2e_" });
   const server = await start({ ...opts.server, respond });
@@ -93,6 +107,7 @@ export async function harness(
         return await WorkspaceGuard.open(ws);
       },
     });
+    if (opts.python === false) delete deps.python;
     return { deps, stop: () => stopController.abort(), abort: () => controller.abort() };
   };
   const first = await runPorts();

@@ -10,20 +10,27 @@ import { join } from "node:path";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import type { ChatBody, Reply } from "../fake_server/server.ts";
 import { harness } from "./harness.ts";
-import { KEYS, py, scriptedSession, type ScriptedTask } from "./scripted.ts";
+import { KEYS, scriptedSession, type ScriptedTask } from "./scripted.ts";
+
+/** JavaScript, checked in-process: the cases before the Python gate's are not about Python. */
+const js = (name: string) => `export function ${name}() {\n  return "${name}";\n}\n`;
 
 Deno.test("a server outage in the middle of a task does not consume the task's attempts", async () => {
-  const tasks: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.py", content: py("sturdy") }];
+  const tasks: ScriptedTask[] = [{ title: "Sturdy", file: "sturdy.js", content: js("sturdy") }];
   const session = scriptedSession(tasks);
   let coderCalls = 0;
   let outage = true;
-  await using h = await harness((body, ctx): Reply => {
-    if (body.model === KEYS.coder && outage) {
-      coderCalls++;
-      h.server.setFaults({ kind: "reset", sticky: true });
-    }
-    return session(body, ctx);
-  });
+  await using h = await harness(
+    (body, ctx): Reply => {
+      if (body.model === KEYS.coder && outage) {
+        coderCalls++;
+        h.server.setFaults({ kind: "reset", sticky: true });
+      }
+      return session(body, ctx);
+    },
+    undefined,
+    { python: false },
+  );
   let pauses = 0;
   h.deps.sleep = () => {
     pauses++;
@@ -31,7 +38,7 @@ Deno.test("a server outage in the middle of a task does not consume the task's a
     h.server.setFaults();
     return Promise.resolve();
   };
-  await h.addPlan("outage.md", "# Outage\n- sturdy.py\n");
+  await h.addPlan("outage.md", "# Outage\n- sturdy.js\n");
   await runPipeline(h.deps, { singleRun: true });
   const task = h.store.listTasks()[0]!;
   assert.equal(task.status, "completed");
@@ -46,14 +53,14 @@ Deno.test("a server outage in the middle of a task does not consume the task's a
 
 Deno.test("requirement ids in the plan become deliverables, validated when their task is approved", async () => {
   const tasks: ScriptedTask[] = [
-    { title: "List", file: "list.py", content: py("list"), deliverables: ["REQ-1"] },
-    { title: "Search", file: "search.py", content: py("search"), deliverables: ["REQ-2"] },
+    { title: "List", file: "list.js", content: js("list"), deliverables: ["REQ-1"] },
+    { title: "Search", file: "search.js", content: js("search"), deliverables: ["REQ-2"] },
   ];
   const plan =
     "# Shop (UTF-8 only)\n\n## Phase 1: catalogue\n- REQ-1: list products\n- REQ-2: search\n- REQ-3: export\n";
   await using h = await harness(scriptedSession(tasks), (c) => {
     c.orchestration.strict_adherence = true;
-  });
+  }, { python: false });
   await h.addPlan("shop.md", plan);
   const result = await runPipeline(h.deps, { singleRun: true });
   const id = result.plans[0]!.id;

@@ -10,7 +10,7 @@ import type { Config } from "../../src/config/schema.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import type { ChatBody, Reply } from "../fake_server/server.ts";
 import { harness } from "./harness.ts";
-import { KEYS, py, scriptedSession, type ScriptedTask } from "./scripted.ts";
+import { KEYS, scriptedSession, type ScriptedTask } from "./scripted.ts";
 
 type Message = { role: string; content?: unknown; tool_calls?: unknown };
 
@@ -48,7 +48,10 @@ const noGit = (c: Config) => {
   c.git.enabled = false;
 };
 
-const TASK: ScriptedTask = { title: "Big file", file: "big.py", content: py("big") };
+/** JavaScript, checked in-process: what a cut-off answer reaches is not the language. */
+const js = (name: string) => `export function ${name}() {\n  return "${name}";\n}\n`;
+
+const TASK: ScriptedTask = { title: "Big file", file: "big.js", content: js("big") };
 
 function coderRequests(h: { server: { requests: { path: string; body: unknown }[] } }) {
   return h.server.requests.filter((r) =>
@@ -63,7 +66,7 @@ for (
       {
         toolCalls: [{
           name: "file_write",
-          arguments: '{"path": "big.py", "content": "def big():\\n  re',
+          arguments: '{"path": "big.js", "content": "export function big() {\\n  re',
         }],
         finishReason: "length",
       },
@@ -74,28 +77,35 @@ for (
   Deno.test(`a coder answer cut off ${label} leads to a smaller retry, not a loop or a 500`, async () => {
     const base = scriptedSession([TASK]);
     let serverErrors = 0;
-    await using h = await harness((body, ctx): Reply => {
-      if (body.model !== KEYS.coder) return base(body, ctx);
-      const rejected = templateError(body);
-      if (rejected) {
-        serverErrors++;
-        return rejected;
-      }
-      const last = (body.messages ?? []).at(-1)!;
-      if (last.role === "tool") return { content: "Wrote big.py." };
-      if (lastText(body).includes("cut off at max_tokens=")) {
-        return {
-          toolCalls: [{ name: "file_write", arguments: { path: "big.py", content: TASK.content } }],
-        };
-      }
-      return { ...cut, toolCalls: [...(cut.toolCalls ?? [])] };
-    }, noGit);
-    await h.addPlan("big.md", "# Big\n- big.py\n");
+    await using h = await harness(
+      (body, ctx): Reply => {
+        if (body.model !== KEYS.coder) return base(body, ctx);
+        const rejected = templateError(body);
+        if (rejected) {
+          serverErrors++;
+          return rejected;
+        }
+        const last = (body.messages ?? []).at(-1)!;
+        if (last.role === "tool") return { content: "Wrote big.js." };
+        if (lastText(body).includes("cut off at max_tokens=")) {
+          return {
+            toolCalls: [{
+              name: "file_write",
+              arguments: { path: "big.js", content: TASK.content },
+            }],
+          };
+        }
+        return { ...cut, toolCalls: [...(cut.toolCalls ?? [])] };
+      },
+      noGit,
+      { python: false },
+    );
+    await h.addPlan("big.md", "# Big\n- big.js\n");
     await runPipeline(h.deps, { singleRun: true });
 
     const task = h.store.listTasks()[0]!;
     assert.deepEqual([task.status, task.attempt], ["completed", 0]);
-    assert.equal(await Deno.readTextFile(join(h.dir, "big", "big.py")), TASK.content);
+    assert.equal(await Deno.readTextFile(join(h.dir, "big", "big.js")), TASK.content);
     assert.equal(serverErrors, 0);
     const requests = coderRequests(h);
     // Cut-off answer, smaller retry, summary: no retries of the cut answer at full cost.
@@ -117,14 +127,14 @@ Deno.test("a coder whose answers are always cut off stops after a few tries inst
     coderCalls++;
     return templateError(body) ??
       {
-        toolCalls: [{ name: "file_write", arguments: '{"path": "big.py", "content": "x' }],
+        toolCalls: [{ name: "file_write", arguments: '{"path": "big.js", "content": "x' }],
         finishReason: "length",
       };
   }, (c) => {
     noGit(c);
     c.orchestration.max_task_attempts = 1;
-  });
-  await h.addPlan("big.md", "# Big\n- big.py\n");
+  }, { python: false });
+  await h.addPlan("big.md", "# Big\n- big.js\n");
   await runPipeline(h.deps, { singleRun: true });
   const task = h.store.listTasks()[0]!;
   assert.equal(task.status, "failed");
@@ -135,8 +145,8 @@ Deno.test("a coder whose answers are always cut off stops after a few tries inst
 
 Deno.test("a planner answer cut at max_tokens is continued, keeping the tasks received", async () => {
   const tasks: ScriptedTask[] = [
-    { title: "First", file: "first.py", content: py("first") },
-    { title: "Second", file: "second.py", content: py("second") },
+    { title: "First", file: "first.js", content: js("first") },
+    { title: "Second", file: "second.js", content: js("second") },
   ];
   const base = scriptedSession(tasks);
   const task = (t: ScriptedTask) =>
@@ -147,15 +157,22 @@ Deno.test("a planner answer cut at max_tokens is continued, keeping the tasks re
       dependencies: [],
     });
   const prompts: string[] = [];
-  await using h = await harness((body, ctx): Reply => {
-    if (body.model !== KEYS.planner) return base(body, ctx);
-    prompts.push(lastText(body));
-    if (prompts.length === 1) {
-      return { content: `[${task(tasks[0]!)}, {"title": "Second", "descr`, finishReason: "length" };
-    }
-    return { content: `[${task(tasks[1]!)}]` };
-  }, noGit);
-  await h.addPlan("two.md", "# Two\n- first.py\n- second.py\n");
+  await using h = await harness(
+    (body, ctx): Reply => {
+      if (body.model !== KEYS.planner) return base(body, ctx);
+      prompts.push(lastText(body));
+      if (prompts.length === 1) {
+        return {
+          content: `[${task(tasks[0]!)}, {"title": "Second", "descr`,
+          finishReason: "length",
+        };
+      }
+      return { content: `[${task(tasks[1]!)}]` };
+    },
+    noGit,
+    { python: false },
+  );
+  await h.addPlan("two.md", "# Two\n- first.js\n- second.js\n");
   await runPipeline(h.deps, { singleRun: true });
   assert.deepEqual(h.store.listTasks().map((t) => [t.title, t.status]), [
     ["First", "completed"],
@@ -169,15 +186,23 @@ Deno.test("a planner answer cut at max_tokens is continued, keeping the tasks re
 Deno.test("a review cut at max_tokens before the verdict is asked again for the verdict only", async () => {
   const base = scriptedSession([TASK]);
   const asks: string[] = [];
-  await using h = await harness((body, ctx): Reply => {
-    if (body.model !== KEYS.reviewer) return base(body, ctx);
-    asks.push(lastText(body));
-    if (asks.length === 1) {
-      return { content: "", reasoning: "Let me think about every line...", finishReason: "length" };
-    }
-    return { content: '{"verdict": "APPROVED", "findings": [], "summary": "ok"}' };
-  }, noGit);
-  await h.addPlan("big.md", "# Big\n- big.py\n");
+  await using h = await harness(
+    (body, ctx): Reply => {
+      if (body.model !== KEYS.reviewer) return base(body, ctx);
+      asks.push(lastText(body));
+      if (asks.length === 1) {
+        return {
+          content: "",
+          reasoning: "Let me think about every line...",
+          finishReason: "length",
+        };
+      }
+      return { content: '{"verdict": "APPROVED", "findings": [], "summary": "ok"}' };
+    },
+    noGit,
+    { python: false },
+  );
+  await h.addPlan("big.md", "# Big\n- big.js\n");
   await runPipeline(h.deps, { singleRun: true });
   assert.equal(h.store.listTasks()[0]!.status, "completed");
   assert.equal(asks.length, 2);
