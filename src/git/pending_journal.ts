@@ -109,22 +109,22 @@ export class PendingJournal {
 
   /**
    * Writes `entries` (temp file + rename), or removes the file when there
-   * are none; synchronous, as a small file in LAO's own folder costs less so
-   * than two trips through the thread pool. A removal of a file this journal
-   * knows is absent is skipped.
+   * are none; a removal of a file this journal knows is absent is skipped.
+   * The calls stay asynchronous: a rename over the old file makes ext4 start
+   * writing the new one out, which may block, and must not block LAO's thread.
    */
   async #write(entries: PendingEntry[]): Promise<void> {
     const path = await this.#path;
     if (path === null) return;
     try {
       if (entries.length === 0) {
-        if (this.#onDisk) removeIfThere(path);
+        if (this.#onDisk) await Deno.remove(path).catch(ignoreMissing);
         this.#onDisk = false;
       } else {
         const temp = `${path}.tmp`;
         this.#onDisk = true;
-        Deno.writeTextFileSync(temp, JSON.stringify(entries));
-        Deno.renameSync(temp, path);
+        await Deno.writeTextFile(temp, JSON.stringify(entries));
+        await Deno.rename(temp, path);
       }
     } catch (err) {
       this.#warn(`Cannot record the queued commits in ${path}: ${errorMessage(err)}`);
@@ -147,12 +147,8 @@ async function readEntries(
   }
 }
 
-function removeIfThere(path: string): void {
-  try {
-    Deno.removeSync(path);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+function ignoreMissing(err: unknown): void {
+  if (!(err instanceof Deno.errors.NotFound)) throw err;
 }
 
 function isEntry(value: unknown): value is PendingEntry {

@@ -88,24 +88,29 @@ export const FALLBACK_IDENTITY = { name: "LAO", email: "lao@localhost" } as cons
 /**
  * Reads identity and excludes file from the user's system, global and the
  * repository's own config (after the repository's config was checked);
- * `git config --get` runs no program. Never throws.
+ * `git config` runs no program. One process lists the three keys; a second
+ * one, only for an excludes file written with `~` or `%(prefix)`, has git
+ * expand that path. Never throws.
  */
 export async function userSettings(runner: GitRunner, layout: RepoLayout): Promise<UserSettings> {
-  const get = async (key: string, path = false) => {
-    const drift = await layoutDrift(layout, runner);
-    if (drift) return "";
-    const out = await runner.run(
-      ["config", "--includes", ...(path ? ["--path"] : []), "--get", key],
-      { cwd: layout.workspace, pin: pinOf(layout), userConfig: true },
-    );
-    return out.ok ? clean(out.stdout) : "";
+  const read = async (args: string[]) => {
+    if (await layoutDrift(layout, runner)) return null;
+    const out = await runner.run(["config", "--includes", ...args], {
+      cwd: layout.workspace,
+      pin: pinOf(layout),
+      userConfig: true,
+    });
+    return out.ok ? out.stdout : null;
   };
-  // Three reads of the configuration, side by side (git writes nothing for them).
-  const [name, email, excludes] = await Promise.all([
-    get("user.name"),
-    get("user.email"),
-    get("core.excludesFile", true),
-  ]);
+  const values = lastValues(
+    await read(["-z", "--get-regexp", "^(user\\.name|user\\.email|core\\.excludesfile)$"]) ?? "",
+  );
+  const name = clean(values.get("user.name") ?? "");
+  const email = clean(values.get("user.email") ?? "");
+  let excludes = clean(values.get("core.excludesfile") ?? "");
+  if (/^(~|%\(prefix\))/.test(excludes)) {
+    excludes = clean(await read(["--path", "--get", "core.excludesFile"]) ?? "");
+  }
   return {
     identity: {
       "user.name": name || FALLBACK_IDENTITY.name,
@@ -114,6 +119,17 @@ export async function userSettings(runner: GitRunner, layout: RepoLayout): Promi
     fallback: !name || !email,
     config: excludes ? { "core.excludesFile": excludes } : {},
   };
+}
+
+/** The last value of each key of `git config -z --get-regexp` output (as `--get` would pick). */
+function lastValues(stdout: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const record of stdout.split("\0")) {
+    if (record === "") continue;
+    const cut = record.indexOf("\n");
+    values.set(cut < 0 ? record : record.slice(0, cut), cut < 0 ? "" : record.slice(cut + 1));
+  }
+  return values;
 }
 
 /** One line without control characters or angle brackets (git rejects those in identities). */
