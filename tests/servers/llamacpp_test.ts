@@ -167,8 +167,8 @@ function greeting(body: ChatBody): Reply {
     return {
       content: JSON.stringify([{
         title: "Greeting",
-        description: "Write greet.py",
-        file_paths: ["greet.py"],
+        description: "Write greet.js",
+        file_paths: ["greet.js"],
         dependencies: [],
         phase: null,
         deliverable_ids: [],
@@ -177,15 +177,18 @@ function greeting(body: ChatBody): Reply {
   }
   if (role === "coder") {
     const last = body.messages?.[body.messages.length - 1];
-    if (last?.role === "tool") return { content: "Wrote greet.py." };
+    if (last?.role === "tool") return { content: "Wrote greet.js." };
     return {
-      toolCalls: [{ name: "file_write", arguments: { path: "greet.py", content: "x = 1\n" } }],
+      toolCalls: [{
+        name: "file_write",
+        arguments: { path: "greet.js", content: "export const x = 1;\n" },
+      }],
     };
   }
   return { content: '{"verdict": "APPROVED", "findings": [], "summary": "fine"}' };
 }
 
-/** A harness on a single-model llama-server serving every role, without git. */
+/** A harness on a single-model llama-server serving every role, without git or python3 (a .js task). */
 function singleHarness(respond: (body: ChatBody) => Reply) {
   return harness(respond, (config) => {
     config.server.kind = "llamacpp";
@@ -193,12 +196,12 @@ function singleHarness(respond: (body: ChatBody) => Reply) {
       config.models[role].key = SERVED;
     }
     config.git.enabled = false; // these tests are about the server, not history
-  }, { server: { flavor: "llamacpp", llamacppMode: "single", loaded: [SERVED] } });
+  }, { server: { flavor: "llamacpp", llamacppMode: "single", loaded: [SERVED] }, python: false });
 }
 
 Deno.test("model-call records keep llama.cpp's own prefill count (timings.prompt_n)", async () => {
   await using h = await singleHarness(greeting);
-  const planPath = await h.addPlan("greet.md", "# Greet\n\n- greet.py: x = 1\n");
+  const planPath = await h.addPlan("greet.md", "# Greet\n\n- greet.js: export const x = 1\n");
   await runPipeline(h.deps, { planPath, singleRun: true });
   const tokens = h.store.tokensByRole();
   const prefill = h.store.prefillByRole();
@@ -229,7 +232,7 @@ Deno.test("an outage while decomposing pauses the run and resumes when the serve
     if (pauses === 1) back = await single({ respond, port });
   };
   try {
-    const planPath = await h.addPlan("greet.md", "# Greet\n\n- greet.py: x = 1\n");
+    const planPath = await h.addPlan("greet.md", "# Greet\n\n- greet.js: export const x = 1\n");
     const result = await runPipeline(h.deps, { planPath, singleRun: true });
     assert.equal(result.infraError, undefined);
     assert.ok(pauses >= 1, "the run paused");
