@@ -186,7 +186,9 @@ Deno.test("the recording fs's before-read never opens a planted FIFO, /dev/zero 
 });
 
 Deno.test("a coder that plants links over LAO's files mid-run: the run completes, nothing outside changes", async () => {
-  const tasks: ScriptedTask[] = [{ title: "Only task", file: "only.py", content: "x = 1\n" }];
+  const tasks: ScriptedTask[] = [
+    { title: "Only task", file: "only.js", content: "export const x = 1;\n" },
+  ];
   const session = scriptedSession(tasks);
   let planted = false;
   let ws = "";
@@ -206,14 +208,15 @@ Deno.test("a coder that plants links over LAO's files mid-run: the run completes
     },
     { reviews: session.reviews },
   );
-  await using h = await harness(respond);
+  // A JavaScript task: no python3 for the run (what is attacked is LAO's own files).
+  await using h = await harness(respond, undefined, { python: false });
   ws = join(h.dir, "attack");
   outside = join(h.dir, "outside");
   await Deno.mkdir(outside);
   for (const f of ["review.txt", "quality.txt", "tasks.txt"]) {
     await Deno.writeTextFile(join(outside, f), VICTIM);
   }
-  await h.addPlan("attack.md", "# Attack\n\n- only.py\n");
+  await h.addPlan("attack.md", "# Attack\n\n- only.js\n");
   const result = await runPipeline(h.deps, { singleRun: true });
   assert.ok(planted);
   assert.equal(result.interrupted, false);
