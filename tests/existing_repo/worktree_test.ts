@@ -6,24 +6,27 @@ import { diffPlan, discardPlan, mergePlan } from "../../src/worktree/branch_ops.
 import { runnerFor } from "../../src/worktree/prepare.ts";
 import { listPlanRefusals } from "../../src/store/plan_refusals.ts";
 import { harness } from "../pipeline/harness.ts";
-import { py, scriptedSession, type ScriptedTask } from "../pipeline/scripted.ts";
+import { scriptedSession, type ScriptedTask } from "../pipeline/scripted.ts";
 import { dirtyRepo, git, userState } from "./fixture.ts";
 
+/** The new files are JavaScript, checked in-process: the runs need no python3. */
+const js = (name: string) => `export function ${name}() {\n  return "${name}";\n}\n`;
+
 const TASKS: ScriptedTask[] = [
-  { title: "Add parser", file: "app/parser.py", content: py("parse") },
+  { title: "Add parser", file: "app/parser.js", content: js("parse") },
   {
     title: "Add report",
-    file: "app/report.py",
-    content: py("report"),
+    file: "app/report.js",
+    content: js("report"),
     dependencies: ["Add parser"],
   },
-  { title: "Add cli", file: "app/cli.py", content: py("cli"), dependencies: ["Add report"] },
+  { title: "Add cli", file: "app/cli.js", content: js("cli"), dependencies: ["Add report"] },
 ];
 const PLAN =
-  "---\nworkspace: .\n---\n# Feature\n\n- parser in app/parser.py\n- report in app/report.py\n- cli in app/cli.py\n";
+  "---\nworkspace: .\n---\n# Feature\n\n- parser in app/parser.js\n- report in app/report.js\n- cli in app/cli.js\n";
 
 Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; the user's dirty tree and branch stay byte-identical; merge brings it in", async () => {
-  await using h = await harness(scriptedSession(TASKS));
+  await using h = await harness(scriptedSession(TASKS), undefined, { python: false });
   await dirtyRepo(h.dir);
   await h.addPlan("feat.md", PLAN);
   const before = await userState(h.dir);
@@ -43,14 +46,14 @@ Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; t
     "the user's tree, index and branch are untouched",
   );
   const root = worktreeRoot(h.dir, "feat");
-  assert.equal(await Deno.readTextFile(join(root, "app/cli.py")), py("cli"));
+  assert.equal(await Deno.readTextFile(join(root, "app/cli.js")), js("cli"));
   const subjects = await git(h.dir, "log", "--format=%s", "lao/feat");
   assert.match(subjects, /lao\(coder\): task #\d+ Add cli/);
   assert.match(subjects, /^initial$/m, "the branch starts from the user's HEAD");
 
   const runner = runnerFor(h.dir);
   const diff = await diffPlan(runner, plan, { stat: true });
-  assert.ok(diff.ok && /app\/parser\.py/.test(diff.text), JSON.stringify(diff));
+  assert.ok(diff.ok && /app\/parser\.js/.test(diff.text), JSON.stringify(diff));
 
   const refused = await mergePlan(runner, plan, root);
   assert.equal(refused.ok, false);
@@ -60,7 +63,7 @@ Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; t
   await git(h.dir, "commit", "-q", "-a", "-m", "my work");
   const merged = await mergePlan(runner, plan, root);
   assert.ok(merged.ok, JSON.stringify(merged));
-  assert.equal(await Deno.readTextFile(join(h.dir, "app/parser.py")), py("parse"));
+  assert.equal(await Deno.readTextFile(join(h.dir, "app/parser.js")), js("parse"));
   assert.equal(
     await Deno.readTextFile(join(h.dir, "app/util.py")),
     "def helper():\n    return 2  # work in progress\n",
@@ -70,7 +73,7 @@ Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; t
   const changed = await git(h.dir, "diff", "--name-only", "HEAD^1", "HEAD");
   assert.deepEqual(
     changed.split("\n").filter((f) => f && !f.startsWith("LAO_") && f !== "quality_report.json"),
-    ["app/cli.py", "app/parser.py", "app/report.py"],
+    ["app/cli.js", "app/parser.js", "app/report.js"],
     "nothing else in the repository changed",
   );
 
@@ -81,7 +84,7 @@ Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; t
 });
 
 Deno.test("a plan targeting a folder outside git is refused with the reason", async () => {
-  await using h = await harness(scriptedSession(TASKS));
+  await using h = await harness(scriptedSession(TASKS), undefined, { python: false });
   await h.addPlan("feat.md", PLAN);
   await runPipeline(h.deps, { singleRun: true });
   assert.equal(h.store.listPlans().length, 0);
