@@ -97,8 +97,7 @@ export async function runPipeline(deps: RunPorts, opts: RunOptions = {}): Promis
   const watcher = state.onlyPlan || opts.singleRun
     ? null
     : new PlanWatcher(deps.plans, (ms, signal) => deps.sleep(ms, signal));
-  // One python3 for the run's syntax checks; it boots while the planner works.
-  deps.python?.start();
+  // The run's python3 for syntax checks starts at its first Python file (none without one).
   let interrupted = false;
   try {
     await loop(deps, opts, state, watcher);

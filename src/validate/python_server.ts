@@ -3,12 +3,13 @@
  * memory for a whole run, so a review costs a pipe round trip instead of an
  * interpreter start (about 150 ms through a version-manager shim).
  *
- * The pipeline owns it: {@linkcode PythonCheckServer.start} at the start of
- * `runPipeline` (the interpreter boots while the planner works),
- * {@linkcode PythonCheckServer.close} when the run ends. A check while the
- * process is not running, or after it died, falls back to the one-shot
- * {@linkcode python3BatchChecker}; results are the same either way (the same
- * `compile()` call, the same result cache).
+ * The pipeline owns it: the interpreter starts at the run's first Python
+ * check (a run with no Python file starts none) or at an explicit
+ * {@linkcode PythonCheckServer.start}, and {@linkcode PythonCheckServer.close}
+ * stops it when the run ends. A check after a failed start, after the process
+ * died or after `close` falls back to the one-shot {@linkcode python3BatchChecker};
+ * results are the same either way (the same `compile()` call, the same result
+ * cache).
  *
  * Protocol: one JSON line per request (`[{path, src}]`), one JSON line per
  * answer (`[null | {line, column, message}]`), strictly in turn.
@@ -48,6 +49,8 @@ interface Running {
 /** A python3 process kept for the syntax checks of one run (see module doc). */
 export class PythonCheckServer {
   #running: Running | null = null;
+  /** Set by the first start: a server starts at most once (a closed or dead one stays one-shot). */
+  #started = false;
   #queue: Promise<unknown> = Promise.resolve();
   #program: string;
 
@@ -59,6 +62,7 @@ export class PythonCheckServer {
   /** Starts the interpreter if it is not running; never throws (a failed start means one-shot checks). */
   start(): void {
     if (this.#running) return;
+    this.#started = true;
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(this.#program, {
@@ -92,6 +96,7 @@ export class PythonCheckServer {
   }
 
   async #ask(files: { path: string; content: string }[]): Promise<PythonCheckResult[]> {
+    if (!this.#started) this.start();
     const running = this.#running;
     if (!running) return await python3BatchChecker(files);
     try {

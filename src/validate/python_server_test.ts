@@ -50,3 +50,18 @@ Deno.test({
     assert.deepEqual(await missing.check([{ path: "b.py", content: ok }]), [{ kind: "ok" }]);
   },
 });
+
+Deno.test({
+  name: "PythonCheckServer starts no interpreter until the first Python check, then keeps it",
+  ignore: !hasPython,
+  fn: async () => {
+    await using server = new PythonCheckServer();
+    assert.equal(server.running, false);
+    const body = `# ${crypto.randomUUID()}\ndef h(:\n`;
+    assert.equal((await server.check([{ path: "c.py", content: body }]))[0]?.kind, "error");
+    assert.equal(server.running, true);
+    await server.close();
+    await server.check([{ path: "d.py", content: `# ${crypto.randomUUID()}\nx = 2\n` }]);
+    assert.equal(server.running, false);
+  },
+});
