@@ -361,11 +361,11 @@ Deno.test("a database from a newer LAO is refused with a clear message", () => {
   }
 });
 
-Deno.test("eight concurrent writers on one database lose no rows", async () => {
+Deno.test("four concurrent writers on one database lose no rows", async () => {
   const { path, cleanup } = tempDb();
   try {
     Store.open(path).close();
-    const workers = Array.from({ length: 8 }, (_, i) =>
+    const workers = Array.from({ length: 4 }, (_, i) =>
       new Promise<void>((resolve, reject) => {
         const w = new Worker(
           new URL("../../testing/store_workers/writer_worker.ts", import.meta.url),
@@ -387,9 +387,9 @@ Deno.test("eight concurrent writers on one database lose no rows", async () => {
     const store = Store.open(path);
     try {
       const n = store.db.prepare(`SELECT COUNT(*) AS n FROM llm_calls`).get() as { n: number };
-      assert.equal(n.n, 320);
+      assert.equal(n.n, 160);
       const t = store.db.prepare(`SELECT COUNT(*) AS n FROM tasks`).get() as { n: number };
-      assert.equal(t.n, 320);
+      assert.equal(t.n, 160);
     } finally {
       store.close();
     }
