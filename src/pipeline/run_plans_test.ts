@@ -10,24 +10,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fakePipeline, type FakeTask, result } from "../../testing/fake_pipeline.ts";
 import { runPipeline } from "./run.ts";
+import { jsModule, TEN_FAKE_PLAN, TEN_FAKE_TASKS } from "../../testing/ten_tasks.ts";
 
-// JavaScript files: their syntax check runs in-process (a .py file's starts python3).
-const js = (name: string) => `export function ${name}Value() {\n  return "${name}";\n}\n`;
-
-/** A 10-task plan: a chain a→b→c→d, two branches e→f and g→h→i, and j rejected once. */
-const TEN: FakeTask[] = [
-  { title: "Task a", file: "pkg/a.js", content: js("a") },
-  { title: "Task b", file: "pkg/b.js", content: js("b"), dependencies: ["Task a"] },
-  { title: "Task c", file: "pkg/c.js", content: js("c"), dependencies: ["Task b"] },
-  { title: "Task d", file: "pkg/d.js", content: js("d"), dependencies: ["Task c"] },
-  { title: "Task e", file: "pkg/e.js", content: js("e") },
-  { title: "Task f", file: "pkg/f.js", content: js("f"), dependencies: ["Task e"] },
-  { title: "Task g", file: "pkg/g.js", content: js("g") },
-  { title: "Task h", file: "pkg/h.js", content: js("h"), dependencies: ["Task g"] },
-  { title: "Task i", file: "pkg/i.js", content: js("i"), dependencies: ["Task h"] },
-  { title: "Task j", file: "pkg/j.js", content: js("j"), rejectTimes: 1 },
-];
-const TEN_PLAN = `# Ten tasks\n\n${TEN.map((t) => `- ${t.title}: ${t.file}`).join("\n")}\n`;
+const js = jsModule;
+const TEN: FakeTask[] = [...TEN_FAKE_TASKS];
+const TEN_PLAN = TEN_FAKE_PLAN;
 
 Deno.test("a 10-task plan with a chain, two branches and a rejected-then-approved task completes", async () => {
   await using f = await fakePipeline(TEN);
