@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { addCall, type TokenUse } from "./token_tally.ts";
 import type { LaoEvent, LogLevel, RunState } from "../events/types.ts";
 import type { Role } from "../domain/roles.ts";
 import type { TaskStatus } from "../domain/status.ts";
@@ -35,10 +36,7 @@ export interface ActivityLine {
 }
 
 /** Token usage of one role. */
-export interface TokenUse {
-  prompt: number;
-  completion: number;
-}
+export type { TokenUse } from "./token_tally.ts";
 
 /** Everything the dashboard shows. */
 export interface DashboardState {
@@ -232,17 +230,8 @@ function applyEvent(state: DashboardState, event: LaoEvent): DashboardState {
     }
     case "llm.progress":
       return state;
-    case "llm.call": {
-      const used = state.tokens[event.role] ?? { prompt: 0, completion: 0 };
-      const tokens = {
-        ...state.tokens,
-        [event.role]: {
-          prompt: used.prompt + event.promptTokens,
-          completion: used.completion + event.completionTokens,
-        },
-      };
-      return { ...state, tokens };
-    }
+    case "llm.call":
+      return { ...state, tokens: addCall(state.tokens, event) };
     case "sandbox.status":
       return { ...state, sandbox: event.line };
     case "plan.updated":

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { addCall } from "./token_tally.ts";
 import { join } from "node:path";
 import type { EventBus } from "../events/bus.ts";
 import type { LaoEvent } from "../events/types.ts";
@@ -131,17 +132,8 @@ export function reduceSummary(state: SummaryState, event: LaoEvent): SummaryStat
         : state;
     case "plan.status":
       return { ...state, planStatus: { ...state.planStatus, [event.planId]: event.to } };
-    case "llm.call": {
-      const used = state.tokens[event.role] ?? { prompt: 0, completion: 0 };
-      const tokens = {
-        ...state.tokens,
-        [event.role]: {
-          prompt: used.prompt + event.promptTokens,
-          completion: used.completion + event.completionTokens,
-        },
-      };
-      return { ...state, tokens };
-    }
+    case "llm.call":
+      return { ...state, tokens: addCall(state.tokens, event) };
     case "model.load":
       return { ...state, loads: state.loads + 1, swaps: state.swaps + (event.swap ? 1 : 0) };
     case "model.unload":
