@@ -70,6 +70,18 @@ Deno.test("formatSummary() tells how to resume an interrupted run", () => {
   assert.equal(lines.at(-1), "1 task(s) left; run `lao run` to resume where it stopped.");
 });
 
+Deno.test("formatSummary() of an interrupted run with nothing left says how to resume", () => {
+  // What a watching `lao run` prints when its Ctrl+C lands in the idle wait.
+  const summary: RunSummary = {
+    ...EMPTY,
+    tasksByStatus: counts({ completed: 2 }),
+    interrupted: true,
+  };
+  const lines = formatSummary(summary, { color: false });
+  assert.equal(lines[0], "LAO run interrupted");
+  assert.equal(lines.at(-1), "Run `lao run` to resume where it stopped.");
+});
+
 Deno.test("formatSummary() says when no task or token was seen", () => {
   const lines = formatSummary(EMPTY, { color: false });
   assert.ok(lines.includes("  tasks: none"));

@@ -10,8 +10,6 @@ import { join } from "node:path";
 import type { LaoEvent } from "../../src/events/types.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { Store } from "../../src/store/store.ts";
-import { TASK_STATUSES } from "../../src/ui/dashboard_state.ts";
-import { formatSummary } from "../../src/ui/summary.ts";
 import { type Reply, start } from "../fake_server/server.ts";
 import { laoInProcess } from "../lao_in_process.ts";
 import { exampleProject, REPO, spawnLao } from "../lao_process.ts";
@@ -157,27 +155,4 @@ Deno.test("a long-running run picks up a plan dropped into plans/ while it watch
     h.stop();
     await run;
   }
-});
-
-Deno.test("a run stopped with nothing left says it was interrupted and how to resume", () => {
-  // What the watching run above prints when its Ctrl+C lands in the idle wait.
-  const lines = formatSummary({
-    tasksByStatus: {
-      ...Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
-        (typeof TASK_STATUSES)[number],
-        number
-      >,
-      completed: 2,
-    },
-    tokensByRole: {},
-    loads: 0,
-    unloads: 0,
-    swaps: 0,
-    memoryGateSeconds: 0,
-    wallSeconds: 0,
-    plans: [],
-    interrupted: true,
-  }, { color: false });
-  assert.equal(lines[0], "LAO run interrupted");
-  assert.equal(lines.at(-1), "Run `lao run` to resume where it stopped.");
 });
