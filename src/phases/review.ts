@@ -58,7 +58,15 @@ export interface ReviewPorts extends TaskPhasePorts {
 }
 
 /** What {@linkcode ReviewPorts.integrate} did: applied, or the conflict that stopped it. */
-export type Integration = { ok: true } | { ok: false; files: string[]; message: string };
+export type Integration =
+  | { ok: true }
+  | {
+    ok: false;
+    files: string[];
+    message: string;
+    /** Starts the task again on the plan's latest work; called once its rework is recorded. */
+    restart?: () => Promise<void>;
+  };
 
 /** Reviews one coded task. */
 export async function reviewTask(ports: ReviewPorts, task: Task): Promise<PhaseResult> {
@@ -69,13 +77,23 @@ export async function reviewTask(ports: ReviewPorts, task: Task): Promise<PhaseR
   try {
     const result = await review(ports, plan, task);
     decision = decideReview(task, result, ports.config.orchestration, ports.now());
+    let restart: (() => Promise<void>) | undefined;
     if (decision.transition === "approve" && ports.integrate) {
       const merged = await ports.integrate(plan, task);
       if (!merged.ok) {
         decision = decideConflict(task, merged, ports.config.orchestration, ports.now());
+        restart = merged.restart;
       }
     }
-    ports.store.transition(task.id, decision.transition, decision.patch, decision.reason);
+    const recorded = ports.store.transition(
+      task.id,
+      decision.transition,
+      decision.patch,
+      decision.reason,
+    );
+    // Only once the rework is recorded does the task's work leave its worktree or copy: a crash
+    // before this point leaves it there for the restarted review.
+    if (recorded && restart) await restart();
   } catch (err) {
     emitEnd(ports, "reviewer", plan, task, false);
     return phaseFailed(ports, task, "reviewer", err);

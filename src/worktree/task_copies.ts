@@ -89,7 +89,11 @@ export function taskCopies(
         if (await recorded(at, plan, id) && await isFolder(dir)) return dir;
         return await fresh(at, plan, id);
       }),
-    integrate: (plan, id) => serial(plan.workspace, () => copyBack(at, plan, id)),
+    integrate: async (plan, id) => {
+      const done = await serial(plan.workspace, () => copyBack(at, plan, id));
+      const restart = !done.ok && done.restart;
+      return restart ? { ...done, restart: () => serial(plan.workspace, restart) } : done;
+    },
     close: (plan, id) =>
       serial(plan.workspace, async () => {
         await drop(at, plan, id);
@@ -157,12 +161,14 @@ async function copyBack(at: Place, plan: IsolatedPlan, id: number): Promise<Inte
   if (!now) return { ok: false, files: [], message: "the task's copy grew past the copy limits" };
   const { pending, conflicts } = await compare(plan.workspace, before, now);
   if (conflicts.length > 0) {
-    // The task starts again from the plan workspace (its old diff goes into its feedback).
-    await fresh(at, plan, id);
     return {
       ok: false,
       files: conflicts,
       message: "the plan workspace changed these files after the task's copy was made",
+      // The task starts again from the plan workspace (its old diff goes into its feedback).
+      restart: async () => {
+        await fresh(at, plan, id);
+      },
     };
   }
   for (const path of pending) {

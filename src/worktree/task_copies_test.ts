@@ -69,7 +69,11 @@ Deno.test("task copies: a file changed in the plan workspace since the copy is a
   // Nothing of task 2 was copied back, not even its file without a conflict.
   assert.equal(await t.read(t.plan.workspace, "shared.py"), "one\n");
   assert.equal(await t.read(t.plan.workspace, "two.py"), null);
-  // Its copy now holds the approved work, to do its change again on top of it.
+  // Until the rework is recorded, the copy keeps the task's work (a crash here loses nothing).
+  assert.equal(await t.read(two, "shared.py"), "two\n");
+  assert.equal(await t.read(two, "two.py"), "mine\n");
+  await (!second.ok && second.restart?.());
+  // Then it holds the approved work, to do its change again on top of it.
   assert.equal(await t.read(two, "shared.py"), "one\n");
   await Deno.writeTextFile(join(two, "shared.py"), "one\ntwo\n");
   assert.deepEqual(await t.copies.integrate(t.plan, 2), { ok: true, picked: 1 });

@@ -37,7 +37,17 @@ export interface IsolatedPlan {
 /** What integrating a task's commits did. */
 export type Integration =
   | { ok: true; picked: number }
-  | { ok: false; files: string[]; message: string };
+  | {
+    ok: false;
+    files: string[];
+    message: string;
+    /**
+     * Starts the task again from the plan's head (its worktree reset, its copy made
+     * anew). Called once the rework is recorded: a crash before that leaves the task's
+     * work where the restarted review finds it. Absent: nothing to start again.
+     */
+    restart?: () => Promise<void>;
+  };
 
 /** Task worktrees (or, without git, task copies: `task_copies.ts`) of one config folder. */
 export interface TaskWorktrees {
@@ -63,7 +73,11 @@ export function taskWorktrees(runner: GitRunner, configDir: string, serial: Seri
   return {
     overlapping: true,
     open: (plan, id) => serial(plan.workspace, () => openWorktree(at, plan, id)),
-    integrate: (plan, id) => serial(plan.workspace, () => integrateTask(at, plan, id)),
+    integrate: async (plan, id) => {
+      const done = await serial(plan.workspace, () => integrateTask(at, plan, id));
+      const restart = !done.ok && done.restart;
+      return restart ? { ...done, restart: () => serial(plan.workspace, restart) } : done;
+    },
     close: (plan, id) =>
       serial(plan.workspace, async () => {
         const layout = await planRepo(at, plan);
@@ -209,10 +223,13 @@ async function integrateTask(at: Place, plan: IsolatedPlan, id: number): Promise
   if (picked.ok) return { ok: true, picked: picks.length };
   const conflicts = await pinnedGit(runner, layout, ["diff", "--name-only", "--diff-filter=U"]);
   await pinnedGit(runner, layout, ["cherry-pick", "--abort"]);
-  // The task starts again from the plan's head (its old diff goes into its feedback).
-  await pinnedGit(runner, task, ["reset", "--quiet", "--hard", planHead]);
   const files = conflicts.ok ? conflicts.stdout.split("\n").filter(Boolean) : [];
-  return { ok: false, files, message: firstLine(picked.stderr || picked.error) };
+  // The task starts again from the plan's head (its old diff goes into its feedback).
+  const restart = async () => {
+    const now = await head(at, layout);
+    if (now) await pinnedGit(runner, task, ["reset", "--quiet", "--hard", now]);
+  };
+  return { ok: false, files, message: firstLine(picked.stderr || picked.error), restart };
 }
 
 function firstLine(text: string): string {
