@@ -28,6 +28,8 @@ export interface WorkspacePorts {
   warnings: string[];
   /** The policy decision. */
   decision: SandboxDecision;
+  /** Stops the file Worker of one workspace (a task's worktree or copy that is gone). */
+  release(workspace: string): void;
   /** Stops the workspace workers. */
   close(): void;
 }
@@ -121,6 +123,10 @@ function workspaceWorkers() {
       }
       return fs;
     },
+    release: (ws: string): void => {
+      workers.get(ws)?.then((fs) => fs.close()).catch(() => {});
+      workers.delete(ws);
+    },
     close: (): void => {
       for (const w of workers.values()) w.then((fs) => fs.close()).catch(() => {});
       workers.clear();
@@ -155,6 +161,7 @@ export async function workspacePorts(
     statusLine: decision.statusLine,
     warnings,
     decision,
+    release: workers.release,
     close: workers.close,
   };
 }

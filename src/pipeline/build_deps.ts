@@ -53,6 +53,8 @@ export interface BuildOptions {
   replay?: string;
   /** Guarded workspace access. */
   workspaceFs: (workspace: string) => Promise<WorkspaceFs>;
+  /** Stops what `workspaceFs` holds for a workspace that is gone (its file Worker). */
+  releaseWorkspace?: (workspace: string) => void;
   /** Sandboxed shell (undefined: shell tool disabled). */
   shell?: (workspace: string) => ShellPort | undefined;
   /** Sandboxed validation commands. */
@@ -121,6 +123,10 @@ export async function buildRunPorts(o: BuildOptions): Promise<BuiltPorts> {
       let fs = fsCache.get(ws);
       if (!fs) fsCache.set(ws, fs = o.workspaceFs(ws));
       return fs;
+    },
+    releaseWorkspace: (ws) => {
+      fsCache.delete(ws);
+      o.releaseWorkspace?.(ws);
     },
     shell: o.shell ?? (() => undefined),
     ...(o.validationCommand ? { validationCommand: o.validationCommand } : {}),

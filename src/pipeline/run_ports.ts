@@ -37,6 +37,8 @@ export interface RunPorts extends DecomposePorts, CodePorts, ReviewPorts {
   ensureDir: (path: string) => Promise<void>;
   /** LAO's own files in a workspace (reports, the plan snapshot), guarded. */
   workspaceIo: (root: string) => WorkspaceIo;
+  /** Lets go of what is held for a task's worktree or copy once it is gone (its file Worker). */
+  releaseWorkspace?: (workspace: string) => void;
   /** The bus `emit` publishes on (subscribers such as load accounting attach here). */
   bus: EventBus;
   /** Token counting (the code map's budget). */

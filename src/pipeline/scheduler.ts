@@ -22,6 +22,11 @@ export interface SchedulerPorts extends CodePorts, ReviewPorts {
     & ReviewPorts["store"];
   /** True after the first Ctrl+C: finish the current step, then stop. */
   stopping: () => boolean;
+  /**
+   * Lets go of what is held for a workspace that is gone (a task's worktree or copy after
+   * its task ended): its file Worker. Absent: nothing is held per workspace.
+   */
+  releaseWorkspace?: (workspace: string) => void;
 }
 
 /** Which tasks the scheduler may touch. */

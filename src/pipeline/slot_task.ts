@@ -15,7 +15,7 @@ import type { PhaseResult } from "../phases/task_phase.ts";
 import { reviewTask } from "../phases/review.ts";
 import { isPlaced, type Task } from "../store/store.ts";
 import type { TaskWorktrees } from "../worktree/task_worktrees.ts";
-import { taskPorts } from "./task_ports.ts";
+import { type TaskPorts, taskPorts } from "./task_ports.ts";
 import type { QueueFilter, SchedulerPorts } from "./scheduler.ts";
 
 /** One server's slots and the phase ports bound to its model. */
@@ -118,7 +118,7 @@ export function startTask(lane: ServerLane, slot: number, task: Task, role: Role
 async function runPhase(lane: ServerLane, slot: number, task: Task, role: Role) {
   const isolation = lane.isolation ?? null;
   const placement = { server: lane.name, slot: slot + 1 };
-  let ports: SchedulerPorts;
+  let ports: TaskPorts;
   try {
     ports = await taskPorts(lane.ports, task, placement, isolation);
   } catch (err) {
@@ -132,14 +132,17 @@ async function runPhase(lane: ServerLane, slot: number, task: Task, role: Role) 
   const ended = status === "completed" ||
     (!isolation?.overlapping && (status === "failed" || status === "cancelled"));
   if (isolation && ended && plan && isPlaced(plan)) {
-    await isolation.close(plan, task.id).catch((err) =>
+    const closed = await isolation.close(plan, task.id).then(() => true, (err) => {
       lane.ports.emit({
         type: "log",
         level: "warn",
         message: `task #${task.id}: its worktree stays: ${errorMessage(err)}`,
         source: "scheduler",
-      })
-    );
+      });
+      return false;
+    });
+    // Its file Worker goes with it (one per task would add up to ~12 MB each over a long run).
+    if (closed && ports.ownWorkspace) lane.ports.releaseWorkspace?.(ports.ownWorkspace);
   }
   return result;
 }

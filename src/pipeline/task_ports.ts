@@ -13,13 +13,16 @@ import { isPlaced, type Task } from "../store/store.ts";
 import type { TaskWorktrees } from "../worktree/task_worktrees.ts";
 import type { SchedulerPorts } from "./scheduler.ts";
 
+/** A task's phase ports, with the task's own worktree or copy when it has one. */
+export type TaskPorts = SchedulerPorts & { ownWorkspace?: string };
+
 /** The phase ports of `task` on `server`'s `slot` (1-based). */
 export async function taskPorts(
   ports: SchedulerPorts,
   task: Task,
   placement: { server: string; slot: number },
   isolation: TaskWorktrees | null,
-): Promise<SchedulerPorts> {
+): Promise<TaskPorts> {
   const plan = ports.store.getPlan(task.plan_id);
   const placed = { ...ports, placement };
   if (!isolation || !plan || !isPlaced(plan)) return placed;
@@ -46,6 +49,7 @@ export async function taskPorts(
     shell: (ws) => ports.shell(at(ws)),
     ...(validation ? { validationCommand: (ws: string) => validation(at(ws)) } : {}),
     git,
+    ownWorkspace: own,
     integrate: async (p, t) => {
       const done = await isolation.integrate(p, t.id);
       return done.ok ? { ok: true } : done;

@@ -220,10 +220,19 @@ Deno.test("two tasks editing the same lines at once: one reworked on top of the 
     return session(body, ctx);
   });
   const config = { ...h.config, servers: [laneServer("a", h.server.url)] };
-  const lanes = await buildLanes(h.deps, config);
+  // Each approved task's worktree goes, and with it what was held for it (its file Worker).
+  const released: string[] = [];
+  const deps = {
+    ...h.deps,
+    releaseWorkspace: (ws: string) => {
+      released.push(ws);
+      h.deps.releaseWorkspace?.(ws);
+    },
+  };
+  const lanes = await buildLanes(deps, config);
   assert.ok(lanes && lanes[0]!.isolation, "tasks are isolated");
   await h.addPlan("two.md", PLAN);
-  const result = await runPipeline({ ...h.deps, lanes }, { singleRun: true });
+  const result = await runPipeline({ ...deps, lanes }, { singleRun: true });
   const plan = result.plans[0]!;
   assert.equal(plan.status, "completed");
   const tasks = h.store.listTasks();
@@ -246,6 +255,11 @@ Deno.test("two tasks editing the same lines at once: one reworked on top of the 
   // Approved tasks' worktrees are gone; the plan workspace is clean.
   const left = [...Deno.readDirSync(join(h.dir, ".lao", "worktrees"))].map((e) => e.name);
   assert.deepEqual(left, []);
+  assert.equal(released.length, 2, released.join("\n"));
+  assert.ok(
+    released.every((ws) => ws.startsWith(join(h.dir, ".lao", "worktrees"))),
+    released.join(),
+  );
 });
 
 /** Runs `plan` with 2 slots and git off; `coder` answers the coder's requests. */

@@ -297,6 +297,7 @@ function buildOptions(
     ...(inputs.record ? { record: inputs.record } : {}),
     ...(inputs.replay ? { replay: inputs.replay } : {}),
     workspaceFs: run.ports.workspaceFs,
+    releaseWorkspace: run.ports.release,
     ...(run.ports.shell ? { shell: run.ports.shell } : {}),
     ...(run.ports.validationCommand
       ? {
