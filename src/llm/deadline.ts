@@ -7,7 +7,8 @@
  * @module
  */
 import { InterruptedError } from "../errors.ts";
-import { classifyError, RequestTimeoutError } from "./errors.ts";
+import { classifyError } from "./classify.ts";
+import { RequestTimeoutError } from "./errors.ts";
 
 /** Runs `run` with a signal that aborts after `timeoutMs` or when `signal` aborts. */
 export async function withDeadline<T>(

@@ -1,7 +1,7 @@
 /**
- * One classifier for every model server's failures (LM Studio, Ollama,
- * llama.cpp, generic OpenAI-compatible). Each failure becomes a typed
- * {@linkcode LlmError} that says whether it is an infrastructure problem
+ * The typed failures of every model server (LM Studio, Ollama, llama.cpp,
+ * generic OpenAI-compatible); `classify.ts` turns a raw failure into one. Each
+ * failure is a typed {@linkcode LlmError} that says whether it is an infrastructure problem
  * (server down, load refused, crash: the task is not to blame and must not
  * lose an attempt) and whether retrying can help.
  *
@@ -220,5 +220,3 @@ export class BadRequestError extends LlmError {
     this.name = "BadRequestError";
   }
 }
-
-export { classifyError, classifyFailure, type FailureInfo, serverMessage } from "./classify.ts";

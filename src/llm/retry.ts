@@ -6,7 +6,8 @@
  * @module
  */
 import { InterruptedError } from "../errors.ts";
-import { classifyError, EmptyAnswerError, InvalidRequestError, LlmError } from "./errors.ts";
+import { classifyError } from "./classify.ts";
+import { EmptyAnswerError, InvalidRequestError, LlmError } from "./errors.ts";
 import type { CallOptions, ChatRequest, ChatResult, LlmClient } from "./types.ts";
 
 /** Sleeps `ms`, rejecting with `InterruptedError` when `signal` aborts. */

@@ -16,7 +16,8 @@ import {
   newStreamState,
   type StreamState,
 } from "./assemble.ts";
-import { classifyFailure, MalformedResponseError, ReplyTooLargeError } from "./errors.ts";
+import { classifyFailure } from "./classify.ts";
+import { MalformedResponseError, ReplyTooLargeError } from "./errors.ts";
 import type { StreamProgress } from "./types.ts";
 
 /** How big a reply may grow, per completion token. */

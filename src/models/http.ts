@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { classifyError, classifyFailure, RequestTimeoutError } from "../llm/errors.ts";
+import { classifyError, classifyFailure } from "../llm/classify.ts";
+import { RequestTimeoutError } from "../llm/errors.ts";
 
 /** Connection settings of a server. */
 export interface ServerEndpoint {
