@@ -303,6 +303,8 @@ async function runTasks(
     : await processQueue(deps, state.scheduler, filter);
   state.processed += queue.processed;
   if (queue.processed > 0) state.idleAnnounced = false;
+  // A plan reported completed has its history written: the queued commits land first.
+  await settleCommits();
   store.closeFinishedPlans(
     config.orchestration.strict_adherence
       ? { allowedStatuses: config.orchestration.strict_closure_allowed_statuses }

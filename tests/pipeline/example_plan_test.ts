@@ -59,6 +59,24 @@ Deno.test("the example plan completes and its files are exactly what the scripte
   );
   const loads = result.loadsPerPlan["example_plan.md"]!;
   assert.deepEqual(loads, { loads: 5, lowerBound: 5 });
+  // The plan is reported completed once its history is written (queued commits landed).
+  const order = h.events.flatMap((e) =>
+    e.type === "git.commit"
+      ? [e.subject.replace(/:.*/, "")]
+      : e.type === "plan.status" && e.to === "completed"
+      ? ["completed"]
+      : []
+  );
+  assert.deepEqual(order, [
+    "lao(plan)",
+    "lao(architect)",
+    "lao(coder)",
+    "lao(reviewer)",
+    "lao(coder)",
+    "lao(reviewer)",
+    "completed",
+    "lao(report)",
+  ]);
 });
 
 // History noise: a server outage of a minute (five pauses of 2, 4, 8, 16 and
