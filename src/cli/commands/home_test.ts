@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { homeChoices, homeDefault, numberedMenu, parseMenuAnswer } from "./home.ts";
+import { homeChoices, homeDefault, numberedMenu, parseMenuAnswer } from "./home_menu.ts";
 
 const facts = { config: "/p/factory.yaml", server: "ok" as const, missingModels: [], plans: 1 };
 
