@@ -14,9 +14,6 @@ import { clientForRole } from "../llm/factory.ts";
 import type { LlmClient } from "../llm/types.ts";
 import { backendFor } from "../models/detect.ts";
 import { createModelManager } from "../models/manager.ts";
-import type { LaoEvent } from "../events/types.ts";
-import { isLoopbackUrl } from "../models/memory/loopback.ts";
-import { defaultMemoryProbe, type MemoryProbe } from "../models/memory/probe.ts";
 import { resolveServers, serverConfig, serverSlots, type ServerSpec } from "../models/servers.ts";
 import type { ModelManager } from "../models/types.ts";
 import { createModelPort } from "../phases/model_call.ts";
@@ -25,6 +22,9 @@ import type { ServerLane } from "./parallel_scheduler.ts";
 import { runnerFor } from "../worktree/prepare.ts";
 import { type Serial, taskWorktrees } from "../worktree/task_worktrees.ts";
 import { taskCopies } from "../worktree/task_copies.ts";
+import { laneMemoryProbe } from "./lane_memory_probe.ts";
+
+export { laneMemoryProbe };
 
 /** Makes concurrent `ensureLoaded` calls of one manager wait for each other (one load at a time). */
 export function serialLoads(models: ModelManager): ModelManager {
@@ -134,27 +134,6 @@ async function serverManager(deps: BuiltPorts, spec: ServerSpec): Promise<ModelM
   const backend = await backendFor(view);
   const probe = await laneMemoryProbe(spec, deps.emit);
   return createModelManager(view, { backend, ...(probe ? { probe } : {}), emit: deps.emit });
-}
-
-/**
- * The memory probe of a server's gate: this machine's (`local`) for a server
- * on loopback; none for a server on another host, whose memory LAO cannot
- * see (its loads are not gated on memory; one info line says so).
- */
-export async function laneMemoryProbe(
-  spec: Pick<ServerSpec, "name" | "baseUrl">,
-  emit: (event: LaoEvent) => void,
-  local: () => Promise<MemoryProbe> = defaultMemoryProbe,
-): Promise<MemoryProbe | undefined> {
-  if (isLoopbackUrl(spec.baseUrl)) return await local();
-  emit({
-    type: "log",
-    level: "info",
-    source: "models",
-    message: `Server ${spec.name} (${spec.baseUrl}) runs on another host: its memory is not ` +
-      "visible to LAO, so its model loads do not wait for memory",
-  });
-  return undefined;
 }
 
 function serverClients(view: Config, signal: AbortSignal): (role: RoleName) => LlmClient {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { LaoEvent } from "../events/types.ts";
 import { fixedProbe, type MemoryProbe } from "../models/memory/probe.ts";
-import { laneMemoryProbe } from "./server_lanes.ts";
+import { laneMemoryProbe } from "./lane_memory_probe.ts";
 
 const reading = { availableBytes: 8 * 1024 ** 3, swapUsedBytes: 0 };
 
