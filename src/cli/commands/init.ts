@@ -12,6 +12,9 @@ import exampleConfig from "../../../factory.example.yaml" with { type: "text" };
 import plansReadme from "../../../plans/README.md" with { type: "text" };
 import { UserError } from "../../errors.ts";
 import type { CliDeps } from "../context.ts";
+import { suggestedModels } from "./model_tiers.ts";
+
+export { suggestedModels };
 
 /** Options of `lao init`. */
 export interface InitOptions {
@@ -27,20 +30,6 @@ export interface InitOptions {
     /** A starter plan `plans/<name>.md`. */
     starterPlan?: { name: string; goal: string };
   };
-}
-
-/** Model keys suggested per memory tier (spec §1.6). */
-export function suggestedModels(ramGb: number): Record<string, string> {
-  if (ramGb < 24) {
-    return {
-      planner: "qwen2.5-7b-instruct",
-      coder: "qwen2.5-coder-7b-instruct",
-      reviewer: "qwen2.5-7b-instruct",
-      pilot: "qwen2.5-7b-instruct",
-    };
-  }
-  if (ramGb < 64) return {};
-  return { reviewer: "deepseek/deepseek-r1" };
 }
 
 /** Runs `lao init` in `deps.cwd`. Returns the exit code. */

@@ -11,12 +11,13 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROLE_DEFAULTS, type RoleName, ROLES } from "../../config/schema.ts";
+import type { RoleName } from "../../config/schema.ts";
+import { ROLE_DEFAULTS } from "../../config/role_defaults.ts";
+import { ROLES } from "../../domain/roles.ts";
 import { InterruptedError, UserError } from "../../errors.ts";
-import { backendOfKind, detectServerKind } from "../../models/detect.ts";
 import type { ModelInfo, ServerKind } from "../../models/types.ts";
 import type { Output } from "../../ui/output.ts";
-import { suggestedModels } from "./init.ts";
+import { suggestedModels } from "./model_tiers.ts";
 
 /** The questions the wizard asks (the terminal, or a script in tests). */
 export interface Prompter {
@@ -46,6 +47,8 @@ export interface Probe {
 /** Probes `url`: the backend kind and its models; null when nothing answers. */
 export async function probeServer(url: string): Promise<Probe | null> {
   const endpoint = { root: url, apiKey: "lm-studio" };
+  // Loaded on first use: the server clients (and the openai SDK) only when a probe runs.
+  const { backendOfKind, detectServerKind } = await import("../../models/detect.ts");
   try {
     const kind = await detectServerKind(endpoint);
     const models = await backendOfKind(kind, endpoint, 30_000).list();

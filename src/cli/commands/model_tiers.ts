@@ -1,0 +1,19 @@
+/**
+ * The model keys `lao init` suggests for a machine's memory tier.
+ *
+ * @module
+ */
+
+/** Model keys suggested per memory tier (spec §1.6). */
+export function suggestedModels(ramGb: number): Record<string, string> {
+  if (ramGb < 24) {
+    return {
+      planner: "qwen2.5-7b-instruct",
+      coder: "qwen2.5-coder-7b-instruct",
+      reviewer: "qwen2.5-7b-instruct",
+      pilot: "qwen2.5-7b-instruct",
+    };
+  }
+  if (ramGb < 64) return {};
+  return { reviewer: "deepseek/deepseek-r1" };
+}
