@@ -16,6 +16,9 @@ import { WorkerWorkspaceFs } from "../workspace/worker_fs.ts";
 import type { ShellPort } from "../tools/types.ts";
 import { SandboxedShell } from "./sandboxed_shell.ts";
 import type { WorkspaceFs } from "../workspace/workspace_fs.ts";
+import { hiddenToolchains, toolchainWarning } from "./toolchain_hint.ts";
+
+export { hiddenToolchains, toolchainWarning };
 
 /** Ports that touch the plan workspaces. */
 export interface WorkspacePorts {
@@ -48,40 +51,6 @@ export interface WorkspacePortsOptions {
    * them: the config folder, the database's folder (`.lao/`).
    */
   hidden?: readonly string[];
-}
-
-/**
- * Folders directly under `home` that hold PATH entries but are hidden from
- * sandboxed commands (not under `homeAllow`), e.g. `/home/u/.pyenv` for
- * `/home/u/.pyenv/shims`.
- */
-export function hiddenToolchains(
-  path: string,
-  home: string,
-  homeAllow: readonly string[],
-): string[] {
-  const under = (p: string, dir: string) =>
-    p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
-  const found = new Set<string>();
-  for (const entry of path.split(":")) {
-    if (!entry || !under(entry, home) || entry === home) continue;
-    if (homeAllow.some((allowed) => under(entry, allowed))) continue;
-    const first = entry.slice(home.length).split("/").filter(Boolean)[0];
-    if (first) found.add(`${home.replace(/\/$/, "")}/${first}`);
-  }
-  return [...found];
-}
-
-/** The hint about toolchains on PATH that a home-hiding sandbox hides, or null. */
-export function toolchainWarning(homeAllow: readonly string[]): string | null {
-  const home = Deno.env.get("HOME");
-  if (!home) return null;
-  const hidden = hiddenToolchains(Deno.env.get("PATH") ?? "", home, homeAllow);
-  if (!hidden.length) return null;
-  const short = hidden.map((h) => h.replace(home, "~"));
-  return `commands in the sandbox cannot see ${
-    short.join(", ")
-  } (on your PATH, under your home); add what they need to tools.shell.home_allow`;
 }
 
 /** The sandbox decision when `tools.shell.enabled` is false: no shell, no probe. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hiddenToolchains } from "./runtime.ts";
+import { hiddenToolchains } from "./toolchain_hint.ts";
 
 Deno.test("hiddenToolchains() names the home folders behind PATH entries the sandbox hides", () => {
   const path = [
