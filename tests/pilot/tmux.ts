@@ -9,7 +9,7 @@
  */
 import { HAS_TMUX, sessionName, shellQuote, tmux } from "../../testing/tmux.ts";
 export { HAS_TMUX };
-import { denoDir, denoPath, laoCommand } from "../lao_process.ts";
+import { laoPaneLine } from "../lao_pane.ts";
 
 /** Polls of the pane before a wait gives up (about 5 minutes at the poll spacing). */
 const MAX_POLLS = 3000;
@@ -31,9 +31,6 @@ export class TmuxLao implements AsyncDisposable {
     rows = 50,
   ): Promise<TmuxLao> {
     const session = sessionName();
-    const vars = Object.entries({ NO_COLOR: "1", DENO_DIR: denoDir(), ...env })
-      .map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ");
-    const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");
     await tmux(
       "new-session",
       "-d",
@@ -43,7 +40,7 @@ export class TmuxLao implements AsyncDisposable {
       "150",
       "-y",
       String(rows),
-      `cd ${shellQuote(dir)} && env ${vars} ${command}; echo "exit=$?"; sleep 600`,
+      `cd ${shellQuote(dir)} && ${laoPaneLine(args, env)}; echo "exit=$?"; sleep 600`,
     );
     await tmux("set-option", "-t", session, "history-limit", "20000");
     return new TmuxLao(session);

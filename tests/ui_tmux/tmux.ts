@@ -10,7 +10,7 @@ import { HAS_TMUX, sessionName, shellQuote, tmux } from "../../testing/tmux.ts";
 /** Whether tmux can run here (the tests are ignored otherwise). */
 export const hasTmux: boolean = HAS_TMUX;
 export { tmux };
-import { denoDir, denoPath, laoCommand } from "../lao_process.ts";
+import { laoPaneLine } from "../lao_pane.ts";
 
 /** Polls between pane captures (pacing only: each capture decides, not the wait). */
 const POLL_MS = 100;
@@ -53,9 +53,6 @@ export async function laoInTmux(
   const go = `${session}-go`;
   const done = `${session}-exited`;
   const rawFile = await Deno.makeTempFile({ prefix: "lao_tmux_raw_" });
-  const env = Object.entries({ NO_COLOR: "1", DENO_DIR: denoDir(), ...opts.env })
-    .map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ");
-  const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");
   await tmux(
     "new-session",
     "-d",
@@ -65,7 +62,7 @@ export async function laoInTmux(
     String(opts.columns ?? 120),
     "-y",
     String(opts.rows ?? 30),
-    `tmux wait-for ${go}; cd ${shellQuote(dir)} && ${env} ${command}; ` +
+    `tmux wait-for ${go}; cd ${shellQuote(dir)} && ${laoPaneLine(args, opts.env)}; ` +
       `echo "exit=$?"; tmux wait-for -S ${done}; sleep 60`,
   );
   await tmux("pipe-pane", "-t", session, "-o", `cat >> ${shellQuote(rawFile)}`);
