@@ -26,7 +26,7 @@ const PLAN =
   "---\nworkspace: .\n---\n# Feature\n\n- parser in app/parser.js\n- report in app/report.js\n- cli in app/cli.js\n";
 
 Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; the user's dirty tree and branch stay byte-identical; merge brings it in", async () => {
-  await using h = await harness(scriptedSession(TASKS), undefined, { python: false });
+  await using h = await harness(scriptedSession(TASKS));
   await dirtyRepo(h.dir);
   await h.addPlan("feat.md", PLAN);
   const before = await userState(h.dir);
@@ -84,7 +84,7 @@ Deno.test("a plan on an existing repository works on lao/<stem> in a worktree; t
 });
 
 Deno.test("a plan targeting a folder outside git is refused with the reason", async () => {
-  await using h = await harness(scriptedSession(TASKS), undefined, { python: false });
+  await using h = await harness(scriptedSession(TASKS));
   await h.addPlan("feat.md", PLAN);
   await runPipeline(h.deps, { singleRun: true });
   assert.equal(h.store.listPlans().length, 0);

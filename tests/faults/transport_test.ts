@@ -55,8 +55,7 @@ function smallCaps(c: Config): void {
 }
 
 /** The harness for {@linkcode TASKS} with {@linkcode smallCaps}: no Python to check. */
-const jsHarness = (): Promise<Harness> =>
-  harness(scriptedSession(TASKS), smallCaps, { python: false });
+const jsHarness = (): Promise<Harness> => harness(scriptedSession(TASKS), smallCaps);
 
 for (const role of ["coder", "reviewer"] as const) {
   Deno.test(`http_401 on the ${role}'s calls stops the run with the API-key fix and burns no attempt`, async () => {

@@ -50,12 +50,6 @@ export interface HarnessOptions {
   record?: string;
   /** The fake server's options. */
   server?: Omit<FakeServerOptions, "respond">;
-  /**
-   * `false`: runs without the run's python3 syntax checker, which otherwise
-   * starts with every run (through a version manager's shim here, ~20
-   * processes). For tests whose files are not Python.
-   */
-  python?: false;
 }
 
 /** Starts a harness; `tune` adjusts the config. */
@@ -107,7 +101,6 @@ export async function harness(
         return await WorkspaceGuard.open(ws);
       },
     });
-    if (opts.python === false) delete deps.python;
     return { deps, stop: () => stopController.abort(), abort: () => controller.abort() };
   };
   const first = await runPorts();

@@ -28,8 +28,6 @@ Deno.test("a server outage in the middle of a task does not consume the task's a
       }
       return session(body, ctx);
     },
-    undefined,
-    { python: false },
   );
   let pauses = 0;
   h.deps.sleep = () => {
@@ -60,7 +58,7 @@ Deno.test("requirement ids in the plan become deliverables, validated when their
     "# Shop (UTF-8 only)\n\n## Phase 1: catalogue\n- REQ-1: list products\n- REQ-2: search\n- REQ-3: export\n";
   await using h = await harness(scriptedSession(tasks), (c) => {
     c.orchestration.strict_adherence = true;
-  }, { python: false });
+  });
   await h.addPlan("shop.md", plan);
   const result = await runPipeline(h.deps, { singleRun: true });
   const id = result.plans[0]!.id;

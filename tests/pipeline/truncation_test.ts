@@ -98,7 +98,6 @@ for (
         return { ...cut, toolCalls: [...(cut.toolCalls ?? [])] };
       },
       noGit,
-      { python: false },
     );
     await h.addPlan("big.md", "# Big\n- big.js\n");
     await runPipeline(h.deps, { singleRun: true });
@@ -133,7 +132,7 @@ Deno.test("a coder whose answers are always cut off stops after a few tries inst
   }, (c) => {
     noGit(c);
     c.orchestration.max_task_attempts = 1;
-  }, { python: false });
+  });
   await h.addPlan("big.md", "# Big\n- big.js\n");
   await runPipeline(h.deps, { singleRun: true });
   const task = h.store.listTasks()[0]!;
@@ -170,7 +169,6 @@ Deno.test("a planner answer cut at max_tokens is continued, keeping the tasks re
       return { content: `[${task(tasks[1]!)}]` };
     },
     noGit,
-    { python: false },
   );
   await h.addPlan("two.md", "# Two\n- first.js\n- second.js\n");
   await runPipeline(h.deps, { singleRun: true });
@@ -200,7 +198,6 @@ Deno.test("a review cut at max_tokens before the verdict is asked again for the 
       return { content: '{"verdict": "APPROVED", "findings": [], "summary": "ok"}' };
     },
     noGit,
-    { python: false },
   );
   await h.addPlan("big.md", "# Big\n- big.js\n");
   await runPipeline(h.deps, { singleRun: true });

@@ -209,7 +209,7 @@ Deno.test("a coder that plants links over LAO's files mid-run: the run completes
     { reviews: session.reviews },
   );
   // A JavaScript task: no python3 for the run (what is attacked is LAO's own files).
-  await using h = await harness(respond, undefined, { python: false });
+  await using h = await harness(respond);
   ws = join(h.dir, "attack");
   outside = join(h.dir, "outside");
   await Deno.mkdir(outside);
