@@ -196,7 +196,7 @@ function singleHarness(respond: (body: ChatBody) => Reply) {
       config.models[role].key = SERVED;
     }
     config.git.enabled = false; // these tests are about the server, not history
-  }, { server: { flavor: "llamacpp", llamacppMode: "single", loaded: [SERVED] }, python: false });
+  }, { server: { flavor: "llamacpp", llamacppMode: "single", loaded: [SERVED] } });
 }
 
 Deno.test("model-call records keep llama.cpp's own prefill count (timings.prompt_n)", async () => {
