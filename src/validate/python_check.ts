@@ -68,20 +68,26 @@ export async function python3Checker(path: string, content: string): Promise<Pyt
   return parsed === null ? { kind: "ok" } : { kind: "error", issue: parsed };
 }
 
-const BATCH_SCRIPT = `
+/**
+ * The Python of one check, shared by the one-shot script and the long-lived
+ * server's loop: `check(item)` is None or `{line, column, message}`.
+ */
+export const PY_CHECK_FUNCTION = `
 import sys, json
-out = []
-for item in json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogatepass")):
+def check(item):
     try:
         compile(item["src"].encode("utf-8", "replace"), item["path"], "exec", dont_inherit=True)
-        out.append(None)
+        return None
     except SyntaxError as e:
-        out.append({"line": e.lineno, "column": e.offset, "message": e.msg})
+        return {"line": e.lineno, "column": e.offset, "message": e.msg}
     except ValueError as e:
-        out.append({"line": None, "column": None, "message": str(e)})
-print(json.dumps(out))
+        return {"line": None, "column": None, "message": str(e)}
 `;
 
+const BATCH_SCRIPT = `${PY_CHECK_FUNCTION}
+items = json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogatepass"))
+print(json.dumps([check(item) for item in items]))
+`;
 /** Checks several Python files; one result per file, in order. */
 export type PythonBatchChecker = (
   files: { path: string; content: string }[],

@@ -18,25 +18,16 @@
  */
 import {
   cachedPythonChecks,
+  PY_CHECK_FUNCTION,
   python3BatchChecker,
   type PythonBatchChecker,
   type PythonCheckResult,
   type SyntaxIssue,
 } from "./python_check.ts";
 
-const LOOP_SCRIPT = `
-import sys, json
+const LOOP_SCRIPT = `${PY_CHECK_FUNCTION}
 for line in sys.stdin:
-    out = []
-    for item in json.loads(line):
-        try:
-            compile(item["src"].encode("utf-8", "replace"), item["path"], "exec", dont_inherit=True)
-            out.append(None)
-        except SyntaxError as e:
-            out.append({"line": e.lineno, "column": e.offset, "message": e.msg})
-        except ValueError as e:
-            out.append({"line": None, "column": None, "message": str(e)})
-    sys.stdout.write(json.dumps(out) + "\\n")
+    sys.stdout.write(json.dumps([check(item) for item in json.loads(line)]) + "\\n")
     sys.stdout.flush()
 `;
 
