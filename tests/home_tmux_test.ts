@@ -5,7 +5,7 @@
 import { HAS_TMUX as hasTmux, sessionName, shellQuote, tmux } from "../testing/tmux.ts";
 import assert from "node:assert/strict";
 import { start } from "./fake_server/server.ts";
-import { denoDir, denoPath, laoCommand } from "./lao_process.ts";
+import { laoPaneLine } from "./lao_pane.ts";
 
 /**
  * Polls the pane until it matches `pattern` (prompts print no event to wait
@@ -49,7 +49,6 @@ interface TmuxLao {
 async function laoInTmux(dir: string, args: string[], rows = 30): Promise<TmuxLao> {
   const session = sessionName();
   const channel = `${session}-exited`;
-  const command = [denoPath(), ...laoCommand(), ...args].map(shellQuote).join(" ");
   await tmux(
     "new-session",
     "-d",
@@ -59,7 +58,7 @@ async function laoInTmux(dir: string, args: string[], rows = 30): Promise<TmuxLa
     "120",
     "-y",
     String(rows),
-    `cd ${shellQuote(dir)} && NO_COLOR=1 DENO_DIR=${shellQuote(denoDir())} ${command}; ` +
+    `cd ${shellQuote(dir)} && ${laoPaneLine(args)}; ` +
       `echo "exit=$?"; tmux wait-for -S ${channel}; sleep 30`,
   );
   return {
