@@ -36,7 +36,13 @@ import {
   type TreeHashes,
   writeEntry,
 } from "../workspace/tree_copy.ts";
-import type { Integration, IsolatedPlan, Serial, TaskWorktrees } from "./task_worktrees.ts";
+import {
+  type Integration,
+  type IsolatedPlan,
+  type Serial,
+  serialIntegration,
+  type TaskWorktrees,
+} from "./task_worktrees.ts";
 
 /** What the task copies need besides the config folder. */
 export interface TaskCopyOptions {
@@ -89,11 +95,7 @@ export function taskCopies(
         if (await recorded(at, plan, id) && await isFolder(dir)) return dir;
         return await fresh(at, plan, id);
       }),
-    integrate: async (plan, id) => {
-      const done = await serial(plan.workspace, () => copyBack(at, plan, id));
-      const restart = !done.ok && done.restart;
-      return restart ? { ...done, restart: () => serial(plan.workspace, restart) } : done;
-    },
+    integrate: (plan, id) => serialIntegration(serial, plan, () => copyBack(at, plan, id)),
     close: (plan, id) =>
       serial(plan.workspace, async () => {
         await drop(at, plan, id);

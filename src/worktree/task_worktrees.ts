@@ -67,17 +67,24 @@ export interface TaskWorktrees {
 /** Runs calls one after another (the plan workspace's git calls share one chain). */
 export type Serial = <T>(workspace: string, call: () => Promise<T>) => Promise<T>;
 
+/** Runs an integration on the plan workspace's chain; its restart, if any, runs there too. */
+export async function serialIntegration(
+  serial: Serial,
+  plan: IsolatedPlan,
+  integrate: () => Promise<Integration>,
+): Promise<Integration> {
+  const done = await serial(plan.workspace, integrate);
+  const restart = !done.ok && done.restart;
+  return restart ? { ...done, restart: () => serial(plan.workspace, restart) } : done;
+}
+
 /** Creates the task worktrees of `configDir`; `serial` orders calls on one plan workspace. */
 export function taskWorktrees(runner: GitRunner, configDir: string, serial: Serial): TaskWorktrees {
   const at: Place = { runner, base: join(configDir, ".lao", "worktrees"), made: new Map() };
   return {
     overlapping: true,
     open: (plan, id) => serial(plan.workspace, () => openWorktree(at, plan, id)),
-    integrate: async (plan, id) => {
-      const done = await serial(plan.workspace, () => integrateTask(at, plan, id));
-      const restart = !done.ok && done.restart;
-      return restart ? { ...done, restart: () => serial(plan.workspace, restart) } : done;
-    },
+    integrate: (plan, id) => serialIntegration(serial, plan, () => integrateTask(at, plan, id)),
     close: (plan, id) =>
       serial(plan.workspace, async () => {
         const layout = await planRepo(at, plan);
