@@ -11,6 +11,7 @@ import type { CallMeta, ModelPort, ModelRequest } from "../agents/model_port.ts"
 import type { Config, RoleName } from "../config/schema.ts";
 import { errorMessage } from "../errors.ts";
 import type { Emit } from "../events/bus.ts";
+import type { LaoEvent } from "../events/types.ts";
 import { LlmError } from "../llm/errors.ts";
 import { estimateMessages, type TokenCalibration, type TokenCounter } from "../llm/tokens.ts";
 import type { ChatResult, LlmClient } from "../llm/types.ts";
@@ -155,15 +156,8 @@ export function createModelPort(ports: ModelCallPorts): ModelPort {
   };
 }
 
-/** The accounting of one call. */
-interface CallRecord {
-  promptTokens: number;
-  completionTokens: number;
-  prefillTokens?: number;
-  seconds: number;
-  ok: boolean;
-  error?: string;
-}
+/** The accounting of one call: its `llm.call` event without the role and model. */
+type CallRecord = Omit<Extract<LaoEvent, { type: "llm.call" }>, "type" | "role" | "model">;
 
 function record(
   ports: ModelCallPorts,
