@@ -214,15 +214,7 @@ export class TaskQueue {
    * {@linkcode TaskQueue.failBlocked} fails them.
    */
   runnable(opts: QueueFilter = {}): Task[] {
-    return this.#queue(
-      "pending",
-      `AND (t.next_eligible_at IS NULL OR t.next_eligible_at <= ?)
-       AND NOT EXISTS (
-         SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on
-         WHERE d.task_id = t.id AND dt.status != 'completed')`,
-      [this.#ctx.nowIso()],
-      opts,
-    );
+    return this.#queue("pending", RUNNABLE, [this.#ctx.nowIso()], opts);
   }
 
   /** The earliest future `next_eligible_at` among pending tasks, if any (for waiting out cooldowns). */
@@ -241,14 +233,7 @@ export class TaskQueue {
 
   /** Tasks in `status` (plus `extra` conditions) by plan age and priority. */
   #queue(status: TaskStatus, extra: string, params: SQLInputValue[], opts: QueueFilter): Task[] {
-    // Plans in age order, each plan's tasks through tasks_plan_queue: rows come out in
-    // queue order, so `LIMIT 1` stops at the first match instead of sorting the queue.
-    const plan = opts.planId ? "p.id = ?" : "1";
-    return this.#ctx.db.prepare(
-      `SELECT t.* FROM plans p CROSS JOIN tasks t ON t.plan_id = p.id AND t.status = ?
-       WHERE ${plan} ${extra} AND (? IS NULL OR t.phase_name = ?)
-       ORDER BY p.created_at, p.id, t.priority, t.id LIMIT ?`,
-    ).all(
+    return this.#ctx.db.prepare(queueSql(Boolean(opts.planId), extra)).all(
       status,
       ...(opts.planId ? [opts.planId] : []),
       ...params,
@@ -355,4 +340,26 @@ export class TaskQueue {
     ).all(row.id ?? null);
     return decodeTask(row, deps.map((d) => Number(d.depends_on)));
   }
+}
+
+/** What makes a pending task runnable: its cooldown is over and every dependency completed. */
+export const RUNNABLE = `AND (t.next_eligible_at IS NULL OR t.next_eligible_at <= ?)
+       AND NOT EXISTS (
+         SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on
+         WHERE d.task_id = t.id AND dt.status != 'completed')`;
+
+/**
+ * The queue query: tasks of one status (`?`), of one plan (`?`, when `onePlan`), meeting
+ * `extra`, of one phase (`? IS NULL OR ...`), in queue order, `LIMIT ?`.
+ *
+ * Plans come in age order and each plan's tasks through `tasks_plan_queue`, so rows come out
+ * in queue order and `LIMIT 1` stops at the first match instead of sorting the queue.
+ * `p.rowid` makes the plan order total for SQLite (a TEXT PRIMARY KEY may hold NULLs, so
+ * `(created_at, id)` alone is not known to be unique): without it SQLite sorts each plan's
+ * candidates in a temporary b-tree, judging every one of them first.
+ */
+export function queueSql(onePlan: boolean, extra: string): string {
+  return `SELECT t.* FROM plans p CROSS JOIN tasks t ON t.plan_id = p.id AND t.status = ?
+       WHERE ${onePlan ? "p.id = ?" : "1"} ${extra} AND (? IS NULL OR t.phase_name = ?)
+       ORDER BY p.created_at, p.id, p.rowid, t.priority, t.id LIMIT ?`;
 }

@@ -5,6 +5,7 @@ import type { TaskStatus } from "../domain/status.ts";
 import { openDatabase, schemaVersion } from "./db.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 import { type NewTask, Store } from "./store.ts";
+import { queueSql, RUNNABLE } from "./queue.ts";
 import { TASK_STATUSES, type Transition, TRANSITIONS } from "./task_machine.ts";
 
 function tempDb(): { path: string; cleanup: () => void } {
@@ -421,3 +422,22 @@ Deno.test("plan fields, chunk results and deliverable statuses each emit an even
   ]);
   store.close();
 });
+
+Deno.test(
+  "the queue query walks plans and tasks in index order: LIMIT 1 judges one candidate, not a plan's whole queue",
+  withStore((s, _events, path) => {
+    addPlan(s, "x", [task("a"), task("b", [0])]);
+    const db = openDatabase(path);
+    try {
+      for (const [onePlan, extra] of [[false, RUNNABLE], [true, RUNNABLE], [false, ""]] as const) {
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${queueSql(onePlan, extra)}`)
+          .all("pending", ...(onePlan ? ["p"] : []), ...(extra ? ["2026"] : []), null, null, 1)
+          .map((r) => String(r.detail));
+        assert.ok(plan.some((d) => d.includes("tasks_plan_queue")), plan.join("\n"));
+        assert.ok(!plan.some((d) => d.includes("TEMP B-TREE")), plan.join("\n"));
+      }
+    } finally {
+      db.close();
+    }
+  }),
+);
