@@ -169,8 +169,8 @@ function row(r: Measured, base: Measured): { line: string; ok: boolean } {
   const cells = [
     r.label,
     `${r.wallSeconds.toFixed(1)}s`,
-    `${(r.wallSeconds / base.wallSeconds).toFixed(2)}×`,
-    `${floor.toFixed(2)}×`,
+    `${(r.wallSeconds / base.wallSeconds).toFixed(3)}×`,
+    `${floor.toFixed(3)}×`,
     `${(r.wallSeconds - r.busySeconds).toFixed(1)}s`,
     `${r.serverLoads.join(" / ")} (bound ${r.loads.lowerBound})${bound ? "" : " OVER"}`,
     r.utilisation.length ? r.utilisation.map(pct).join(" / ") : "-",

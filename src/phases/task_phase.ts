@@ -27,7 +27,8 @@ export interface TaskPhasePorts {
   emit: Emit;
   now: () => Date;
   /** The server and slot the phase runs on (the scheduler with slots; issue 16). */
-  placement?: { server: string; slot: number };
+  /** `slot` is absent for a task the server runs beyond its slots (`pipeline/request_gate.ts`). */
+  placement?: { server: string; slot?: number };
 }
 
 export type { PlacedPlan };
@@ -51,7 +52,8 @@ export function emitStart(ports: TaskPhasePorts, phase: PhaseName, plan: PlanRow
     title: task.title,
     attempt: task.attempt + 1,
     maxAttempts: task.max_attempts,
-    ...(ports.placement ? { server: ports.placement.server, slot: ports.placement.slot } : {}),
+    ...(ports.placement ? { server: ports.placement.server } : {}),
+    ...(ports.placement?.slot !== undefined ? { slot: ports.placement.slot } : {}),
   });
 }
 

@@ -20,6 +20,7 @@
  * @module
  */
 import { processLanes } from "./lane_waves.ts";
+import { tasksPerServer } from "./request_gate.ts";
 import type { QueueFilter, QueueResult, SchedulerPorts, SchedulerState } from "./scheduler.ts";
 import {
   type Busy,
@@ -87,7 +88,7 @@ async function runWave(
   let done = 0;
   const fill = () => {
     for (const lane of lanes) {
-      for (let slot = 0; slot < lane.slots; slot++) {
+      for (let slot = 0; slot < tasksPerServer(lane.slots); slot++) {
         if (started >= limit || deps.stopping() || down.has(lane.name)) return;
         if ([...busy].some((b) => b.lane === lane && b.slot === slot)) continue;
         const task = nextTask(deps, role, filter, [...busy], lane.isolation);

@@ -18,6 +18,7 @@ import {
   processQueueParallel,
   type ServerLane,
 } from "./parallel_scheduler.ts";
+import { type RequestGate, requestGate } from "./request_gate.ts";
 import { runPipeline } from "./run.ts";
 import { newSchedulerState } from "./scheduler.ts";
 
@@ -86,6 +87,58 @@ Deno.test("tasks of one plan with the same target file never run at once", async
   assert.ok(f.store.listTasks().every((t) => t.status === "completed"));
   assert.equal(peak(f, "coder"), 1);
   assert.equal(canRunBeside(f.store.listTasks()[0]!, [f.store.listTasks()[1]!]), false);
+});
+
+Deno.test("a server of two slots runs three tasks at once, never more than two of their requests in flight", async () => {
+  // The coder requests that reach the model are held until a third one waits at the gate (or,
+  // with no gate, until three are in).
+  let inFlight = 0;
+  let most = 0;
+  let release!: () => void;
+  const third = new Promise<void>((r) => release = r);
+  const real = requestGate(2);
+  const gate: RequestGate = {
+    run(fn) {
+      const ran = real.run(fn);
+      if (real.waiting > 0) release();
+      return ran;
+    },
+    get running() {
+      return real.running;
+    },
+    get waiting() {
+      return real.waiting;
+    },
+  };
+  await using f = await fakePipeline(four((i) => `m${i}.js`), {
+    hooks: {
+      beforeChat: async (call) => {
+        if (call.role !== "coder") return;
+        most = Math.max(most, ++inFlight);
+        if (inFlight > 2) release();
+        await third;
+        inFlight--;
+      },
+    },
+  });
+  await f.addPlan("four.md", PLAN);
+  await runPipeline(f.deps, { singleRun: true, architectOnly: true });
+  const result = await processQueueParallel(
+    f.deps,
+    [{ ...lane("a", 2, f.deps), gate }],
+    newSchedulerState(),
+  );
+  assert.equal(result.infraError, undefined);
+  assert.ok(f.store.listTasks().every((t) => t.status === "completed"));
+  assert.equal(peak(f, "coder"), 3, "three coders at once on two slots");
+  assert.equal(most, 2, "at most two requests in flight");
+  // The third task has no slot of its own: its start says it takes the next one freed.
+  const starts = f.events.filter((e) => e.type === "phase.start" && e.phase === "coder");
+  assert.deepEqual(
+    [...new Set(starts.map((e) => e.type === "phase.start" ? e.slot ?? "next" : ""))].sort(),
+    [1, 2, "next"],
+  );
+  assert.ok(f.events.some((e) => e.type === "log" && /on a, next for a slot/.test(e.message)));
 });
 
 Deno.test("a server that fails hands its task back (no attempt used); the other finishes the plan", async () => {

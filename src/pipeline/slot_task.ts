@@ -14,7 +14,9 @@ import { codeTask } from "../phases/code.ts";
 import type { PhaseResult } from "../phases/task_phase.ts";
 import { reviewTask } from "../phases/review.ts";
 import { isPlaced, type Task } from "../store/store.ts";
+import { placeText } from "../domain/placement.ts";
 import type { TaskWorktrees } from "../worktree/task_worktrees.ts";
+import { gatedModelPort, type RequestGate, requestGate } from "./request_gate.ts";
 import { type TaskPorts, taskPorts } from "./task_ports.ts";
 import type { QueueFilter, SchedulerPorts } from "./scheduler.ts";
 
@@ -30,6 +32,8 @@ export interface ServerLane {
   ports: SchedulerPorts;
   /** Per-task worktrees (the same for every lane); absent: tasks share the plan workspace. */
   isolation?: TaskWorktrees | null;
+  /** Its requests' gate (`request_gate.ts`); absent: one of `slots` places, made on first use. */
+  gate?: RequestGate;
 }
 
 /** The two roles a task's phases take turns in. */
@@ -101,13 +105,23 @@ export function nextTask(
   );
 }
 
-/** Starts `task`'s `role` phase on `lane`'s `slot` (0-based). */
+/** The lane's request gate (made on first use when the lane came without one). */
+function laneGate(lane: ServerLane): RequestGate {
+  return lane.gate ??= requestGate(lane.slots);
+}
+
+/** The 1-based slot of place `slot` (0-based); none for the place beyond the lane's slots. */
+function placeOf(lane: ServerLane, slot: number): number | undefined {
+  return slot < lane.slots ? slot + 1 : undefined;
+}
+
+/** Starts `task`'s `role` phase on `lane`'s place `slot` (0-based; see `request_gate.ts`). */
 export function startTask(lane: ServerLane, slot: number, task: Task, role: Role): Busy {
   const busy: Busy = { lane, slot, task, role, done: undefined as never };
   lane.ports.emit({
     type: "log",
     level: "info",
-    message: `task #${task.id}: ${role} on ${lane.name} slot ${slot + 1}`,
+    message: `task #${task.id}: ${role} on ${placeText(lane.name, placeOf(lane, slot))}`,
     source: "scheduler",
   });
   busy.done = runPhase(lane, slot, task, role).then((result) => ({ busy, result }));
@@ -117,10 +131,13 @@ export function startTask(lane: ServerLane, slot: number, task: Task, role: Role
 /** Runs the task's phase with its own ports; an approved task's worktree (an ended one's copy) goes. */
 async function runPhase(lane: ServerLane, slot: number, task: Task, role: Role) {
   const isolation = lane.isolation ?? null;
-  const placement = { server: lane.name, slot: slot + 1 };
+  const at = placeOf(lane, slot);
+  const placement = at === undefined ? { server: lane.name } : { server: lane.name, slot: at };
   let ports: TaskPorts;
   try {
-    ports = await taskPorts(lane.ports, task, placement, isolation);
+    // The lane's slots are held per request: it runs a task more than it has slots.
+    const gated = { ...lane.ports, model: gatedModelPort(lane.ports.model, laneGate(lane)) };
+    ports = await taskPorts(gated, task, placement, isolation);
   } catch (err) {
     // No worktree, no isolation: the task is not claimed; the pass pauses and retries.
     return { kind: "infra", error: errorMessage(err) } satisfies PhaseResult;

@@ -20,7 +20,7 @@ export type TaskPorts = SchedulerPorts & { ownWorkspace?: string };
 export async function taskPorts(
   ports: SchedulerPorts,
   task: Task,
-  placement: { server: string; slot: number },
+  placement: { server: string; slot?: number },
   isolation: TaskWorktrees | null,
 ): Promise<TaskPorts> {
   const plan = ports.store.getPlan(task.plan_id);

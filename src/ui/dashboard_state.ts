@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { placeText } from "../domain/placement.ts";
 import { addCall, type TokenUse } from "./token_tally.ts";
 import type { LaoEvent, LogLevel, RunState } from "../events/types.ts";
 import type { Role } from "../domain/roles.ts";
@@ -290,7 +291,7 @@ export function reduce(state: DashboardState, event: LaoEvent & { at: string }):
 
 /** `#3 Add parser (attempt 1/3) · coder on a slot 2`: one active task with its slot. */
 export function activeLabel(task: CurrentTask): string {
-  const where = task.server ? `${task.phase ?? ""} on ${task.server} slot ${task.slot ?? 1}` : "";
+  const where = task.server ? `${task.phase ?? ""} on ${placeText(task.server, task.slot)}` : "";
   return [taskLabel(task), where.trim()].filter(Boolean).join(" · ");
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { placeText } from "../domain/placement.ts";
 import type { LaoEvent, LogLevel } from "../events/types.ts";
 
 /** A described event: what to show and how loud it is. */
@@ -110,7 +111,7 @@ export function describeEvent(event: LaoEvent, planName?: PlanName): Described {
     case "task.transition":
       return taskLine(event);
     case "phase.start": {
-      const where = event.server ? `on ${event.server} slot ${event.slot ?? 1}` : undefined;
+      const where = event.server ? `on ${placeText(event.server, event.slot)}` : undefined;
       return { text: join(`${event.phase} started`, taskRef(event.taskId), where), level: "info" };
     }
     case "phase.end": {

@@ -137,6 +137,9 @@ Deno.test("formatters render durations, sizes, tokens and local clock times", ()
 Deno.test("describeEvent() names the server and slot a phase starts on", () => {
   const e = { type: "phase.start", phase: "coder", taskId: 4, server: "desk", slot: 3 } as const;
   assert.equal(describeEvent(e).text, "coder started (task #4) on desk slot 3");
+  // The task a server runs beyond its slots has none of its own (pipeline/request_gate.ts).
+  const extra = { type: "phase.start", phase: "coder", taskId: 5, server: "desk" } as const;
+  assert.equal(describeEvent(extra).text, "coder started (task #5) on desk, next for a slot");
   assert.equal(
     describeEvent({ type: "phase.start", phase: "coder", taskId: 4 }).text,
     "coder started (task #4)",
