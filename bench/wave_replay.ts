@@ -19,11 +19,18 @@
  * that rule both end their waves together, as in `global`). One server codes
  * while another reviews.
  *
+ * Slots are held per request (`pipeline/request_gate.ts`): the only server of
+ * a wave, with N >= 2 slots, runs N + 1 tasks, at most N requests in flight,
+ * the others waiting in the order they asked; `perTask: true` replays the
+ * scheduler before that (N tasks, each holding its slot from its first
+ * request to its last).
+ *
  * Run: `deno run bench/wave_replay.ts [layers] [width] [alone_seconds] [exponent]`
  * (default 5 10 2 and the fake's `BATCH_EXPONENT`).
  *
  * @module
  */
+import { tasksPerServer } from "../src/pipeline/request_gate.ts";
 import { BATCH_EXPONENT, perRequestSpeed } from "../tests/fake_server/slots.ts";
 
 /** What to replay. */
@@ -36,6 +43,8 @@ export interface ReplayShape {
   aloneSeconds: number;
   /** Share of its speed alone a request gets with `n` in flight (default: the fake's curve). */
   speed?: (n: number) => number;
+  /** Slots held per task, not per request (the scheduler before `request_gate.ts`). */
+  perTask?: boolean;
 }
 
 /** How servers choose their role: all together per wave, or each its own. */
@@ -62,7 +71,11 @@ interface Request {
 interface Server {
   role: Role | null;
   model: string;
+  /** Tasks running. */
   inFlight: number;
+  /** Requests generating, and the ones waiting for a slot (first come, first served). */
+  requests: number;
+  waiting: Omit<Request, "end" | "order">[];
   loads: number;
 }
 
@@ -98,24 +111,34 @@ export function replay(shape: ReplayShape, mode: ReplayMode): Replayed {
     role: null,
     model: i === 0 ? "planner" : "",
     inFlight: 0,
+    requests: 0,
+    waiting: [],
     loads: i === 0 ? 1 : 0,
   }));
+  const tasksAt = (slots: number) =>
+    shape.perTask || mode === "lanes" ? slots : tasksPerServer(slots, shape.servers === 1);
   const flying: Request[] = [];
   let order = 0;
   let clock = shape.aloneSeconds; // the architect's request, alone
   let globalRole: Role | null = null;
-  const send = (s: number, task: string, role: Role, left: number) =>
-    flying.push({
-      end: clock + shape.aloneSeconds / (shape.speed ?? perRequestSpeed)(servers[s]!.inFlight),
-      order: order++,
-      server: s,
-      task,
-      role,
-      left,
-    });
+  const pump = (s: number) => {
+    const server = servers[s]!;
+    while (server.requests < shape.slots && server.waiting.length > 0) {
+      const r = server.waiting.shift()!;
+      server.requests++;
+      // Per task, a request's speed follows the tasks in flight (each holds its slot).
+      const n = shape.perTask ? server.inFlight : server.requests;
+      const end = clock + shape.aloneSeconds / (shape.speed ?? perRequestSpeed)(n);
+      flying.push({ ...r, end, order: order++ });
+    }
+  };
+  const send = (s: number, task: string, role: Role, left: number) => {
+    servers[s]!.waiting.push({ server: s, task, role, left });
+    pump(s);
+  };
   const take = (s: number, role: Role) => {
     const server = servers[s]!;
-    while (server.inFlight < shape.slots) {
+    while (server.inFlight < tasksAt(shape.slots)) {
       const task = ready(role)[0];
       if (!task) return;
       if (server.model !== role) {
@@ -156,8 +179,10 @@ export function replay(shape: ReplayShape, mode: ReplayMode): Replayed {
     flying.sort((a, b) => a.end - b.end || a.order - b.order);
     const r = flying.shift()!;
     clock = r.end;
+    servers[r.server]!.requests--;
     if (r.left > 0) {
       send(r.server, r.task, r.role, r.left - 1);
+      pump(r.server);
       continue;
     }
     servers[r.server]!.inFlight--;
@@ -165,6 +190,7 @@ export function replay(shape: ReplayShape, mode: ReplayMode): Replayed {
     if (rejected) rejects.set(r.task, rejects.get(r.task)! - 1);
     status.set(r.task, r.role === "coder" ? "coded" : rejected ? "pending" : "done");
     fill();
+    servers.forEach((_, s) => pump(s));
   }
   return { seconds: clock, loads: servers.map((s) => s.loads) };
 }
@@ -188,11 +214,16 @@ if (import.meta.main) {
   for (const [servers, slots] of [[1, 1], [1, 4], [2, 4], [3, 4]] as const) {
     for (const mode of ["global", "lanes"] as const) {
       if (mode === "lanes" && servers === 1) continue;
-      const r = replay({ ...base, servers, slots }, mode);
-      console.log(
-        `  ${servers} x ${slots} slots, ${mode.padEnd(6)}: ${r.seconds.toFixed(1)}s = ` +
-          `${(r.seconds / seq).toFixed(3)}x, loads ${r.loads.join(" / ")}`,
-      );
+      for (const perTask of [false, true]) {
+        if (perTask && slots === 1) continue;
+        const r = replay({ ...base, servers, slots, perTask }, mode);
+        console.log(
+          `  ${servers} x ${slots} slots, ${mode.padEnd(6)}${perTask ? " per task" : ""}: ` +
+            `${r.seconds.toFixed(1)}s = ${(r.seconds / seq).toFixed(3)}x, loads ${
+              r.loads.join(" / ")
+            }`,
+        );
+      }
     }
   }
 }

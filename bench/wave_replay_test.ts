@@ -7,12 +7,13 @@ Deno.test("wave replay: one slot runs every request alone (architect, 3 per task
   assert.equal(replayWaves({ ...shape, servers: 1, slots: 1 }), (1 + 3 * 50 + 3) * 2);
 });
 
-Deno.test("wave replay: layers of 8 fill 4 slots and stay under 0.4x, layers of 10 leave slots empty", () => {
-  const ratio = (width: number) =>
-    replayWaves({ ...shape, width, servers: 1, slots: 4 }) /
+Deno.test("wave replay: slots held per task leave 4 slots empty at the end of a layer of 10; held per request they stay under 0.4x", () => {
+  const ratio = (width: number, perTask: boolean) =>
+    replayWaves({ ...shape, width, servers: 1, slots: 4, perTask }) /
     replayWaves({ ...shape, width, servers: 1, slots: 1 });
-  assert.ok(ratio(8) <= 0.4, `${ratio(8)}`);
-  assert.ok(ratio(10) > 0.4, `${ratio(10)}`);
+  assert.ok(ratio(8, true) <= 0.4, `${ratio(8, true)}`);
+  assert.ok(ratio(10, true) > 0.4, `${ratio(10, true)}`);
+  assert.ok(ratio(10, false) <= 0.4, `${ratio(10, false)}`);
 });
 
 Deno.test("wave replay: a second server of 4 slots shortens the plan", () => {

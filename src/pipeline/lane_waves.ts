@@ -24,7 +24,6 @@
  *
  * @module
  */
-import { tasksPerServer } from "./request_gate.ts";
 import type { QueueFilter, QueueResult, SchedulerPorts, SchedulerState } from "./scheduler.ts";
 import {
   type Busy,
@@ -54,7 +53,7 @@ export async function processLanes(
   const inFlight = (lane: ServerLane) => [...busy].filter((b) => b.lane === lane).length;
   const running = () => [...busy];
   const take = (lane: ServerLane, role: Role) => {
-    while (inFlight(lane) < tasksPerServer(lane.slots) && !deps.stopping()) {
+    while (inFlight(lane) < lane.slots && !deps.stopping()) {
       const task = nextTask(deps, role, filter, running(), lane.isolation);
       if (!task) return;
       const used = new Set([...busy].filter((b) => b.lane === lane).map((b) => b.slot));

@@ -88,7 +88,7 @@ async function runWave(
   let done = 0;
   const fill = () => {
     for (const lane of lanes) {
-      for (let slot = 0; slot < tasksPerServer(lane.slots); slot++) {
+      for (let slot = 0; slot < tasksPerServer(lane.slots, lanes.length === 1); slot++) {
         if (started >= limit || deps.stopping() || down.has(lane.name)) return;
         if ([...busy].some((b) => b.lane === lane && b.slot === slot)) continue;
         const task = nextTask(deps, role, filter, [...busy], lane.isolation);

@@ -47,8 +47,9 @@ Deno.test("a request that throws frees its place for the next one", async () => 
   assert.equal(gate.running, 0);
 });
 
-Deno.test("a server of N >= 2 slots runs N + 1 tasks; one slot stays one task", () => {
+Deno.test("the only server of N >= 2 slots runs N + 1 tasks; one slot, or two servers, one per slot", () => {
   assert.equal(tasksPerServer(1), 1);
   assert.equal(tasksPerServer(2), 3);
   assert.equal(tasksPerServer(4), 5);
+  assert.equal(tasksPerServer(4, false), 4);
 });
