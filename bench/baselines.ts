@@ -20,19 +20,24 @@ export function denoArgs(script: string, args: string[] = []): string[] {
   return ["run", "-q", "-P=lao", "--config", `${REPO}/deno.json`, script, ...args];
 }
 
-/** Times `runs` starts of `deno run <args>` in `cwd`; milliseconds each. */
-export async function timeProcess(
-  args: string[],
-  runs: number,
-  cwd: string = Deno.cwd(),
-): Promise<Stat> {
-  const cmd = new Deno.Command("deno", {
+/** `deno <args>` in `cwd`, output discarded, as the start-up figures run it. */
+export function denoCommand(args: string[], cwd: string = Deno.cwd()): Deno.Command {
+  return new Deno.Command("deno", {
     args,
     cwd,
     stdout: "null",
     stderr: "null",
     env: { NO_COLOR: "1" },
   });
+}
+
+/** Times `runs` starts of `deno run <args>` in `cwd`; milliseconds each. */
+export async function timeProcess(
+  args: string[],
+  runs: number,
+  cwd: string = Deno.cwd(),
+): Promise<Stat> {
+  const cmd = denoCommand(args, cwd);
   return await timeRuns(runs, () => cmd.output());
 }
 

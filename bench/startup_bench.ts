@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import { start } from "../tests/fake_server/server.ts";
 import { KEYS } from "../tests/pipeline/scripted.ts";
-import { denoArgs, REPO } from "./baselines.ts";
+import { denoArgs, denoCommand, REPO } from "./baselines.ts";
 import { makeDatabase } from "./queue_bench.ts";
 import { type Stat, stat } from "./stats.ts";
 
@@ -32,13 +32,7 @@ export type StartupFigures = Record<Command, StartupFigure> & { bare: Stat };
 
 /** Milliseconds of one `deno run <args>` in `cwd`. */
 async function timeOnce(args: string[], cwd: string): Promise<number> {
-  const cmd = new Deno.Command("deno", {
-    args,
-    cwd,
-    stdout: "null",
-    stderr: "null",
-    env: { NO_COLOR: "1" },
-  });
+  const cmd = denoCommand(args, cwd);
   const t0 = performance.now();
   await cmd.output();
   return performance.now() - t0;
