@@ -135,19 +135,34 @@ for parent in "$@"; do
 done
 [ -n "$pids" ] || [ -n "$memdir" ]`;
 
-/** Arguments: folders. Prints `pids-max N`, `oom-kill N`, `mem-max N` and `failcnt N` lines. */
+/**
+ * Arguments: folders. Prints `pids-max N`, `oom-kill N`, `mem-max N` and `failcnt N` lines.
+ * Shell builtins only (`read`, `case`, `echo`): no process per counter file.
+ */
 const EVENTS = `for d in "$@"; do
-  [ -f "$d/pids.events" ] && sed -n 's/^max /pids-max /p' "$d/pids.events"
-  [ -f "$d/memory.events" ] && sed -n 's/^oom_kill /oom-kill /p; s/^max /mem-max /p' "$d/memory.events"
-  [ -f "$d/memory.oom_control" ] && sed -n 's/^oom_kill /oom-kill /p' "$d/memory.oom_control"
-  [ -f "$d/memory.failcnt" ] && sed 's/^/failcnt /' "$d/memory.failcnt"
+  [ -f "$d/pids.events" ] && while read -r k v || [ -n "$k" ]; do
+    [ "$k" = max ] && echo "pids-max $v"
+  done < "$d/pids.events"
+  [ -f "$d/memory.events" ] && while read -r k v || [ -n "$k" ]; do
+    case "$k" in oom_kill) echo "oom-kill $v" ;; max) echo "mem-max $v" ;; esac
+  done < "$d/memory.events"
+  [ -f "$d/memory.oom_control" ] && while read -r k v || [ -n "$k" ]; do
+    [ "$k" = oom_kill ] && echo "oom-kill $v"
+  done < "$d/memory.oom_control"
+  [ -f "$d/memory.failcnt" ] && while read -r v || [ -n "$v" ]; do
+    echo "failcnt $v"
+  done < "$d/memory.failcnt"
 done 2>/dev/null
 exit 0`;
+
+/** Kills every process listed in `$d/cgroup.procs` (builtins only). */
+const KILL_LEFT =
+  `while read -r p || [ -n "$p" ]; do kill -9 "$p"; done 2>/dev/null < "$d/cgroup.procs"`;
 
 /** Arguments: folders. Kills what is left, prints the events (as {@link EVENTS}), removes them. */
 const REMOVE = `for d in "$@"; do
   [ -d "$d" ] || continue
-  for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  ${KILL_LEFT}
 done
 ${EVENTS.replace(/\nexit 0$/, "")}
 status=0
@@ -156,7 +171,7 @@ for d in "$@"; do
   i=0
   while ! rmdir "$d" 2>/dev/null; do
     i=$((i+1)); [ "$i" -gt 100 ] && { status=1; break; }
-    for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ${KILL_LEFT}
     sleep 0.05
   done
 done

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cgroupLauncher, cgroupParents, parseCreated, parseEvents } from "./cgroup.ts";
+import { cgroupLauncher, cgroupParents, memoryKills, parseCreated, parseEvents } from "./cgroup.ts";
 
 Deno.test("cgroupParents: v1 pids and memory hierarchies, then v2", () => {
   const p = cgroupParents("8:pids:/\n4:memory:/jobs/a\n1:cpu:/\n0::/user.slice\n");
@@ -43,4 +43,28 @@ Deno.test("cgroupLauncher: joins every folder, then execs the program", async ()
   const o = await new Deno.Command("sh", { args, stdout: "piped", stderr: "null" }).output();
   assert.equal(o.code, 125);
   assert.equal(new TextDecoder().decode(o.stdout), "");
+});
+
+Deno.test("memoryKills reads the kernel's counters of v2 and v1 folders, last line without a newline too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lao_cgroup_" });
+  try {
+    const v2 = `${dir}/v2`;
+    const v1 = `${dir}/v1`;
+    await Deno.mkdir(v2);
+    await Deno.mkdir(v1);
+    await Deno.writeTextFile(`${v2}/memory.events`, "low 0\nhigh 0\nmax 5\noom 1\noom_kill 2\n");
+    await Deno.writeTextFile(
+      `${v1}/memory.oom_control`,
+      "oom_kill_disable 0\nunder_oom 0\noom_kill 3",
+    );
+    const at = (path: string, version: 1 | 2) => ({
+      paths: [path],
+      memory: { path, version, swapCapped: true },
+    });
+    assert.equal(await memoryKills(at(v2, 2)), 2);
+    assert.equal(await memoryKills(at(v1, 1)), 3);
+    assert.equal(await memoryKills({ paths: [v2] }), 0, "no memory cgroup, nothing read");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
