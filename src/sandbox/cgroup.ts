@@ -99,11 +99,13 @@ while [ "$i" -lt "$n" ]; do
   [ -z "$pids" ] || continue
   [ -f "$parent/cgroup.procs" ] || continue
   if [ -f "$parent/cgroup.subtree_control" ]; then
-    grep -qw pids "$parent/cgroup.subtree_control" 2>/dev/null ||
-      echo +pids > "$parent/cgroup.subtree_control" 2>/dev/null
+    on=""; read -r on < "$parent/cgroup.subtree_control" 2>/dev/null
+    case " $on " in *" pids "*) ;; *) echo +pids > "$parent/cgroup.subtree_control" 2>/dev/null ;; esac
     if [ "$mem" != 0 ]; then
-      grep -qw memory "$parent/cgroup.subtree_control" 2>/dev/null ||
-        echo +memory > "$parent/cgroup.subtree_control" 2>/dev/null
+      case " $on " in
+        *" memory "*) ;;
+        *) echo +memory > "$parent/cgroup.subtree_control" 2>/dev/null ;;
+      esac
     fi
   fi
   d="$parent/$name"
