@@ -12,8 +12,8 @@ export { HAS_TMUX };
 import { laoPaneLine } from "../lao_pane.ts";
 
 /** Polls of the pane before a wait gives up (about 5 minutes at the poll spacing). */
-const MAX_POLLS = 3000;
-const POLL_SPACING_MS = 100;
+const MAX_POLLS = 7500;
+const POLL_SPACING_MS = 40;
 
 /** One LAO process in its own tmux session. */
 export class TmuxLao implements AsyncDisposable {

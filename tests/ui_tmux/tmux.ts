@@ -13,7 +13,7 @@ export { tmux };
 import { laoPaneLine } from "../lao_pane.ts";
 
 /** Polls between pane captures (pacing only: each capture decides, not the wait). */
-const POLL_MS = 100;
+const POLL_MS = 40;
 
 /** LAO running in a detached tmux session. */
 export interface TmuxLao extends AsyncDisposable {
@@ -71,7 +71,7 @@ export async function laoInTmux(
   return {
     session,
     async waitForScreen(pattern, o = {}) {
-      const polls = o.polls ?? 1200;
+      const polls = o.polls ?? 3000;
       let screen = "";
       for (let i = 0; i < polls; i++) {
         screen = await tmux("capture-pane", "-p", "-t", session);
