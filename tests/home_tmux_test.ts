@@ -22,7 +22,7 @@ async function waitForScreen(
   while (Date.now() < deadline) {
     screen = await tmux("capture-pane", "-p", ...range, "-t", session);
     if (pattern.test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 40));
   }
   throw new Error(`screen never showed ${pattern}:\n${screen}`);
 }
