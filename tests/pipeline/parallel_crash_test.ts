@@ -11,23 +11,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { emptyHooksDir } from "../../src/git/mod.ts";
-import { openRepo, pinnedGit } from "../../src/git/pinned.ts";
-import { GitRunner } from "../../src/git/runner.ts";
 import { Store } from "../../src/store/store.ts";
 import { type ChatBody, start } from "../fake_server/server.ts";
 import { SMALL_MODELS_YAML, spawnLao } from "../lao_process.ts";
-import { KEYS, py, scriptedSession, type ScriptedTask } from "./scripted.ts";
-
-/** Four independent tasks (one wave of 4 coders) and one on top of two of them. */
-const TASKS: ScriptedTask[] = [
-  { title: "Task p", file: "pkg/p.py", content: py("p") },
-  { title: "Task q", file: "pkg/q.py", content: py("q") },
-  { title: "Task r", file: "pkg/r.py", content: py("r") },
-  { title: "Task s", file: "pkg/s.py", content: py("s") },
-  { title: "Task t", file: "pkg/t.py", content: py("t"), dependencies: ["Task p", "Task q"] },
-];
-const PLAN = `# Five\n\n${TASKS.map((t) => `- ${t.title}: ${t.file}`).join("\n")}\n`;
+import { assertFiveFinished, FIVE_PLAN, FIVE_TASKS } from "./parallel_fixtures.ts";
+import { KEYS, scriptedSession } from "./scripted.ts";
 
 const startLao = (dir: string) => spawnLao(dir, ["run", "--single-run", "--plain"]);
 
@@ -35,7 +23,7 @@ const startLao = (dir: string) => spawnLao(dir, ["run", "--single-run", "--plain
 async function project(url: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "lao_parallel_crash_" });
   await Deno.mkdir(join(dir, "plans"));
-  await Deno.writeTextFile(join(dir, "plans", "five.md"), PLAN);
+  await Deno.writeTextFile(join(dir, "plans", "five.md"), FIVE_PLAN);
   await Deno.writeTextFile(
     join(dir, "factory.yaml"),
     `lm_studio_base_url: ${url}\nserver:\n  kind: lmstudio\nmodels:\n${SMALL_MODELS_YAML}` +
@@ -43,15 +31,6 @@ async function project(url: string): Promise<string> {
       "orchestration:\n  retry_cooldown_base_s: 0\n  run_lock_ttl_s: 0.5\n",
   );
   return dir;
-}
-
-/** The coder commit subjects on the plan branch. */
-async function coderCommits(dir: string, workspace: string): Promise<string[]> {
-  const runner = new GitRunner({ hooksDir: emptyHooksDir(dir) });
-  const opened = await openRepo(workspace, runner);
-  assert.ok(opened.ok && opened.layout, "the plan workspace is a repository");
-  const log = await pinnedGit(runner, opened.layout, ["log", "--format=%s"]);
-  return log.stdout.split("\n").filter((s) => s.startsWith("lao(coder):"));
 }
 
 /**
@@ -84,7 +63,7 @@ async function killWithFourInFlight() {
     });
   };
   const server = await start({
-    respond: scriptedSession(TASKS),
+    respond: scriptedSession(FIVE_TASKS),
     generation: { slots: 4, tokensPerSecond: 1000, completionTokens: 1, sleep },
   });
   const dir = await project(server.url);
@@ -105,7 +84,7 @@ async function killWithFourInFlight() {
       const tasks = store.listTasks();
       assert.deepEqual(
         tasks.map((t) => [t.title, t.status]),
-        TASKS.map((t) => [t.title, "completed"]),
+        FIVE_TASKS.map((t) => [t.title, "completed"]),
       );
       for (const t of tasks) {
         assert.ok(t.attempt <= 1, `${t.title} used ${t.attempt} extra attempts`);
@@ -120,20 +99,7 @@ async function killWithFourInFlight() {
     } finally {
       store.close();
     }
-    for (const t of TASKS) {
-      assert.equal(await Deno.readTextFile(join(workspace, t.file)), t.content);
-    }
-    // Every task finished: none of their worktrees is left.
-    const left = await Array.fromAsync(Deno.readDir(join(dir, ".lao", "worktrees")))
-      .catch(() => []);
-    assert.deepEqual(left.map((e) => e.name), []);
-    // Each task's coder commit is on the plan branch once.
-    const commits = await coderCommits(dir, workspace);
-    for (const [i, t] of TASKS.entries()) {
-      const mine = commits.filter((s) => s.includes(`task #${i + 1} ${t.title}`));
-      assert.equal(mine.length, 1, `${t.title}:\n${commits.join("\n")}`);
-    }
-    assert.equal(commits.length, TASKS.length, commits.join("\n"));
+    await assertFiveFinished(dir, workspace);
   } finally {
     try {
       child?.kill("SIGKILL");

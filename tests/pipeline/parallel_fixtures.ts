@@ -12,7 +12,8 @@ import { emptyHooksDir } from "../../src/git/mod.ts";
 import { openRepo, pinnedGit } from "../../src/git/pinned.ts";
 import type { FakeServer } from "../fake_server/server.ts";
 import type { ChatBody } from "../fake_server/types.ts";
-import { KEYS, type ScriptedTask } from "./scripted.ts";
+import { join } from "node:path";
+import { KEYS, py, type ScriptedTask } from "./scripted.ts";
 
 /** A `servers:` entry of LM Studio at `url` serving every role. */
 export const laneServer = (name: string, url: string, slots = 2): Config["servers"][number] => ({
@@ -23,6 +24,42 @@ export const laneServer = (name: string, url: string, slots = 2): Config["server
   slots,
   roles: null,
 });
+
+/** Four independent tasks (one wave of 4 coders) and one on top of two of them. */
+export const FIVE_TASKS: ScriptedTask[] = [
+  { title: "Task p", file: "pkg/p.py", content: py("p") },
+  { title: "Task q", file: "pkg/q.py", content: py("q") },
+  { title: "Task r", file: "pkg/r.py", content: py("r") },
+  { title: "Task s", file: "pkg/s.py", content: py("s") },
+  { title: "Task t", file: "pkg/t.py", content: py("t"), dependencies: ["Task p", "Task q"] },
+];
+
+/** The plan of {@linkcode FIVE_TASKS}. */
+export const FIVE_PLAN = `# Five\n\n${
+  FIVE_TASKS.map((t) => `- ${t.title}: ${t.file}`).join("\n")
+}\n`;
+
+/**
+ * What a recovered run of {@linkcode FIVE_TASKS} must leave in project `dir`:
+ * every task's file, no task worktree, each task's coder commit on the plan
+ * branch exactly once.
+ */
+export async function assertFiveFinished(dir: string, workspace: string): Promise<void> {
+  for (const t of FIVE_TASKS) {
+    assert.equal(await Deno.readTextFile(join(workspace, t.file)), t.content);
+  }
+  // Every task finished: none of their worktrees is left.
+  const left = await Array.fromAsync(Deno.readDir(join(dir, ".lao", "worktrees")))
+    .catch(() => []);
+  assert.deepEqual(left.map((e) => e.name), []);
+  // Each task's coder commit is on the plan branch once.
+  const coder = (await subjects(dir, workspace)).filter((s) => s.startsWith("lao(coder):"));
+  for (const [i, t] of FIVE_TASKS.entries()) {
+    const mine = coder.filter((s) => s.includes(`task #${i + 1} ${t.title}`));
+    assert.equal(mine.length, 1, `${t.title}:\n${coder.join("\n")}`);
+  }
+  assert.equal(coder.length, FIVE_TASKS.length, coder.join("\n"));
+}
 
 /** The git log subjects of the plan workspace (`dir`: the project). */
 export async function subjects(dir: string, workspace: string): Promise<string[]> {

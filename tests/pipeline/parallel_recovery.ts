@@ -24,7 +24,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Config } from "../../src/config/schema.ts";
 import { UserError } from "../../src/errors.ts";
 import { buildLanes } from "../../src/pipeline/server_lanes.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
@@ -32,33 +31,8 @@ import { start } from "../fake_server/server.ts";
 import type { ChatBody, Reply } from "../fake_server/types.ts";
 import { git, leaveCrashState, withFault } from "./cherry_pick_crash.ts";
 import { harness } from "./harness.ts";
-import { KEYS, py, scriptedSession, type ScriptedTask } from "./scripted.ts";
-
-/** Four independent tasks (one wave of 4 coders) and one on top of two of them. */
-const TASKS: ScriptedTask[] = [
-  { title: "Task p", file: "pkg/p.py", content: py("p") },
-  { title: "Task q", file: "pkg/q.py", content: py("q") },
-  { title: "Task r", file: "pkg/r.py", content: py("r") },
-  { title: "Task s", file: "pkg/s.py", content: py("s") },
-  { title: "Task t", file: "pkg/t.py", content: py("t"), dependencies: ["Task p", "Task q"] },
-];
-const PLAN = `# Five\n\n${TASKS.map((t) => `- ${t.title}: ${t.file}`).join("\n")}\n`;
-
-const server = (url: string, slots = 4): Config["servers"][number] => ({
-  name: "a",
-  base_url: url,
-  kind: "lmstudio",
-  api_key: null,
-  slots,
-  roles: null,
-});
-
-/** The subjects of the plan branch's log. */
-async function subjects(workspace: string): Promise<string[]> {
-  const log = await git(workspace, ["log", "--format=%s"]);
-  assert.ok(log.ok, "the plan workspace is a repository");
-  return log.stdout.split("\n");
-}
+import { assertFiveFinished, FIVE_PLAN, FIVE_TASKS, laneServer } from "./parallel_fixtures.ts";
+import { KEYS, scriptedSession, type ScriptedTask } from "./scripted.ts";
 
 /**
  * Holds the fake's answers to 4 requests of one kind until `release`:
@@ -92,15 +66,15 @@ function holdFour(hold: "first" | "review", requests: () => { body?: unknown }[]
 export async function stopWithFourInFlight(hold: "first" | "review") {
   const ref: { requests: () => { body?: unknown }[] } = { requests: () => [] };
   const gate = holdFour(hold, () => ref.requests());
-  const session = scriptedSession(TASKS);
+  const session = scriptedSession(FIVE_TASKS);
   await using h = await harness(session, () => {}, {
     server: {
       generation: { slots: 4, tokensPerSecond: 1000, completionTokens: 1, sleep: gate.sleep },
     },
   });
   ref.requests = () => h.server.requests;
-  const config = { ...h.config, servers: [server(h.server.url)] };
-  await h.addPlan("five.md", PLAN);
+  const config = { ...h.config, servers: [laneServer("a", h.server.url, 4)] };
+  await h.addPlan("five.md", FIVE_PLAN);
   const lanes = await buildLanes(h.deps, config);
   assert.ok(lanes?.[0]?.isolation?.overlapping, "tasks code in their own worktrees");
   const abortFirst = h.abort;
@@ -116,7 +90,10 @@ export async function stopWithFourInFlight(hold: "first" | "review") {
   try {
     const seen = h.events.length;
     const deps = await h.restart();
-    const again = await buildLanes(deps, { ...config, servers: [server(restarted.url)] });
+    const again = await buildLanes(deps, {
+      ...config,
+      servers: [laneServer("a", restarted.url, 4)],
+    });
     const result = await runPipeline({ ...deps, lanes: again! }, { singleRun: true });
     // The fresh run found the stopped run's 4 tasks where it left them.
     const recovered = h.events.slice(seen).flatMap((e) =>
@@ -129,7 +106,7 @@ export async function stopWithFourInFlight(hold: "first" | "review") {
     const tasks = h.store.listTasks();
     assert.deepEqual(
       tasks.map((t) => [t.title, t.status]),
-      TASKS.map((t) => [t.title, "completed"]),
+      FIVE_TASKS.map((t) => [t.title, "completed"]),
     );
     for (const t of tasks) assert.ok(t.attempt <= 1, `${t.title} used ${t.attempt} extra attempts`);
     const check = h.store.db.prepare("PRAGMA integrity_check").all() as {
@@ -138,20 +115,7 @@ export async function stopWithFourInFlight(hold: "first" | "review") {
     assert.deepEqual(check.map((r) => r.integrity_check), ["ok"]);
     const plan = result.plans[0]!;
     assert.equal(h.store.getPlan(plan.id)!.status, "completed");
-    for (const t of TASKS) {
-      assert.equal(await Deno.readTextFile(join(plan.workspace!, t.file)), t.content);
-    }
-    // Every task finished: none of their worktrees is left.
-    const left = await Array.fromAsync(Deno.readDir(join(h.dir, ".lao", "worktrees")))
-      .catch(() => []);
-    assert.deepEqual(left.map((e) => e.name), []);
-    // Each task's coder commit is on the plan branch once.
-    const coder = (await subjects(plan.workspace!)).filter((s) => s.startsWith("lao(coder):"));
-    for (const [i, t] of TASKS.entries()) {
-      const mine = coder.filter((s) => s.includes(`task #${i + 1} ${t.title}`));
-      assert.equal(mine.length, 1, `${t.title}:\n${coder.join("\n")}`);
-    }
-    assert.equal(coder.length, TASKS.length, coder.join("\n"));
+    await assertFiveFinished(h.dir, plan.workspace!);
   } finally {
     // The stopped run gets its answers only once it is aborted, then ends.
     abortFirst();
@@ -186,7 +150,7 @@ export async function crashAndRestart(kind: "stopped" | "finished") {
     return session(body, ctx);
   };
   await using h = await harness(respond);
-  const config = { ...h.config, servers: [server(h.server.url, 2)] };
+  const config = { ...h.config, servers: [laneServer("a", h.server.url, 2)] };
   await h.addPlan("pq.md", PQ_PLAN);
   let picks: string[] = [];
   const first = await buildLanes(h.deps, config);
