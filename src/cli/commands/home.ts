@@ -22,16 +22,7 @@ import {
   parseMenuAnswer,
 } from "./home_menu.ts";
 
-export {
-  type HomeChoice,
-  homeChoices,
-  homeDefault,
-  type HomeFacts,
-  homeSummary,
-  type MenuPick,
-  numberedMenu,
-  parseMenuAnswer,
-};
+export type { HomeChoice, MenuPick };
 
 /** Gathers the facts (a quick, non-loading server probe). */
 export async function homeFacts(ctx: CliContext): Promise<HomeFacts> {
