@@ -7,7 +7,13 @@
  * about as long as the tests alone. The tests' output streams as usual; the
  * type check's comes after it. Exit 1 when either fails.
  *
- * Usage: `deno run --allow-run=deno tools/check_and_test.ts`
+ * The tests start `python3` some forty times (LAO's syntax checks, the
+ * sandbox's limits). Where `python3` on `PATH` is a version manager's shim
+ * (pyenv's runs about thirty processes before the interpreter), the tests get
+ * the interpreter's own folder first on their `PATH`: the same interpreter,
+ * without the shim's processes ({@linkcode interpreterPath}).
+ *
+ * Usage: `deno run --allow-run=deno,python3 --allow-env=PATH tools/check_and_test.ts`
  *
  * @module
  */
@@ -25,6 +31,37 @@ export const TEST_ARGS = [
   "testing/shard_2.ts",
 ] as const;
 
+/**
+ * `PATH` with the folder of the interpreter `python3` runs (its
+ * `sys.executable`) in front, unless it is first already; `path` unchanged
+ * when there is no `python3` or it cannot say where it lives.
+ */
+export async function interpreterPath(path: string): Promise<string> {
+  let executable = "";
+  try {
+    const out = await new Deno.Command("python3", {
+      args: ["-I", "-c", "import sys; print(sys.executable)"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (out.success) executable = new TextDecoder().decode(out.stdout).trim();
+  } catch {
+    return path;
+  }
+  return withFirst(path, executable);
+}
+
+/** `path` with the folder of `executable` (an absolute path) first, unless it already is. */
+export function withFirst(path: string, executable: string): string {
+  const slash = executable.lastIndexOf("/");
+  if (!executable.startsWith("/") || slash < 0) return path;
+  const dir = executable.slice(0, slash) || "/";
+  const dirs = path.split(":").filter((d) => d !== "");
+  if (dirs[0] === dir) return path;
+  return [dir, ...dirs].join(":");
+}
+
 /** Runs both; resolves to the exit code (0 when both passed). */
 export async function checkAndTest(): Promise<number> {
   const check = new Deno.Command("deno", {
@@ -32,7 +69,9 @@ export async function checkAndTest(): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const tests = await new Deno.Command("deno", { args: [...TEST_ARGS] }).spawn().status;
+  const path = await interpreterPath(Deno.env.get("PATH") ?? "");
+  const tests = await new Deno.Command("deno", { args: [...TEST_ARGS], env: { PATH: path } })
+    .spawn().status;
   const checked = await check;
   const decoder = new TextDecoder();
   const report = (decoder.decode(checked.stdout) + decoder.decode(checked.stderr)).trim();
