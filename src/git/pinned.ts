@@ -86,13 +86,25 @@ export interface UserSettings {
 export const FALLBACK_IDENTITY = { name: "LAO", email: "lao@localhost" } as const;
 
 /**
+ * The keys LAO reads from the user's configuration, as one `git config
+ * --get-regexp` pattern: identity, excludes file and the branch a new
+ * repository starts on.
+ */
+export const USER_KEYS = "^(user\\.name|user\\.email|core\\.excludesfile|init\\.defaultbranch)$";
+
+/**
  * Reads identity and excludes file from the user's system, global and the
  * repository's own config (after the repository's config was checked);
- * `git config` runs no program. One process lists the three keys; a second
- * one, only for an excludes file written with `~` or `%(prefix)`, has git
- * expand that path. Never throws.
+ * `git config` runs no program. One process lists the keys ({@linkcode USER_KEYS}),
+ * none when `values` holds them already (a repository LAO has just made has
+ * no keys of its own); a second one, only for an excludes file written with
+ * `~` or `%(prefix)`, has git expand that path. Never throws.
  */
-export async function userSettings(runner: GitRunner, layout: RepoLayout): Promise<UserSettings> {
+export async function userSettings(
+  runner: GitRunner,
+  layout: RepoLayout,
+  values?: ReadonlyMap<string, string>,
+): Promise<UserSettings> {
   const read = async (args: string[]) => {
     if (await layoutDrift(layout, runner)) return null;
     const out = await runner.run(["config", "--includes", ...args], {
@@ -102,9 +114,7 @@ export async function userSettings(runner: GitRunner, layout: RepoLayout): Promi
     });
     return out.ok ? out.stdout : null;
   };
-  const values = lastValues(
-    await read(["-z", "--get-regexp", "^(user\\.name|user\\.email|core\\.excludesfile)$"]) ?? "",
-  );
+  values ??= lastValues(await read(["-z", "--get-regexp", USER_KEYS]) ?? "");
   const name = clean(values.get("user.name") ?? "");
   const email = clean(values.get("user.email") ?? "");
   let excludes = clean(values.get("core.excludesfile") ?? "");
@@ -122,7 +132,7 @@ export async function userSettings(runner: GitRunner, layout: RepoLayout): Promi
 }
 
 /** The last value of each key of `git config -z --get-regexp` output (as `--get` would pick). */
-function lastValues(stdout: string): Map<string, string> {
+export function lastValues(stdout: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const record of stdout.split("\0")) {
     if (record === "") continue;

@@ -12,7 +12,7 @@ import type { Emit } from "../events/bus.ts";
 import { errorMessage } from "../errors.ts";
 import { gitignoreFor } from "./gitignore.ts";
 import type { RepoLayout } from "./layout.ts";
-import { FALLBACK_IDENTITY, openRepo, userSettings } from "./pinned.ts";
+import { FALLBACK_IDENTITY, lastValues, openRepo, USER_KEYS, userSettings } from "./pinned.ts";
 import type { GitRunner } from "./runner.ts";
 import { workspaceIo } from "../workspace/guarded_io.ts";
 
@@ -89,14 +89,15 @@ export async function prepareRepo(
   }
   const created = !opened.layout;
   let layout = opened.layout;
+  let values: Map<string, string> | undefined;
   if (!layout) {
     const made = await initRepo(opened.workspace, options, warn);
     if (!made) return null;
-    layout = made.layout;
+    ({ layout, values } = made);
     newFiles.push(...made.newFiles);
   }
   const rel = relative(layout.toplevel, layout.workspace).replaceAll("\\", "/");
-  const settings = await userSettings(runner, layout);
+  const settings = await userSettings(runner, layout, values);
   if (settings.fallback) {
     const shown = options.shownHints ?? processHints;
     if (!shown.has("identity")) {
@@ -125,20 +126,31 @@ async function initRepo(
   ws: string,
   options: PrepareRepoOptions,
   warn: (message: string) => void,
-): Promise<{ layout: RepoLayout; newFiles: string[] } | null> {
+): Promise<{ layout: RepoLayout; newFiles: string[]; values: Map<string, string> } | null> {
   const { runner } = options;
   const gitDir = join(ws, ".git");
-  const branch = await runner.run(["config", "--get", "init.defaultBranch"], {
+  // The user's keys, read before the repository exists: the default branch
+  // for `git init`, and the identity its commits take (a new repository's own
+  // config holds none of them).
+  const user = await runner.run(["config", "--includes", "-z", "--get-regexp", USER_KEYS], {
     cwd: ws,
     userConfig: true,
   });
-  if (!branch.ok && branch.code === -1) {
-    if (!branch.silent) warn(branch.error);
+  if (!user.ok && user.code === -1) {
+    if (!user.silent) warn(user.error);
     return null;
   }
-  const name = branch.ok ? branch.stdout.trim() : "";
+  const values = lastValues(user.ok ? user.stdout : "");
+  const name = (values.get("init.defaultbranch") ?? "").trim();
+  // `--template=`: no sample hooks, `description` or `info/exclude` (LAO's
+  // git never runs hooks); 9 files and folders instead of about 25.
   const init = await runner.run(
-    ["init", "-q", ...(/^[\w./-]+$/.test(name) ? [`--initial-branch=${name}`] : [])],
+    [
+      "init",
+      "-q",
+      "--template=",
+      ...(/^[\w./-]+$/.test(name) ? [`--initial-branch=${name}`] : []),
+    ],
     { cwd: ws, pin: { gitDir, commonDir: gitDir, workTree: ws } },
   );
   if (!init.ok) {
@@ -154,7 +166,7 @@ async function initRepo(
     warn(opened.ok ? `git init did not create a repository in ${ws}` : opened.problem);
     return null;
   }
-  return { layout: opened.layout, newFiles };
+  return { layout: opened.layout, newFiles, values };
 }
 
 /** Writes `path` through the guarded workspace I/O unless anything (a link included) is there. */

@@ -59,6 +59,26 @@ Deno.test("a workspace inside a parent repository commits in the parent and only
   assert.deepEqual(warnings(box), []);
 });
 
+Deno.test("a repository LAO creates starts on the user's default branch, with no template files", async () => {
+  await using box = await gitSandbox();
+  await Deno.writeTextFile(
+    join(box.env.HOME!, ".gitconfig"),
+    "[init]\n\tdefaultBranch = trunk\n[user]\n\tname = Ada\n\temail = ada@example.com\n",
+  );
+  const ws = join(box.root, "fresh");
+  const git = new PlanGit({ workspace: ws, runner: box.runner, emit: box.emit });
+  assert.ok(await git.commitArchitect({ planId: "p", stem: "fresh", tasks: [] }));
+  for (const made of ["hooks", "description", "info"]) {
+    await assert.rejects(Deno.lstat(join(ws, ".git", made)), Deno.errors.NotFound, made);
+  }
+  assert.deepEqual(await subjects(box, ws), ["lao(architect): decompose plan fresh into 0 tasks"]);
+  assert.equal((await box.git(ws, "symbolic-ref", "HEAD")).trim(), "refs/heads/trunk");
+  assert.equal(
+    (await box.git(ws, "log", "-1", "--format=%an <%ae>")).trim(),
+    "Ada <ada@example.com>",
+  );
+});
+
 Deno.test("missing identity gives a hint once and commits still happen as LAO", async () => {
   await using box = await gitSandbox({ identity: false });
   const shownHints = new Set<string>();
