@@ -11,7 +11,7 @@ import { isAbsolute, join, posix } from "node:path";
 import { pinOf } from "./layout.ts";
 import type { RepoInfo } from "./repo.ts";
 import { pinnedGit } from "./pinned.ts";
-import { readSmallFile } from "./safe_read.ts";
+import { headFromFiles } from "./head_file.ts";
 import type { GitResult, GitRunner } from "./runner.ts";
 import type { CommitResult } from "./port.ts";
 
@@ -182,26 +182,6 @@ async function commitOnly(
   })();
   if (typeof sha !== "string") return failed(sha);
   return { kind: "committed", commit: { sha, subject: input.subject } };
-}
-
-/**
- * The commit HEAD names, read from the repository's own files (`HEAD`, then its loose ref)
- * instead of a `git rev-parse` process; null when that is not simple (packed or odd refs).
- */
-async function headFromFiles(layout: RepoInfo["layout"]): Promise<string | null> {
-  const head = await readSmallFile(join(layout.gitDir, "HEAD"), 4096);
-  if (head.kind !== "ok") return null;
-  const text = head.text.trim();
-  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(text)) return text;
-  const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(text)?.[1];
-  if (!ref || ref.split("/").some((p) => p === ".." || p === "")) return null;
-  for (const dir of [layout.gitDir, layout.commonDir]) {
-    const loose = await readSmallFile(join(dir, ref), 4096);
-    if (loose.kind === "ok" && /^[0-9a-f]{40}([0-9a-f]{24})?\n?$/.test(loose.text)) {
-      return loose.text.trim();
-    }
-  }
-  return null;
 }
 
 function failed(result: { error: string; silent: boolean }): CommitFilesOutcome {

@@ -23,6 +23,7 @@
  */
 import { join, relative } from "node:path";
 import { errorMessage } from "../errors.ts";
+import { headFromFiles } from "../git/head_file.ts";
 import type { RepoLayout } from "../git/layout.ts";
 import { openRepo, pinnedGit, userSettings } from "../git/pinned.ts";
 import type { GitRunner } from "../git/runner.ts";
@@ -154,7 +155,10 @@ async function taskRepo(at: Place, root: string, layout: RepoLayout): Promise<Re
   return opened.ok && opened.layout?.commonDir === layout.commonDir ? opened.layout : null;
 }
 
+/** The commit `layout`'s HEAD names: from its files when they are simple, else `git rev-parse`. */
 async function head(at: Place, layout: RepoLayout): Promise<string | null> {
+  const read = await headFromFiles(layout);
+  if (read) return read;
   const out = await pinnedGit(at.runner, layout, ["rev-parse", "--verify", "HEAD^{commit}"]);
   return out.ok ? out.stdout.trim() : null;
 }
