@@ -191,15 +191,15 @@ async function openWorktree(at: Place, plan: IsolatedPlan, id: number): Promise<
   }
   const root = await nextRoot(at, plan, id);
   await Deno.mkdir(at.base, { recursive: true });
-  await pinnedGit(at.runner, layout, ["worktree", "prune"]);
-  const added = await pinnedGit(at.runner, layout, [
-    "worktree",
-    "add",
-    "--quiet",
-    "--detach",
-    root,
-    "HEAD",
-  ]);
+  const add = () =>
+    pinnedGit(at.runner, layout, ["worktree", "add", "--quiet", "--detach", root, "HEAD"]);
+  let added = await add();
+  if (!added.ok && added.code !== -1) {
+    // A worktree whose folder went away (a crash, a user's rm) is still registered and
+    // may hold this path: forget such registrations and try once more.
+    await pinnedGit(at.runner, layout, ["worktree", "prune"]);
+    added = await add();
+  }
   if (!added.ok) throw new Error(`Cannot make the task's worktree: ${added.error}`);
   at.made.set(key(plan, id), root);
   const ws = within(layout, root);
