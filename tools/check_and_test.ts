@@ -1,11 +1,12 @@
 /**
- * The last two steps of `deno task test`, side by side: the type check
- * (`deno check` of every folder) and the test suite (`deno test --no-check`,
- * the two shards of `testing/shards.ts`). The suite leaves about a third of
- * the machine's two cores idle (tests waiting on terminals, timeouts and child
- * processes), which the single-threaded type check fills: together they take
- * about as long as the tests alone. The tests' output streams as usual; the
- * type check's comes after it. Exit 1 when either fails.
+ * The last steps of `deno task test`, side by side: the checks (`deno check`
+ * of every folder, and the three architecture scripts: workspace I/O,
+ * layers, function size) and the test suite (`deno test --no-check`, the two
+ * shards of `testing/shards.ts`). The suite leaves about a third of the
+ * machine's two cores idle (tests waiting on terminals, timeouts and child
+ * processes), which the single-threaded checks fill: together they take about
+ * as long as the tests alone. The tests' output streams as usual; the checks'
+ * come after it, one line each. Exit 1 when any fails.
  *
  * The tests start `python3` some forty times (LAO's syntax checks, the
  * sandbox's limits). Where `python3` on `PATH` is a version manager's shim
@@ -13,13 +14,22 @@
  * the interpreter's own folder first on their `PATH`: the same interpreter,
  * without the shim's processes ({@linkcode interpreterPath}).
  *
- * Usage: `deno run --allow-run=deno,python3 --allow-env=PATH tools/check_and_test.ts`
+ * Usage: `deno run --allow-run=deno,python3 --allow-env=PATH tools/check_and_test.ts` (from
+ * the repository's root)
  *
  * @module
  */
 
 /** The folders `deno check` covers: every TypeScript file of the repository but fixtures. */
 export const CHECKED = ["main.ts", "src", "tests", "bench", "tools", "testing"] as const;
+
+/** The checks run beside the tests: a name and the `deno` arguments of each. */
+export const CHECKS: readonly (readonly [string, readonly string[]])[] = [
+  ["deno check", ["check", "-q", ...CHECKED]],
+  ["workspace I/O", ["run", "-q", "--allow-read=.", "tools/check_workspace_io.ts"]],
+  ["layers", ["run", "-q", "--allow-read=.", "tools/check_layers.ts", "--check-docs"]],
+  ["function size", ["run", "-q", "--allow-read=.", "tools/check_size.ts"]],
+];
 
 /** The test command's arguments (the suite as its two shards). */
 export const TEST_ARGS = [
@@ -62,22 +72,25 @@ export function withFirst(path: string, executable: string): string {
   return [dir, ...dirs].join(":");
 }
 
-/** Runs both; resolves to the exit code (0 when both passed). */
+/** Runs the checks and the tests; resolves to the exit code (0 when all passed). */
 export async function checkAndTest(): Promise<number> {
-  const check = new Deno.Command("deno", {
-    args: ["check", "-q", ...CHECKED],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const checks = CHECKS.map(([name, args]) =>
+    new Deno.Command("deno", { args: [...args], stdout: "piped", stderr: "piped" }).output()
+      .then((out) => ({ name, out }))
+  );
   const path = await interpreterPath(Deno.env.get("PATH") ?? "");
   const tests = await new Deno.Command("deno", { args: [...TEST_ARGS], env: { PATH: path } })
     .spawn().status;
-  const checked = await check;
   const decoder = new TextDecoder();
-  const report = (decoder.decode(checked.stdout) + decoder.decode(checked.stderr)).trim();
-  if (report) console.error(report);
-  console.error(checked.success ? "deno check: ok" : "deno check: FAILED");
-  return tests.success && checked.success ? 0 : 1;
+  let ok = tests.success;
+  for (const { name, out } of await Promise.all(checks)) {
+    const report = (decoder.decode(out.stdout) + decoder.decode(out.stderr)).trim();
+    if (report) console.error(report);
+    if (name === "deno check") console.error(out.success ? "deno check: ok" : "deno check: FAILED");
+    else if (!out.success) console.error(`${name}: FAILED`);
+    ok &&= out.success;
+  }
+  return ok ? 0 : 1;
 }
 
 if (import.meta.main) Deno.exit(await checkAndTest());
