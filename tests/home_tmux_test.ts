@@ -16,10 +16,10 @@ async function waitForScreen(
   pattern: RegExp,
   opts: { scrollback?: boolean } = {},
 ): Promise<string> {
-  const deadline = Date.now() + 60_000;
+  // Bounded by a number of polls (1,500 of 40 ms: about a minute), not by the clock.
   const range = opts.scrollback ? ["-J", "-S", "-"] : [];
   let screen = "";
-  while (Date.now() < deadline) {
+  for (let poll = 0; poll < 1500; poll++) {
     screen = await tmux("capture-pane", "-p", ...range, "-t", session);
     if (pattern.test(screen)) return screen;
     await new Promise((r) => setTimeout(r, 40));

@@ -142,7 +142,7 @@ Deno.test({
   fn: async () => {
     await using server = await start({ respond: scriptedSession(EXAMPLE_TASKS) });
     server.setFaults({ kind: "http_503", model: KEYS.coder, sticky: true });
-    // Pauses of 0.5 s, 1 s, 2 s...: each long enough for the pane's 100 ms polls to see it.
+    // Pauses of 0.5 s, 1 s, 2 s...: each long enough for the pane's 40 ms polls to see it.
     const dir = await project(server.url, SMALL_MODELS_YAML, "  outage_pause_base_s: 0.5\n");
     try {
       await Deno.copyFile(

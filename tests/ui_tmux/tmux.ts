@@ -21,7 +21,7 @@ export interface TmuxLao extends AsyncDisposable {
   /**
    * Polls the visible pane until `pattern` matches (or returns true for it)
    * and returns that screen;
-   * throws with the last screen after `polls` captures (default 1200, about
+   * throws with the last screen after `polls` captures (default 3000, about
    * two minutes on a loaded machine). `each` sees every capture taken.
    */
   waitForScreen(
