@@ -181,7 +181,11 @@ Deno.test("an abort signal interrupts a hung call", async () => {
   fake.setFaults({ kind: "hang" });
   const controller = new AbortController();
   const pending = client(fake.url).chat(request(), { signal: controller.signal });
-  setTimeout(() => controller.abort(), 30);
+  // Abort once the server holds the request (not after a delay): the call is in flight.
+  while (!fake.requests.some((r) => r.path.endsWith("/chat/completions"))) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  controller.abort();
   await assert.rejects(pending, InterruptedError);
 });
 
