@@ -4,7 +4,11 @@
  * @module
  */
 
-/** Model keys suggested per memory tier (spec §1.6). */
+/**
+ * Model keys suggested for a machine with `ramGb` of memory: under 24 GB the
+ * 7B models for every role, under 64 GB the defaults (an empty record), from
+ * 64 GB a larger reviewer.
+ */
 export function suggestedModels(ramGb: number): Record<string, string> {
   if (ramGb < 24) {
     return {
