@@ -3,7 +3,7 @@
  * path is checked lexically, then resolved through existing symlinks, and
  * only regular files inside the real workspace root are opened.
  *
- * Layers (see research/sandbox.md §4.3): NUL bytes and `..` escapes refused;
+ * Layers: NUL bytes and `..` escapes refused;
  * the nearest existing ancestor is `realPath`ed and re-checked; dangling final
  * symlinks refused; FIFOs, sockets and devices refused by `stat` before
  * `open`; after `open`, `fstat` must match the checked file; reads are capped

@@ -1,6 +1,7 @@
 /**
  * Tool calls printed as text, for models without native tool calling or
- * whose calls the server failed to parse (servers.md §1.3). Recognised:
+ * whose calls the server failed to parse (it then returns them as plain
+ * content). Recognised:
  * LM Studio `[TOOL_REQUEST]…[END_TOOL_REQUEST]`; Hermes/Qwen 2.5/3
  * `<tool_call>{json}</tool_call>` (also doubled, unclosed, fenced inside);
  * Qwen3-Coder `<function=f><parameter=p>…`; Llama `<function=f>{json}`,
