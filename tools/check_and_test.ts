@@ -2,15 +2,14 @@
  * The last steps of `deno task test`, side by side: the checks (`deno check`
  * of every folder, and the three architecture scripts: workspace I/O,
  * layers, function size) and the test suite (`deno test --no-check`, the two
- * shards of `testing/shards.ts`). The suite leaves about a third of the
+ * shards of `testing/shards.ts`). The suite alone leaves part of the
  * machine's two cores idle (tests waiting on terminals, timeouts and child
- * processes), which the single-threaded checks fill: together they take about
- * as long as the tests alone. The tests' output streams as usual; the checks'
+ * processes), which the single-threaded checks fill. The tests' output streams as usual; the checks'
  * come after it, one line each. Exit 1 when any fails.
  *
  * The tests start `python3` some forty times (LAO's syntax checks, the
  * sandbox's limits). Where `python3` on `PATH` is a version manager's shim
- * (pyenv's runs about thirty processes before the interpreter), the tests get
+ * (pyenv's runs about 35 processes before the interpreter), the tests get
  * the interpreter's own folder first on their `PATH`: the same interpreter,
  * without the shim's processes ({@linkcode interpreterPath}).
  *

@@ -182,7 +182,8 @@ Deno.test("an abort signal interrupts a hung call", async () => {
   const controller = new AbortController();
   const pending = client(fake.url).chat(request(), { signal: controller.signal });
   // Abort once the server holds the request (not after a delay): the call is in flight.
-  while (!fake.requests.some((r) => r.path.endsWith("/chat/completions"))) {
+  for (let poll = 0; !fake.requests.some((r) => r.path.endsWith("/chat/completions")); poll++) {
+    assert.ok(poll < 10_000, "the request never reached the server");
     await new Promise((r) => setTimeout(r, 1));
   }
   controller.abort();
