@@ -1,9 +1,9 @@
 /**
- * The first half of the test suite (see `shards.ts`): `deno task test` runs it
- * beside `shard_2.ts`.
+ * Shard 1 of {@linkcode SHARDS} of the test suite (see `shards.ts`):
+ * `deno task test` runs it beside the others.
  *
  * @module
  */
-import { importShard } from "./shards.ts";
+import { importShard, SHARDS } from "./shards.ts";
 
-await importShard(0, 2);
+await importShard(0, SHARDS);

@@ -1,9 +1,9 @@
 /**
- * The second half of the test suite (see `shards.ts`): `deno task test` runs it
- * beside `shard_1.ts`.
+ * Shard 2 of {@linkcode SHARDS} of the test suite (see `shards.ts`):
+ * `deno task test` runs it beside the others.
  *
  * @module
  */
-import { importShard } from "./shards.ts";
+import { importShard, SHARDS } from "./shards.ts";
 
-await importShard(1, 2);
+await importShard(1, SHARDS);

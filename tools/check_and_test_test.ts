@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { withFirst } from "./check_and_test.ts";
+import { join } from "node:path";
+import { canMountScratch, scratchCommand, withFirst } from "./check_and_test.ts";
 
 Deno.test("a shim's python3: the interpreter's own folder goes first on the tests' PATH", () => {
   assert.equal(
@@ -12,4 +13,28 @@ Deno.test("python3 already first, or no usable answer: PATH stays as it was", ()
   assert.equal(withFirst("/usr/bin:/bin", "/usr/bin/python3"), "/usr/bin:/bin");
   assert.equal(withFirst("/usr/bin:/bin", ""), "/usr/bin:/bin");
   assert.equal(withFirst("/usr/bin:/bin", "python3"), "/usr/bin:/bin");
+});
+
+const probeDir = await Deno.makeTempDir({ prefix: "lao_scratch_probe_" });
+const scratch = await canMountScratch(probeDir);
+await Deno.remove(probeDir, { recursive: true });
+
+Deno.test({
+  name: "the tests' scratch folder is a tmpfs of their own: what they write there is gone after",
+  ignore: !scratch,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "lao_scratch_" });
+    try {
+      const script = `Deno.writeTextFileSync(${JSON.stringify(join(dir, "inside.txt"))}, "x");` +
+        `console.log(Deno.readDirSync(${JSON.stringify(dir)}).toArray().length);`;
+      const [program, args] = scratchCommand(dir, ["eval", script]);
+      const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" })
+        .output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      assert.equal(new TextDecoder().decode(out.stdout).trim(), "1");
+      assert.deepEqual(Deno.readDirSync(dir).toArray(), []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkPython, python3BatchChecker, python3Checker } from "./python_check.ts";
+import { checkPython, python3BatchChecker, python3Checker, PYTHON_FLAGS } from "./python_check.ts";
 
 const hasPython = await new Deno.Command("python3", {
   args: ["--version"],
@@ -57,5 +57,20 @@ Deno.test({
     assert.deepEqual(results.map((r) => r.kind), ["ok", "error", "ok"]);
     // The same content again gives the same answers (from the cache, no process).
     assert.deepEqual(await python3BatchChecker(files.slice(1)), results.slice(1));
+  },
+});
+
+Deno.test({
+  name: "the checks' interpreter runs isolated and without site, and still checks",
+  ignore: !hasPython,
+  fn: async () => {
+    const out = await new Deno.Command("python3", {
+      args: [...PYTHON_FLAGS, "-c", "import sys; print(sys.flags.isolated, sys.flags.no_site)"],
+      stdout: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(out.stdout).trim(), "1 1");
+    assert.deepEqual(await python3Checker("ok.py", "import json\nprint(json.dumps(1))\n"), {
+      kind: "ok",
+    });
   },
 });

@@ -1,5 +1,5 @@
 /**
- * One long-lived `python3 -I` process that syntax-checks Python source in
+ * One long-lived `python3 -I -S` process that syntax-checks Python source in
  * memory for a whole run, so a review costs a pipe round trip instead of an
  * interpreter start (about 150 ms through a version-manager shim).
  *
@@ -20,6 +20,7 @@ import {
   cachedPythonChecks,
   PY_CHECK_FUNCTION,
   python3BatchChecker,
+  PYTHON_FLAGS,
   type PythonBatchChecker,
   type PythonCheckResult,
   type SyntaxIssue,
@@ -57,7 +58,7 @@ export class PythonCheckServer {
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(this.#program, {
-        args: ["-I", "-u", "-c", LOOP_SCRIPT],
+        args: [...PYTHON_FLAGS, "-u", "-c", LOOP_SCRIPT],
         stdin: "piped",
         stdout: "piped",
         stderr: "null",
