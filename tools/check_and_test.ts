@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { OUTSIDE_ENV, writableOutside } from "../testing/outside_dir.ts";
 import { SHARDS } from "../testing/shards.ts";
 
 /** The folders `deno check` covers: every TypeScript file of the repository but fixtures. */
@@ -48,73 +49,6 @@ export const TEST_ARGS: readonly string[] = [
   "--no-check",
   ...Array.from({ length: SHARDS }, (_, i) => `testing/shard_${i + 1}.ts`),
 ];
-
-/**
- * The program and arguments that run `deno ...args` with a private tmpfs
- * mounted over `dir` (an existing, empty folder): bubblewrap gives the
- * command a mount namespace of its own in which every path is what it is
- * outside (`--dev-bind / /`) but `dir`. Processes, network and users are
- * shared; the tmpfs goes with the last process that sees it.
- */
-export function scratchCommand(dir: string, args: readonly string[]): [string, string[]] {
-  return ["bwrap", [
-    "--dev-bind",
-    "/",
-    "/",
-    "--tmpfs",
-    dir,
-    "--die-with-parent",
-    "--",
-    "deno",
-    ...args,
-  ]];
-}
-
-/** Whether bubblewrap can mount a tmpfs over `dir` here (no bubblewrap, no namespaces: false). */
-export async function canMountScratch(dir: string): Promise<boolean> {
-  const [program, args] = scratchCommand(dir, ["--version"]);
-  try {
-    const out = await new Deno.Command(program, {
-      args,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Runs the tests (`deno` with {@linkcode TEST_ARGS}, then `extra`): on a
- * private tmpfs scratch folder when bubblewrap can mount one (and
- * `LAO_TEST_SCRATCH` is not `disk`), else as they are. Resolves to their
- * exit status once the scratch folder is removed.
- */
-export async function runTests(
-  env: Record<string, string>,
-  extra: readonly string[] = [],
-): Promise<Deno.CommandStatus> {
-  const jobs = { DENO_JOBS: String(SHARDS) };
-  const dir = Deno.env.get("LAO_TEST_SCRATCH") === "disk"
-    ? undefined
-    : await Deno.makeTempDir({ prefix: "lao_test_scratch_" });
-  try {
-    if (dir && await canMountScratch(dir)) {
-      const [program, args] = scratchCommand(dir, [...TEST_ARGS, ...extra]);
-      return await new Deno.Command(program, { args, env: { ...env, ...jobs, TMPDIR: dir } })
-        .spawn().status;
-    }
-    return await new Deno.Command("deno", {
-      args: [...TEST_ARGS, ...extra],
-      env: { ...env, ...jobs },
-    })
-      .spawn().status;
-  } finally {
-    if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
 
 /**
  * `PATH` with the folder of the interpreter `python3` runs (its
@@ -145,6 +79,80 @@ export function withFirst(path: string, executable: string): string {
   const dirs = path.split(":").filter((d) => d !== "");
   if (dirs[0] === dir) return path;
   return [dir, ...dirs].join(":");
+}
+
+/**
+ * The program and arguments that run `deno ...args` with a private tmpfs
+ * mounted over each of `dirs` (existing, empty folders): bubblewrap gives
+ * the command a mount namespace of its own in which every other path is what
+ * it is outside (`--dev-bind / /`). Processes, network and users are shared;
+ * each tmpfs goes with the last process that sees it.
+ */
+export function scratchCommand(
+  dirs: readonly string[],
+  args: readonly string[],
+): [string, string[]] {
+  const mounts = dirs.flatMap((d) => ["--tmpfs", d]);
+  return ["bwrap", ["--dev-bind", "/", "/", ...mounts, "--die-with-parent", "--", "deno", ...args]];
+}
+
+/** Whether bubblewrap can mount a tmpfs over `dirs` here (no bubblewrap, no namespaces: false). */
+export async function canMountScratch(dirs: readonly string[]): Promise<boolean> {
+  const [program, args] = scratchCommand(dirs, ["--version"]);
+  try {
+    const out = await new Deno.Command(program, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The scratch folders of one run: `TMPDIR`, and the folder for projects that
+ * must live outside `/tmp` and `$HOME` ({@linkcode OUTSIDE_ENV}) when a system
+ * folder is writable. Empty when `LAO_TEST_SCRATCH` is `disk`.
+ */
+async function scratchDirs(): Promise<Record<string, string>> {
+  if (Deno.env.get("LAO_TEST_SCRATCH") === "disk") return {};
+  const dirs: Record<string, string> = {
+    TMPDIR: await Deno.makeTempDir({ prefix: "lao_test_scratch_" }),
+  };
+  const outside = await writableOutside();
+  if (outside) dirs[OUTSIDE_ENV] = await Deno.makeTempDir({ dir: outside, prefix: "lao_test_" });
+  return dirs;
+}
+
+/**
+ * Runs the tests (`deno` with {@linkcode TEST_ARGS}, then `extra`): on
+ * private tmpfs scratch folders when bubblewrap can mount them (and
+ * `LAO_TEST_SCRATCH` is not `disk`), else as they are. Resolves to their
+ * exit status once the scratch folders are removed.
+ */
+export async function runTests(
+  env: Record<string, string>,
+  extra: readonly string[] = [],
+): Promise<Deno.CommandStatus> {
+  const jobs = { DENO_JOBS: String(SHARDS) };
+  const scratch = await scratchDirs();
+  const dirs = Object.values(scratch);
+  try {
+    if (dirs.length > 0 && await canMountScratch(dirs)) {
+      const [program, args] = scratchCommand(dirs, [...TEST_ARGS, ...extra]);
+      return await new Deno.Command(program, { args, env: { ...env, ...jobs, ...scratch } })
+        .spawn().status;
+    }
+    return await new Deno.Command("deno", {
+      args: [...TEST_ARGS, ...extra],
+      env: { ...env, ...jobs },
+    }).spawn().status;
+  } finally {
+    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+  }
 }
 
 /** Runs the checks and the tests; resolves to the exit code (0 when all passed). */

@@ -16,7 +16,7 @@ Deno.test("python3 already first, or no usable answer: PATH stays as it was", ()
 });
 
 const probeDir = await Deno.makeTempDir({ prefix: "lao_scratch_probe_" });
-const scratch = await canMountScratch(probeDir);
+const scratch = await canMountScratch([probeDir]);
 await Deno.remove(probeDir, { recursive: true });
 
 Deno.test({
@@ -27,7 +27,7 @@ Deno.test({
     try {
       const script = `Deno.writeTextFileSync(${JSON.stringify(join(dir, "inside.txt"))}, "x");` +
         `console.log(Deno.readDirSync(${JSON.stringify(dir)}).toArray().length);`;
-      const [program, args] = scratchCommand(dir, ["eval", script]);
+      const [program, args] = scratchCommand([dir], ["eval", script]);
       const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" })
         .output();
       assert.ok(out.success, new TextDecoder().decode(out.stderr));

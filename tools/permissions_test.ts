@@ -2,22 +2,29 @@
  * The `lao` permission set in deno.json is the one definition of what LAO may
  * do: tasks run with it, the compiled binary is built with it, `lao version
  * --json` prints it. `lao-test` may differ from it only by the two programs
- * the tests start (`deno` to run LAO as users do, `tmux` for terminal tests).
+ * the tests start (`deno` to run LAO as users do, `tmux` for terminal tests)
+ * and the variable naming the tests' folder outside `/tmp`
+ * (`testing/outside_dir.ts`).
  *
  * @module
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
 import { TEST_ARGS } from "./check_and_test.ts";
+import { OUTSIDE_ENV } from "../testing/outside_dir.ts";
 import { compileArgs } from "./compile.ts";
 
 const TEST_ONLY_PROGRAMS = ["deno", "tmux"];
 
-Deno.test("lao-test is the lao permission set plus deno and tmux, nothing else", () => {
+Deno.test("lao-test is the lao permission set plus deno, tmux and LAO_TEST_OUTSIDE, nothing else", () => {
   const lao = denoJson.permissions.lao;
   const test = denoJson.permissions["lao-test"];
-  assert.deepEqual({ ...test, run: undefined }, { ...lao, run: undefined });
+  assert.deepEqual(
+    { ...test, run: undefined, env: { ...test.env, allow: undefined } },
+    { ...lao, run: undefined, env: { ...lao.env, allow: undefined } },
+  );
   assert.deepEqual(test.run, [...lao.run, ...TEST_ONLY_PROGRAMS]);
+  assert.deepEqual(test.env.allow, [...lao.env.allow, OUTSIDE_ENV]);
 });
 
 Deno.test("every task that runs LAO, and the compiled binary, use -P=lao", () => {

@@ -6,7 +6,7 @@
  * `<config dir>/<id>/`) with one task; the coder plays the attack's tool
  * calls one per turn, then writes `<id>.py`. Many attacks share one run.
  *
- * The project lives outside `/tmp` and `$HOME` (under `/opt` when writable,
+ * The project lives outside `/tmp` and `$HOME` (`testing/outside_dir.ts`: under `/opt` when writable,
  * a folder the sandbox shows read-only, so hiding the config folder is not
  * left to a hidden parent), with secrets where an attacker looks: an API key
  * in `factory.yaml` and in LAO's environment, a decoy folder beside the
@@ -23,6 +23,7 @@ import { childEnv, denoPath, laoCommand, runLao, SMALL_MODELS_YAML } from "../la
 import { KEYS } from "../pipeline/scripted.ts";
 import { fastPath } from "../../src/cli/fast_path.ts";
 import { captureOutput } from "../../testing/capture_output.ts";
+import { outsideParent } from "../../testing/outside_dir.ts";
 
 /** One tool call the attacking coder makes. */
 export interface Step {
@@ -151,20 +152,6 @@ export function attackSession(
   return Object.assign(respond, { results });
 }
 
-/** A folder outside `/tmp` and `$HOME` for the project (`/opt` if writable). */
-async function projectParent(): Promise<string> {
-  for (const dir of ["/opt", "/var/tmp"]) {
-    try {
-      const probe = await Deno.makeTempDir({ dir, prefix: "lao_attack_probe_" });
-      await Deno.remove(probe);
-      return dir;
-    } catch {
-      // not writable
-    }
-  }
-  return Deno.makeTempDir();
-}
-
 /** A shell one-liner for a shell_exec step. */
 export const sh = (command: string, timeout?: number): Step => ({
   tool: "shell_exec",
@@ -202,7 +189,7 @@ export class AttackProject implements AsyncDisposable {
     extraYaml = "",
     opts: { gitRepo?: boolean } = {},
   ): Promise<AttackProject> {
-    const parent = await projectParent();
+    const parent = await outsideParent();
     const base = await Deno.realPath(await Deno.makeTempDir({ dir: parent, prefix: "lao_atk_" }));
     const homeParent = await Deno.stat("/home").then(() => "/home", () => parent);
     const home = await Deno.makeTempDir({ dir: homeParent, prefix: "lao_atk_home_" });
