@@ -13,8 +13,9 @@ import { type Attack, AttackProject, sh } from "./harness.ts";
 const ATTACKS: Attack[] = [
   {
     id: "bomb_fork",
-    // The storm meets the process limit at once; when the shell ends, its processes go with it.
-    steps: [sh("f(){ f | f & }; f 2>/dev/null; sleep 0.3; echo survived", 3600)],
+    // The storm meets the process limit at once (a tenth of a second is thousands of forks);
+    // when the shell ends, its processes go with it.
+    steps: [sh("f(){ f | f & }; f 2>/dev/null; sleep 0.1; echo survived", 3600)],
   },
   {
     id: "bomb_memory",

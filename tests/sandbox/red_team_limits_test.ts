@@ -61,25 +61,25 @@ Deno.test({
 });
 
 Deno.test({
-  name: "limits (bwrap): memory is capped across processes (4 x 300 MB under a 512 MiB cap)",
+  name: "limits (bwrap): memory is capped across processes (4 x 150 MB under a 256 MiB cap)",
   ignore,
   fn: async () => {
     await using fx = await makeFixture();
     // Each process alone fits in the per-process limit; together they pass the cap.
     const hog =
-      `import time; b = b"x" * (300 * 1024 * 1024); print("HOLDING", flush=True); time.sleep(10)`;
-    const r = await runner(fx.ws, { limits: { memoryBytes: 512 * 1024 ** 2 } }).run({
+      `import time; b = b"x" * (150 * 1024 * 1024); print("HOLDING", flush=True); time.sleep(10)`;
+    const r = await runner(fx.ws, { limits: { memoryBytes: 256 * 1024 ** 2 } }).run({
       command: `for i in 1 2 3 4; do python3 -c '${hog}' & done; wait; echo ALL-DONE`,
       timeoutMs: 60_000,
     });
     const held = (r.output.match(/HOLDING/g) ?? []).length;
-    assert.ok(held < 4, `all four processes held 300 MB at once:\n${r.output}`);
+    assert.ok(held < 4, `all four processes held 150 MB at once:\n${r.output}`);
     assert.doesNotMatch(r.output, /ALL-DONE/);
     assert.equal(r.timedOut, false);
     assert.notEqual(r.exitCode, 0);
     assert.match(
       formatShellResult(r),
-      /note: stopped: the memory limit \(512 MiB for the whole command\) was reached/,
+      /note: stopped: the memory limit \(256 MiB for the whole command\) was reached/,
     );
   },
 });
