@@ -12,8 +12,9 @@
  * process and its children alone and gone when they end
  * ({@linkcode scratchCommand}): on an ext4 disk without a journal, as on
  * this project's CI machines, each new file is slower to create the more
- * files were deleted in the last minute, and git's files were a fifth of
- * the suite's CPU time. Without bubblewrap the tests run as they are.
+ * files were deleted in the last minute (perf: git creating its files was
+ * about a tenth of the suite's CPU time). Without bubblewrap the tests run
+ * as they are.
  * `LAO_TEST_SCRATCH=disk` keeps them on the disk.
  *
  * The tests start `python3` some forty times (LAO's syntax checks, the
@@ -22,7 +23,7 @@
  * the interpreter's own folder first on their `PATH`: the same interpreter,
  * without the shim's processes ({@linkcode interpreterPath}).
  *
- * Usage: `deno run --allow-run=deno,python3,bwrap --allow-env --allow-write tools/check_and_test.ts`
+ * Usage: `deno run --allow-run=deno,python3,bwrap --allow-env=PATH,LAO_TEST_SCRATCH --allow-write tools/check_and_test.ts`
  * (from the repository's root)
  *
  * @module
