@@ -8,9 +8,10 @@
  *
  * The project lives outside `/tmp` and `$HOME` (`testing/outside_dir.ts`:
  * under `/opt` when writable, a folder the sandbox shows read-only, so hiding
- * the config folder is not left to a hidden parent), with secrets where an attacker looks: an API key
- * in `factory.yaml` and in LAO's environment, a decoy folder beside the
- * workspaces, a fake `$HOME` under `/home` with `.ssh`.
+ * the config folder is not left to a hidden parent), with secrets where an
+ * attacker looks: an API key in `factory.yaml` and in LAO's environment, a
+ * decoy folder beside the workspaces, a fake `$HOME` under `/home` with
+ * `.ssh`.
  *
  * @module
  */
