@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { InterruptedError } from "../errors.ts";
 import {
   AuthError,
@@ -19,7 +18,6 @@ import {
   ModelCrashedError,
   ModelNotFoundError,
   ModelNotLoadedError,
-  RequestTimeoutError,
   ServerError,
   ServerUnreachableError,
 } from "./errors.ts";
@@ -209,25 +207,11 @@ function isConnectionText(text: string): boolean {
 
 /**
  * Turns anything thrown while talking to a server (fetch `TypeError`s, JSON
- * `SyntaxError`s, openai SDK errors) into an {@linkcode LlmError}. An
+ * `SyntaxError`s, aborts) into an {@linkcode LlmError}. An
  * {@linkcode InterruptedError} or an already-classified error passes through.
  */
-export function classifyError(err: unknown, model?: string): LlmError | InterruptedError {
+export function classifyError(err: unknown): LlmError | InterruptedError {
   if (err instanceof LlmError || err instanceof InterruptedError) return err;
-  if (err instanceof APIUserAbortError) return new InterruptedError();
-  if (err instanceof APIConnectionTimeoutError) {
-    return new RequestTimeoutError(`Request timed out${model ? ` for model "${model}"` : ""}`);
-  }
-  if (err instanceof APIConnectionError) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return new ServerUnreachableError(`Cannot reach the model server${cause}`, { cause: err });
-  }
-  if (err instanceof APIError) {
-    const typed = err.error && typeof err.error === "object"
-      ? JSON.stringify(err.error)
-      : String(err.error ?? err.message);
-    return classifyFailure({ status: err.status, text: typed, model });
-  }
   if (err instanceof SyntaxError) {
     return new MalformedResponseError(`Cannot parse the server reply: ${err.message}`, {
       cause: err,

@@ -35,7 +35,7 @@ export async function withDeadline<T>(
       );
     }
     if (signal?.aborted) throw new InterruptedError();
-    throw classifyError(err, model);
+    throw classifyError(err);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);

@@ -124,7 +124,7 @@ export function retryingClient(inner: LlmClient, options: RetryOptions): LlmClie
         try {
           return await inner.chat(req, { ...opts, signal });
         } catch (err) {
-          const error = classifyError(err, req.model);
+          const error = classifyError(err);
           if (!(error instanceof LlmError) || error.kind !== "server_error") throw error;
           const fast = now() - started < DETERMINISTIC_FAILURE_MS;
           fastRepeats = !fast ? 0 : error.message === previous ? fastRepeats + 1 : 1;

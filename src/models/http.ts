@@ -47,7 +47,7 @@ export async function requestJson(
     if (controller.signal.aborted) {
       throw new RequestTimeoutError(`${method} ${url} timed out after ${timeoutMs / 1000} s`);
     }
-    throw classifyError(err, options.model);
+    throw classifyError(err);
   } finally {
     clearTimeout(timer);
   }

@@ -47,7 +47,7 @@ export interface Probe {
 /** Probes `url`: the backend kind and its models; null when nothing answers. */
 export async function probeServer(url: string): Promise<Probe | null> {
   const endpoint = { root: url, apiKey: "lm-studio" };
-  // Loaded on first use: the server clients (and the openai SDK) only when a probe runs.
+  // Loaded on first use: the server clients only when a probe runs.
   const { backendOfKind, detectServerKind } = await import("../../models/detect.ts");
   try {
     const kind = await detectServerKind(endpoint);
