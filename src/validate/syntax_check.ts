@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parse, type ParserPlugin } from "@babel/parser";
+import type { ParserPlugin } from "@babel/parser";
 import { type Finding, validatorFinding } from "./finding.ts";
 import { extensionOf } from "./source_lexer.ts";
 
@@ -74,14 +74,19 @@ interface BabelError {
   loc?: { line: number; column: number };
 }
 
+let babel: Promise<typeof import("@babel/parser")> | undefined;
+
 /**
  * Parses a JavaScript/TypeScript file with `@babel/parser` (plugins chosen by
  * extension); returns a major `<language>_syntax_error` with line:col, or null.
+ * The parser (a large module) loads on the first script checked, so a run
+ * that never validates one does not pay for it at startup.
  */
-export function checkScript(path: string, text: string): Finding | null {
+export async function checkScript(path: string, text: string): Promise<Finding | null> {
   const ext = extensionOf(path);
   const plugins = SCRIPT_EXTENSIONS[ext];
   if (!plugins) return null;
+  const { parse } = await (babel ??= import("@babel/parser"));
   try {
     parse(text, {
       sourceType: "unambiguous",

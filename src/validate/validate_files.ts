@@ -98,7 +98,10 @@ async function checkContent(
   const findings: Finding[] = [];
   const ext = extensionOf(path);
   if (ext === "json") findings.push(...[checkJson(path, text)].filter((f) => f !== null));
-  if (isScriptPath(path)) findings.push(...[checkScript(path, text)].filter((f) => f !== null));
+  if (isScriptPath(path)) {
+    const finding = await checkScript(path, text);
+    if (finding) findings.push(finding);
+  }
   if (ext === "py" && pythonChecker) findings.push(...await checkPython(path, text, pythonChecker));
   return findings;
 }
