@@ -207,8 +207,8 @@ function isConnectionText(text: string): boolean {
 
 /**
  * Turns anything thrown while talking to a server (fetch `TypeError`s, JSON
- * `SyntaxError`s, aborts) into an {@linkcode LlmError}. An
- * {@linkcode InterruptedError} or an already-classified error passes through.
+ * `SyntaxError`s) into an {@linkcode LlmError}; an abort becomes an
+ * {@linkcode InterruptedError}, and an already-classified error passes through.
  */
 export function classifyError(err: unknown): LlmError | InterruptedError {
   if (err instanceof LlmError || err instanceof InterruptedError) return err;
