@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { RE2JS } from "re2js";
 import { z } from "zod";
 import description from "./search.md" with { type: "text" };
 import { fail, type Tool } from "./types.ts";
@@ -25,12 +24,16 @@ export interface LineMatcher {
   test(line: string): boolean;
 }
 
+let re2: Promise<typeof import("re2js")> | undefined;
+
 /**
  * Builds the line matcher: smart-case, literal unless `regex`. Regexes run
  * on RE2 (re2js), which matches in linear time; features RE2 lacks
- * (backreferences, lookaround) throw a clear error.
+ * (backreferences, lookaround) throw a clear error. re2js loads on the first
+ * search, not with the tools (about a tenth of `lao run`'s start-up).
  */
-export function lineMatcher(pattern: string, regex: boolean): LineMatcher {
+export async function lineMatcher(pattern: string, regex: boolean): Promise<LineMatcher> {
+  const { RE2JS } = await (re2 ??= import("re2js"));
   const flags = /[A-Z]/.test(pattern) ? 0 : RE2JS.CASE_INSENSITIVE;
   return RE2JS.compile(regex ? pattern : RE2JS.quote(pattern), flags);
 }
@@ -43,7 +46,7 @@ export const searchTool: Tool<typeof schema> = {
   async run(args, ctx) {
     let re: LineMatcher;
     try {
-      re = lineMatcher(args.pattern, args.regex ?? false);
+      re = await lineMatcher(args.pattern, args.regex ?? false);
     } catch (err) {
       return fail(
         `Invalid or unsupported regular expression "${args.pattern}": ${

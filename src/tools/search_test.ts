@@ -20,9 +20,9 @@ Deno.test("search: a pattern RE2 does not support is a clear tool error", async 
   });
 });
 
-Deno.test("lineMatcher(): literal text by default, smart case, regex when asked", () => {
-  assert.equal(lineMatcher("a.b", false).test("axb"), false);
-  assert.equal(lineMatcher("a.b", false).test("A.B"), true);
-  assert.equal(lineMatcher("Foo", false).test("foo"), false);
-  assert.equal(lineMatcher("fo+\\(", true).test("x foo( y"), true);
+Deno.test("lineMatcher(): literal text by default, smart case, regex when asked", async () => {
+  assert.equal((await lineMatcher("a.b", false)).test("axb"), false);
+  assert.equal((await lineMatcher("a.b", false)).test("A.B"), true);
+  assert.equal((await lineMatcher("Foo", false)).test("foo"), false);
+  assert.equal((await lineMatcher("fo+\\(", true)).test("x foo( y"), true);
 });
