@@ -5,7 +5,8 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { loadConfig, type LoadedConfig } from "../config/load.ts";
+import type { LoadConfigOptions, LoadedConfig } from "../config/load_core.ts";
+import { loadConfigQuick } from "../config/load_quick.ts";
 import { UserError } from "../errors.ts";
 import { Store } from "../store/store.ts";
 import type { Output } from "../ui/output.ts";
@@ -33,19 +34,35 @@ export type Action = (ctx: CliContext, opts: Record<string, unknown>, args: stri
   | number
   | Promise<number>;
 
+/** The full configuration loader (the YAML library), once a context needed it. */
+let fullLoader: ((opts: LoadConfigOptions) => LoadedConfig) | undefined;
+
 /** A command's view of the program. */
 export class CliContext {
   readonly deps: CliDeps;
   readonly globals: GlobalOptions;
   readonly gitFlagGiven: boolean;
   #loaded?: LoadedConfig;
+  /** The configuration as the plain reader read it, when it could. */
+  #quick?: LoadedConfig;
   #store?: Store;
 
   /** True for commands that only read or repair state: they never create a database. */
   readonly stateOnly: boolean;
 
-  /** Creates a context. */
-  constructor(
+  /** Creates a context for one command (its configuration read or its loader imported). */
+  static async create(
+    deps: CliDeps,
+    globals: GlobalOptions,
+    gitFlagGiven: boolean,
+    opts: { stateOnly?: boolean } = {},
+  ): Promise<CliContext> {
+    const ctx = new CliContext(deps, globals, gitFlagGiven, opts);
+    await ctx.#prepare();
+    return ctx;
+  }
+
+  private constructor(
     deps: CliDeps,
     globals: GlobalOptions,
     gitFlagGiven: boolean,
@@ -62,15 +79,34 @@ export class CliContext {
     return this.deps.output;
   }
 
+  /** Where the configuration comes from: the folder, the environment and the global flags. */
+  #configOptions(): LoadConfigOptions {
+    return {
+      cwd: this.deps.cwd,
+      env: this.deps.env,
+      ...(this.globals.config ? { configPath: this.globals.config } : {}),
+      overrides: toOverrides(this.globals, this.gitFlagGiven),
+    };
+  }
+
+  /**
+   * Reads the configuration with the small plain-YAML reader when it can
+   * answer (`config/load_quick.ts`: a plain file, no warning, no error);
+   * otherwise imports the full loader, which {@linkcode loaded} then runs
+   * when first asked. The YAML library is a tenth of a start-up, and most
+   * projects' `factory.yaml` is plain.
+   */
+  async #prepare(): Promise<void> {
+    if (fullLoader) return;
+    this.#quick = await loadConfigQuick(this.#configOptions());
+    if (!this.#quick) fullLoader = (await import("../config/load.ts")).loadConfig;
+  }
+
   /** The configuration (loaded once; warnings printed to stderr once). */
   get loaded(): LoadedConfig {
     if (!this.#loaded) {
-      this.#loaded = loadConfig({
-        cwd: this.deps.cwd,
-        env: this.deps.env,
-        ...(this.globals.config ? { configPath: this.globals.config } : {}),
-        overrides: toOverrides(this.globals, this.gitFlagGiven),
-      });
+      // #prepare left either the plain reading or the full loader.
+      this.#loaded = this.#quick ?? fullLoader!(this.#configOptions());
       for (const w of this.#loaded.warnings) this.out.err(`warning: ${w}`);
     }
     return this.#loaded;

@@ -109,7 +109,9 @@ export async function main(args: string[], deps?: Partial<CliDeps>): Promise<num
     // `lao --json X` and `lao X --json` are the same request.
     const opts = globals.json === true && own.json === undefined ? { ...own, json: true } : own;
     const gitGiven = sourceOf(cmd, "git") === "cli";
-    ctx = new CliContext(full, globals, gitGiven, { stateOnly: STATE_ONLY.has(cmd.name()) });
+    ctx = await CliContext.create(full, globals, gitGiven, {
+      stateOnly: STATE_ONLY.has(cmd.name()),
+    });
     exitCode = await action(ctx, opts, positional);
   };
   try {

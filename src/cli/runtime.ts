@@ -6,7 +6,7 @@
  * @module
  */
 import { mkdirSync } from "node:fs";
-import { expandHome } from "../config/load.ts";
+import { expandHome } from "../config/load_core.ts";
 import type { Config } from "../config/schema.ts";
 import type { Emit } from "../events/bus.ts";
 import type { RunCommand } from "../validate/command_runner.ts";

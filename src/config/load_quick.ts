@@ -1,5 +1,6 @@
 /**
- * The configuration loader of the CLI's fast path: the same rules as
+ * The configuration loader tried first (the CLI's fast path, and every
+ * command's context, `cli/context.ts`): the same rules as
  * `loadConfig`, with the small plain-YAML reader instead of the YAML library,
  * and without the schema library when the merged settings equal the built-in
  * defaults (a fresh `lao init` writes exactly those; the defaults pass the

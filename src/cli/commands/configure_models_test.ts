@@ -17,7 +17,7 @@ Deno.test("configure-models: picking a new coder rewrites only that key, comment
     `models:\n  # the coder\n  coder:\n    key: qwen/qwen3-coder-30b   # fast\n`;
   await Deno.writeTextFile(join(dir, "factory.yaml"), yaml);
   const o = capture();
-  const ctx = new CliContext({ cwd: dir, env: () => undefined, output: o }, {}, false);
+  const ctx = await CliContext.create({ cwd: dir, env: () => undefined, output: o }, {}, false);
   const asked: string[] = [];
   const pick: PickModel = (role, choices, current) => {
     asked.push(role);
@@ -36,7 +36,11 @@ Deno.test("configure-models: picking a new coder rewrites only that key, comment
     assert.doesNotMatch(changed[0]!, /qwen3-coder-30b/);
     assert.ok(o.lines.some((l) => /comments kept/.test(l)));
     const o2 = capture();
-    const again = new CliContext({ cwd: dir, env: () => undefined, output: o2 }, {}, false);
+    const again = await CliContext.create(
+      { cwd: dir, env: () => undefined, output: o2 },
+      {},
+      false,
+    );
     assert.equal(await configureModelsCommand(again, {}, (_r, _c, cur) => Promise.resolve(cur)), 0);
     assert.deepEqual(o2.lines, ["No change: factory.yaml kept as it is."]);
     assert.equal(await Deno.readTextFile(join(dir, "factory.yaml")), after);

@@ -33,7 +33,7 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
     ].join("\n"),
   );
   ctx.out.out(`demo: running plans/example_plan.md in ${dir} (replaying a recorded model session)`);
-  const demo = new CliContext(
+  const demo = await CliContext.create(
     { ...ctx.deps, cwd: dir },
     { ...ctx.globals, replay: tape, singleRun: true, config: join(dir, "factory.yaml") },
     false,

@@ -13,7 +13,7 @@ import { formatServers, serversHealth } from "../../models/servers_health.ts";
 import { defaultMemoryProbe } from "../../models/memory/probe.ts";
 import type { CliContext } from "../context.ts";
 import { probeSandbox, realProbeDeps, type SandboxBackend } from "../../sandbox/probe.ts";
-import { expandHome } from "../../config/load.ts";
+import { expandHome } from "../../config/load_core.ts";
 import { toolchainWarning } from "../runtime.ts";
 import { sandboxStatusLine } from "../../sandbox/status.ts";
 

@@ -22,7 +22,7 @@ export async function homeLoop(
   screen: (ctx: CliContext) => Promise<HomeChoice["value"]> = homeScreen,
 ): Promise<number> {
   for (;;) {
-    const ctx = new CliContext(first.deps, first.globals, first.gitFlagGiven);
+    const ctx = await CliContext.create(first.deps, first.globals, first.gitFlagGiven);
     try {
       const choice = await screen(ctx);
       if (choice === "exit") return 0;

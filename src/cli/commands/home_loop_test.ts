@@ -8,12 +8,12 @@ import { type HomeChoice, homeScreen, type MenuPick } from "./home.ts";
 import { homeLoop } from "./home_loop.ts";
 
 /** A context in `cwd` with HOME at `home` and a model server that does not answer. */
-function context(cwd: string, home: string, output: Output): CliContext {
+function context(cwd: string, home: string, output: Output): Promise<CliContext> {
   const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(closed.addr as Deno.NetAddr).port}`;
   closed.close();
   const vars: Record<string, string> = { HOME: home, LM_STUDIO_BASE_URL: url };
-  return new CliContext({ cwd, env: (n) => vars[n], output }, {}, false);
+  return CliContext.create({ cwd, env: (n) => vars[n], output }, {}, false);
 }
 
 async function temp(): Promise<string> {
@@ -30,7 +30,7 @@ Deno.test("home without a config: Exit chosen returns 0 and writes nothing", asy
     offered.push(choices.map((c) => c.value));
     return Promise.resolve("exit");
   };
-  const ctx = context(dir, home, o);
+  const ctx = await context(dir, home, o);
   try {
     assert.equal(await homeLoop(ctx, (c) => homeScreen(c, pick)), 0);
     assert.equal(offered.length, 1);
@@ -50,7 +50,7 @@ Deno.test("at the home folder the menu warns once and defaults to Exit", async (
   await Deno.writeTextFile(join(home, "factory.yaml"), "total_ram_gb: 16\n");
   const o = captureOutput();
   let def: HomeChoice["value"] | undefined;
-  const ctx = context(home, home, o);
+  const ctx = await context(home, home, o);
   try {
     const choice = await homeScreen(ctx, (_c, d) => {
       def = d;
@@ -74,7 +74,7 @@ Deno.test("after an action the menu comes back, and Exit there runs nothing more
   const o = captureOutput();
   const script: HomeChoice["value"][] = ["projects", "exit"];
   let shown = 0;
-  const ctx = context(dir, home, o);
+  const ctx = await context(dir, home, o);
   try {
     const code = await homeLoop(ctx, () => Promise.resolve(script[shown++]!));
     assert.equal(code, 0);

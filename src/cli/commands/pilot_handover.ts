@@ -14,8 +14,8 @@ import { runCommand } from "./run.ts";
 export type RunPipeline = (ctx: CliContext) => Promise<number>;
 
 /** The context of `lao run --single-run` in `binding`'s project, with the Pilot's global flags. */
-function runContext(ctx: CliContext, binding: PilotBinding): CliContext {
-  return new CliContext(
+function runContext(ctx: CliContext, binding: PilotBinding): Promise<CliContext> {
+  return CliContext.create(
     { ...ctx.deps, cwd: binding.configDir },
     {
       ...ctx.globals,
@@ -37,7 +37,7 @@ export async function runPipelineFromPilot(
   json: boolean,
   runPipeline?: RunPipeline,
 ): Promise<number | "interrupted"> {
-  const runCtx = runContext(ctx, binding);
+  const runCtx = await runContext(ctx, binding);
   try {
     return await (runPipeline ?? ((c) => runCommand(c, { json })))(runCtx);
   } catch (err) {

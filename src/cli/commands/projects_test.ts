@@ -12,7 +12,7 @@ Deno.test("lao projects: add, use and list a project; unknown names and sub-comm
   await Deno.writeTextFile(join(app, "factory.yaml"), "total_ram_gb: 16\n");
   const o = captureOutput();
   const vars: Record<string, string> = { HOME: home };
-  const ctx = new CliContext({ cwd: home, env: (n) => vars[n], output: o }, {}, false);
+  const ctx = await CliContext.create({ cwd: home, env: (n) => vars[n], output: o }, {}, false);
   const run = (...args: string[]) => projectsCommand(ctx, {}, args);
   try {
     assert.equal(await run(), 0);

@@ -1,0 +1,58 @@
+/**
+ * What `lao run` loads before its first request: the modules its entry
+ * points import statically, as `deno info --json` lists them. Three
+ * packages load only when first needed: the YAML library (a `factory.yaml`
+ * the plain reader steps aside from, `lao init`, `configure-models`),
+ * Babel's parser (the first script checked) and RE2 (the first search).
+ */
+import assert from "node:assert/strict";
+
+/** A module of `deno info --json`: its specifier and what it imports. */
+interface InfoModule {
+  specifier: string;
+  dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[];
+}
+
+/** The npm packages (`name@version`) that `entry` reaches through static imports alone. */
+async function staticPackages(entry: string): Promise<Set<string>> {
+  const out = await new Deno.Command("deno", {
+    args: ["info", "--json", new URL(entry, import.meta.url).pathname],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    roots: string[];
+    modules: InfoModule[];
+    redirects: Record<string, string>;
+  };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (specifier: string) => {
+    const resolved = info.redirects[specifier] ?? specifier;
+    if (seen.has(resolved)) return;
+    seen.add(resolved);
+    if (resolved.startsWith("npm:/")) packages.add(resolved.slice("npm:/".length).split("/")[0]!);
+    for (const d of bySpecifier.get(resolved)?.dependencies ?? []) {
+      if (!d.isDynamic && d.code?.specifier) visit(d.code.specifier);
+    }
+  };
+  for (const root of info.roots) visit(root);
+  return packages;
+}
+
+const names = (packages: Set<string>) =>
+  [...packages].map((p) => p.slice(0, p.lastIndexOf("@"))).sort();
+
+Deno.test("lao run's start-up imports leave out the YAML library, Babel's parser and RE2", async () => {
+  for (const entry of ["./main.ts", "./commands/run.ts"]) {
+    const loaded = names(await staticPackages(entry));
+    for (const lazy of ["yaml", "@babel/parser", "re2js"]) {
+      assert.ok(!loaded.includes(lazy), `${entry} imports ${lazy} at start-up: ${loaded}`);
+    }
+  }
+  // The walk sees packages at all: the command line's own is there.
+  assert.ok(names(await staticPackages("./main.ts")).includes("commander"));
+});
