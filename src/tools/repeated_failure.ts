@@ -33,6 +33,7 @@ export class RepeatedFailureDetector {
    * note appended once the same failing call reaches the threshold.
    */
   check(name: string, args: unknown, result: ToolResult): ToolResult {
+    if (result.ok) return result;
     let parsed = args;
     if (typeof args === "string") {
       try {
@@ -42,7 +43,6 @@ export class RepeatedFailureDetector {
       }
     }
     const key = `${name}\u0000${stableStringify(parsed)}`;
-    if (result.ok) return result;
     const count = (this.#failures.get(key) ?? 0) + 1;
     this.#failures.set(key, count);
     if (count < this.#threshold) return result;
