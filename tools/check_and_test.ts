@@ -1,9 +1,11 @@
 /**
- * The last steps of `deno task test`, side by side: the checks (`deno check`
- * of every folder, and the three architecture scripts: workspace I/O,
- * layers, function size) and the test suite (`deno test --no-check`, the
+ * `deno task test`, all its steps side by side: the checks (`deno fmt
+ * --check`, `deno lint`, `deno check` of every folder, and the three
+ * architecture scripts: workspace I/O, layers, function size) and the test
+ * suite (`deno test --no-check`, the
  * {@linkcode SHARDS} shards of `testing/shards.ts`, all at once). The tests'
- * output streams as usual; the checks' come after it, one line each. Exit 1
+ * output streams as usual; the checks' come after it, one line each (fmt's
+ * and lint's only when they fail: their file lists and findings). Exit 1
  * when any fails.
  *
  * The tests create and delete some 50,000 files and folders (temporary
@@ -34,13 +36,22 @@ import { SHARDS } from "../testing/shards.ts";
 /** The folders `deno check` covers: every TypeScript file of the repository but fixtures. */
 export const CHECKED = ["main.ts", "src", "tests", "bench", "tools", "testing"] as const;
 
-/** The checks run beside the tests: a name and the `deno` arguments of each. */
+/**
+ * The checks run beside the tests: a name and the `deno` arguments of each.
+ * `deno fmt --check` and `deno lint` come first: they are short, and started
+ * with the rest they use the cores the test run leaves idle while it loads.
+ */
 export const CHECKS: readonly (readonly [string, readonly string[]])[] = [
+  ["deno fmt", ["fmt", "--check"]],
+  ["deno lint", ["lint"]],
   ["deno check", ["check", "-q", ...CHECKED]],
   ["workspace I/O", ["run", "-q", "--allow-read=.", "tools/check_workspace_io.ts"]],
   ["layers", ["run", "-q", "--allow-read=.", "tools/check_layers.ts", "--check-docs"]],
   ["function size", ["run", "-q", "--allow-read=.", "tools/check_size.ts"]],
 ];
+
+/** The checks whose output is shown only when they fail ("Checked 650 files" says nothing). */
+const QUIET_WHEN_OK = new Set(["deno fmt", "deno lint"]);
 
 /** The test command's arguments: the suite as its shards, all at once (`DENO_JOBS`). */
 export const TEST_ARGS: readonly string[] = [
@@ -168,7 +179,7 @@ export async function checkAndTest(): Promise<number> {
   let ok = tests.success;
   for (const { name, out } of await Promise.all(checks)) {
     const report = (decoder.decode(out.stdout) + decoder.decode(out.stderr)).trim();
-    if (report) console.error(report);
+    if (report && (!QUIET_WHEN_OK.has(name) || !out.success)) console.error(report);
     if (name === "deno check") console.error(out.success ? "deno check: ok" : "deno check: FAILED");
     else if (!out.success) console.error(`${name}: FAILED`);
     ok &&= out.success;
