@@ -280,17 +280,24 @@ export class AttackProject implements AsyncDisposable {
       stderr: "piped",
     }).spawn();
     // Deno needs --allow-all to read /proc, so a shell polls VmHWM (a high-water mark),
-    // reading the status file with its own builtins (no grep process per poll).
-    const poll = new Deno.Command("sh", {
+    // reading the status file with its own builtins (no grep process per poll). Each poll
+    // waits for a line from this test on its standard input rather than running `sleep`
+    // (some 300 processes per suite); closing that input ends the loop.
+    const poller = new Deno.Command("sh", {
       args: [
         "-c",
-        'while kill -0 "$0" 2>/dev/null; do while read -r k v; do [ "$k" = VmHWM: ] && ' +
-        'echo "$k $v"; done < "/proc/$0/status"; sleep 0.1; done',
+        'while read -r _ && kill -0 "$0" 2>/dev/null; do while read -r k v; do ' +
+        '[ "$k" = VmHWM: ] && echo "$k $v"; done < "/proc/$0/status"; done',
         String(child.pid),
       ],
+      stdin: "piped",
       stdout: "piped",
       stderr: "null",
-    }).output();
+    }).spawn();
+    const polls = poller.stdin.getWriter();
+    const tick = () => polls.write(new TextEncoder().encode("\n")).catch(() => {});
+    tick();
+    const pacer = setInterval(tick, 100);
     // A safety net so a hung LAO fails the test instead of the whole suite.
     let hung = false;
     const watchdog = setTimeout(() => {
@@ -301,7 +308,9 @@ export class AttackProject implements AsyncDisposable {
     }, 240_000);
     const out = await child.output();
     clearTimeout(watchdog);
-    const polled = new TextDecoder().decode((await poll).stdout);
+    clearInterval(pacer);
+    await polls.close().catch(() => {});
+    const polled = new TextDecoder().decode((await poller.output()).stdout);
     const peakRss = Math.max(
       0,
       ...[...polled.matchAll(/VmHWM:\s+(\d+) kB/g)].map((m) => Number(m[1]) * 1024),
