@@ -167,24 +167,48 @@ export async function runTests(
   }
 }
 
+/** What one check printed and whether it passed. */
+export interface CheckOutcome {
+  name: string;
+  success: boolean;
+  output: string;
+}
+
+/**
+ * The lines the checks add after the tests' report, and whether they all
+ * passed: each check's own output (fmt's and lint's only when they fail),
+ * `deno check: ok` or `FAILED`, and `<name>: FAILED` for any other failing
+ * check. Pure.
+ */
+export function checkReport(outcomes: readonly CheckOutcome[]): { lines: string[]; ok: boolean } {
+  const lines: string[] = [];
+  let ok = true;
+  for (const { name, success, output } of outcomes) {
+    const report = output.trim();
+    if (report && (!QUIET_WHEN_OK.has(name) || !success)) lines.push(report);
+    if (name === "deno check") lines.push(success ? "deno check: ok" : "deno check: FAILED");
+    else if (!success) lines.push(`${name}: FAILED`);
+    ok &&= success;
+  }
+  return { lines, ok };
+}
+
 /** Runs the checks and the tests; resolves to the exit code (0 when all passed). */
 export async function checkAndTest(): Promise<number> {
+  const decoder = new TextDecoder();
   const checks = CHECKS.map(([name, args]) =>
     new Deno.Command("deno", { args: [...args], stdout: "piped", stderr: "piped" }).output()
-      .then((out) => ({ name, out }))
+      .then((out): CheckOutcome => ({
+        name,
+        success: out.success,
+        output: decoder.decode(out.stdout) + decoder.decode(out.stderr),
+      }))
   );
   const path = await interpreterPath(Deno.env.get("PATH") ?? "");
   const tests = await runTests({ PATH: path });
-  const decoder = new TextDecoder();
-  let ok = tests.success;
-  for (const { name, out } of await Promise.all(checks)) {
-    const report = (decoder.decode(out.stdout) + decoder.decode(out.stderr)).trim();
-    if (report && (!QUIET_WHEN_OK.has(name) || !out.success)) console.error(report);
-    if (name === "deno check") console.error(out.success ? "deno check: ok" : "deno check: FAILED");
-    else if (!out.success) console.error(`${name}: FAILED`);
-    ok &&= out.success;
-  }
-  return ok ? 0 : 1;
+  const { lines, ok } = checkReport(await Promise.all(checks));
+  for (const line of lines) console.error(line);
+  return tests.success && ok ? 0 : 1;
 }
 
 if (import.meta.main) Deno.exit(await checkAndTest());

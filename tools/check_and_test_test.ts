@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { canMountScratch, scratchCommand, withFirst } from "./check_and_test.ts";
+import {
+  canMountScratch,
+  checkReport,
+  CHECKS,
+  scratchCommand,
+  withFirst,
+} from "./check_and_test.ts";
 
 Deno.test("a shim's python3: the interpreter's own folder goes first on the tests' PATH", () => {
   assert.equal(
@@ -37,4 +43,38 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("a failing fmt or lint fails the task with its findings; a passing one says nothing", () => {
+  const passing = checkReport([
+    { name: "deno fmt", success: true, output: "Checked 650 files\n" },
+    { name: "deno lint", success: true, output: "Checked 640 files\n" },
+    { name: "deno check", success: true, output: "" },
+    { name: "layers", success: true, output: "check_layers: no folder cycle\n" },
+  ]);
+  assert.deepEqual(passing, {
+    lines: ["deno check: ok", "check_layers: no folder cycle"],
+    ok: true,
+  });
+  const failing = checkReport([
+    {
+      name: "deno fmt",
+      success: false,
+      output: "from src/a.ts:\n  1 | -x\nFound 1 not formatted file",
+    },
+    { name: "deno lint", success: true, output: "Checked 640 files" },
+    { name: "deno check", success: true, output: "" },
+  ]);
+  assert.equal(failing.ok, false);
+  assert.deepEqual(failing.lines, [
+    "from src/a.ts:\n  1 | -x\nFound 1 not formatted file",
+    "deno fmt: FAILED",
+    "deno check: ok",
+  ]);
+});
+
+Deno.test("the task's checks include fmt --check and lint beside the type check", () => {
+  const names = CHECKS.map(([name, args]) => `${name}=${args.join(" ")}`);
+  assert.ok(names.includes("deno fmt=fmt --check"), names.join(", "));
+  assert.ok(names.includes("deno lint=lint"), names.join(", "));
 });
