@@ -38,8 +38,9 @@ export const CHECKED = ["main.ts", "src", "tests", "bench", "tools", "testing"] 
 
 /**
  * The checks run beside the tests: a name and the `deno` arguments of each.
- * `deno fmt --check` and `deno lint` come first: they are short, and started
- * with the rest they use the cores the test run leaves idle while it loads.
+ * `deno fmt --check` and `deno lint` run with the rest rather than before the
+ * tests, so the task never waits on them alone, and one run reports every
+ * failing check beside the tests' results.
  */
 export const CHECKS: readonly (readonly [string, readonly string[]])[] = [
   ["deno fmt", ["fmt", "--check"]],

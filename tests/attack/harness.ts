@@ -295,7 +295,8 @@ export class AttackProject implements AsyncDisposable {
       stderr: "null",
     }).spawn();
     const polls = poller.stdin.getWriter();
-    const tick = () => polls.write(new TextEncoder().encode("\n")).catch(() => {});
+    const newline = new TextEncoder().encode("\n");
+    const tick = () => polls.write(newline).catch(() => {});
     tick();
     const pacer = setInterval(tick, 100);
     // A safety net so a hung LAO fails the test instead of the whole suite.
@@ -306,10 +307,14 @@ export class AttackProject implements AsyncDisposable {
         child.kill("SIGKILL");
       } catch { /* gone */ }
     }, 240_000);
-    const out = await child.output();
-    clearTimeout(watchdog);
-    clearInterval(pacer);
-    await polls.close().catch(() => {});
+    let out: Deno.CommandOutput;
+    try {
+      out = await child.output();
+    } finally {
+      clearTimeout(watchdog);
+      clearInterval(pacer);
+      await polls.close().catch(() => {});
+    }
     const polled = new TextDecoder().decode((await poller.output()).stdout);
     const peakRss = Math.max(
       0,
